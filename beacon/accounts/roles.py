@@ -1,0 +1,60 @@
+"""Staff roles as Django groups, with least privilege.
+
+Each role's permissions are listed here as "app_label.codename". `roles_sync()` runs after every
+migrate (see apps.py): it creates the groups and grants exactly these permissions, skipping any that a
+not-yet-migrated app has not created. Apps add their own permissions to this table.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+TRIAGE_OFFICER = "Triage officer"
+INTELLIGENCE_ANALYST = "Intelligence analyst"
+NEIGHBOURHOOD_SUPERVISOR = "Neighbourhood supervisor"
+SAFEGUARDING_LEAD = "Safeguarding lead"
+CAMPAIGN_EDITOR = "Campaign editor"
+ADMINISTRATOR = "Administrator"
+
+ADMIN_ACCESS = "wagtailadmin.access_admin"
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    TRIAGE_OFFICER: {ADMIN_ACCESS},
+    INTELLIGENCE_ANALYST: {ADMIN_ACCESS},
+    NEIGHBOURHOOD_SUPERVISOR: {ADMIN_ACCESS},
+    SAFEGUARDING_LEAD: {ADMIN_ACCESS},
+    CAMPAIGN_EDITOR: {ADMIN_ACCESS, "feedback.view_feedback"},
+    ADMINISTRATOR: {
+        ADMIN_ACCESS,
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
+        "auth.add_group",
+        "auth.change_group",
+        "auth.view_group",
+        "feedback.view_feedback",
+        "feedback.delete_feedback",
+        "core.view_auditevent",
+        "core.add_policingarea",
+        "core.change_policingarea",
+        "core.view_policingarea",
+        "core.add_neighbourhood",
+        "core.change_neighbourhood",
+        "core.view_neighbourhood",
+    },
+}
+
+
+def register(role: str, *permissions: str) -> None:
+    """Grant permissions to a role; called by other apps at import time of their roles hooks."""
+    ROLE_PERMISSIONS[role].update(permissions)
+
+
+def roles_sync() -> None:
+    wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    found: dict[str, Permission] = {}
+    for perm in Permission.objects.select_related("content_type").filter(
+        codename__in={p.split(".", 1)[1] for p in wanted}
+    ):
+        found[f"{perm.content_type.app_label}.{perm.codename}"] = perm
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set([found[p] for p in perms if p in found])

@@ -1,0 +1,81 @@
+import base64
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+
+from . import services
+from .forms import TokenForm
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/admin/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return "/admin/"
+    return target
+
+
+def _qr_svg(uri: str) -> str:
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
+    return image.to_string(encoding="unicode")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def setup(request):
+    """First sign-in: every staff account must add an authenticator before it can do anything else."""
+    if services.has_second_factor(user=request.user):
+        return redirect(f"/account/two-factor/verify/?next={_next_url(request)}")
+    device = services.totp_device_pending(user=request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        confirmed = services.totp_device_confirm(user=request.user, token=form.cleaned_data["token"])
+        if confirmed is not None:
+            otp_login(request, confirmed)
+            codes = services.recovery_codes_issue(user=request.user)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
+        form.add_error("token", "The code is not right. Check the time on your phone is correct and try the newest code")
+    secret_b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "accounts/setup.html",
+        {"form": form, "qr_svg": _qr_svg(device.config_url), "secret": secret_b32, "next": _next_url(request)},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    if not services.has_second_factor(user=request.user):
+        return redirect(f"/account/two-factor/setup/?next={_next_url(request)}")
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        for device in devices_for_user(request.user, confirmed=True):
+            if device.verify_is_allowed()[0] and device.verify_token(token):
+                otp_login(request, device)
+                return redirect(_next_url(request))
+        form.add_error("token", "The code is not right, or it has expired. Enter the newest code")
+    return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request):
+    if not request.user.is_verified():
+        return redirect(f"/account/two-factor/verify/?next={request.path}")
+    if request.method == "POST":
+        codes = services.recovery_codes_issue(user=request.user)
+        return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/admin/"})
+    return render(request, "accounts/recovery_codes_confirm.html")

@@ -1,0 +1,149 @@
+"""GOV.UK Design System markup for Django forms.
+
+Every public form in Beacon subclasses `GovukForm` (or mixes in `GovukFormMixin` with a ModelForm).
+Fields render with `components/field.html`; choice widgets with GOV.UK radios and checkboxes; dates with
+the GOV.UK date input (day, month, year). Put `{% include "includes/error_summary.html" %}` above the
+page heading. Set `page_heading = "<field name>"` on a one-question form to make that field's label or
+legend the page's `<h1>`.
+"""
+
+import datetime
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+FIELD_TEMPLATE = "components/field.html"
+
+# Characters that hide or reorder text (bidirectional overrides, zero-width marks) or control the
+# terminal: never meaningful in a report, and a known way to disguise content.
+_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+_ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+
+
+def clean_text(value: str) -> str:
+    """Normalise free text: NFC, no control, format (bidi override, zero-width) or unassigned characters."""
+    value = unicodedata.normalize("NFC", value)
+    return "".join(
+        ch for ch in value if ch in _ALLOWED_CONTROLS or unicodedata.category(ch) not in _FORBIDDEN_CATEGORIES
+    ).strip()
+
+
+class GovukFormMixin:
+    page_heading: str | None = None  # name of the field whose label is the page's <h1>
+    heading_size = "l"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.template_name = FIELD_TEMPLATE
+            field.beacon_heading = name == self.page_heading
+            field.beacon_label_size = self.heading_size if field.beacon_heading else "s"
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect):
+                widget.template_name = "components/widgets/radios.html"
+            elif isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.template_name = "components/widgets/checkboxes.html"
+            elif isinstance(widget, forms.CheckboxInput):
+                widget.template_name = "components/widgets/checkbox.html"
+            elif isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("class", "govuk-textarea")
+                widget.attrs.setdefault("rows", 5)
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "govuk-select")
+            elif isinstance(widget, forms.FileInput):
+                widget.attrs.setdefault("class", "govuk-file-upload")
+            elif isinstance(widget, forms.MultiWidget):
+                pass
+            elif isinstance(widget, forms.Input):
+                widget.attrs.setdefault("class", "govuk-input")
+            if field.help_text and not self._is_group(widget):
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
+
+    @staticmethod
+    def _is_group(widget) -> bool:
+        return isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.MultiWidget))
+
+    def full_clean(self):
+        super().full_clean()
+        # Point each input in error at its message, as the GOV.UK pattern does.
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            if self._is_group(widget):
+                continue
+            ids = [f"{self[name].auto_id}-error"]
+            if self.fields[name].help_text:
+                ids.insert(0, f"{self[name].auto_id}-hint")
+            widget.attrs["aria-describedby"] = " ".join(ids)
+            css = widget.attrs.get("class", "")
+            for base in ("govuk-input", "govuk-textarea", "govuk-select", "govuk-file-upload"):
+                if base in css.split() and f"{base}--error" not in css:
+                    widget.attrs["class"] = f"{css} {base}--error"
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str):
+                cleaned[name] = clean_text(value)
+        return cleaned
+
+
+class GovukForm(GovukFormMixin, forms.Form):
+    pass
+
+
+class GovukModelForm(GovukFormMixin, forms.ModelForm):
+    pass
+
+
+class DateInputWidget(forms.MultiWidget):
+    """GOV.UK date input: three text boxes for day, month and year."""
+
+    template_name = "components/widgets/date_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            [
+                forms.TextInput(attrs={"class": "govuk-input govuk-date-input__input govuk-input--width-2", "inputmode": "numeric"}),
+                forms.TextInput(attrs={"class": "govuk-input govuk-date-input__input govuk-input--width-2", "inputmode": "numeric"}),
+                forms.TextInput(attrs={"class": "govuk-input govuk-date-input__input govuk-input--width-4", "inputmode": "numeric"}),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class DateInputField(forms.MultiValueField):
+    """A date entered as day, month and year, with the GOV.UK error messages."""
+
+    widget = DateInputWidget
+
+    def __init__(self, *, label_for_errors: str = "the date", **kwargs):
+        self.label_for_errors = label_for_errors
+        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
+        kwargs.setdefault("require_all_fields", False)
+        super().__init__(fields=fields, **kwargs)
+        self.error_messages["required"] = f"Enter {label_for_errors}"
+        self.error_messages["incomplete"] = f"Enter {label_for_errors} as a day, month and year"
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = (str(part or "").strip() for part in data_list)
+        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        if missing:
+            raise ValidationError(f"{self.label_for_errors.capitalize()} must include a {' and '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise ValidationError(f"{self.label_for_errors.capitalize()} must be a real date, in numbers")
+        if len(year) != 4:
+            raise ValidationError("Year must include 4 numbers")
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{self.label_for_errors.capitalize()} must be a real date") from None

@@ -1,0 +1,39 @@
+"""Template helpers used across Beacon (loaded as a builtin, no {% load %} needed)."""
+
+from django import forms, template
+from django.conf import settings
+
+register = template.Library()
+
+NAVIGATION = (
+    ("Report a concern", "/report/"),
+    ("Campaigns and news", "/campaigns/"),
+    ("Events", "/events/"),
+    ("Q&A", "/qanda/"),
+    ("Advice", "/advice/"),
+)
+
+
+@register.simple_tag
+def force_name():
+    return settings.BEACON_FORCE_NAME
+
+
+@register.inclusion_tag("includes/navigation.html", takes_context=True)
+def beacon_navigation(context):
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    news = ("/campaigns/", "/news/")
+    items = []
+    for label, url in NAVIGATION:
+        current = path.startswith(url) or (url == "/campaigns/" and path.startswith(news))
+        items.append({"label": label, "url": url, "current": current})
+    return {"items": items}
+
+
+@register.filter
+def error_anchor(bound_field):
+    """The id an error summary link points at: the first input of a group, or the field itself."""
+    if isinstance(bound_field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.MultiWidget)):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.auto_id

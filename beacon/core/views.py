@@ -1,0 +1,68 @@
+"""The site shell's own pages: quick exit, health check, static information pages and error pages."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+def leave(request):
+    """Quick exit without JavaScript: forget the visitor, tell the browser to clear what it holds, go."""
+    if hasattr(request, "session"):
+        request.session.flush()  # discards any half-finished report answers held for this visitor
+    response = HttpResponseRedirect(settings.BEACON_NEUTRAL_URL)
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means "not healthy"
+        logger.warning("health check: database unreachable")
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def static_page(template_name: str, title: str):
+    @require_safe
+    def view(request):
+        return render(request, template_name, {"page_title": title})
+
+    view.__name__ = template_name.rsplit("/", 1)[-1].removesuffix(".html").replace("-", "_")
+    return view
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """Rendered without a request context, so it works when the database does not."""
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render({"BEACON_FORCE_NAME": settings.BEACON_FORCE_NAME}), status=500)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class QandAConfig(AppConfig):
+    name = "beacon.qanda"
+    label = "qanda"
