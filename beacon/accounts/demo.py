@@ -22,10 +22,17 @@ def seed(*, stdout) -> None:
     for username, first, last, role, superuser in DEMO_STAFF:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "email": f"{username}@beacon.invalid", "is_superuser": superuser},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@beacon.invalid",
+                "is_superuser": superuser,
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
         user.groups.set([Group.objects.get(name=role)])
-    stdout.write(f"  staff: {len(DEMO_STAFF)} demo accounts (password {DEMO_PASSWORD!r}, two-factor set up at first sign-in)")
+    stdout.write(
+        f"  staff: {len(DEMO_STAFF)} demo accounts (password {DEMO_PASSWORD!r}, two-factor set up at first sign-in)"
+    )

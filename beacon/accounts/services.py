@@ -32,7 +32,9 @@ def totp_device_confirm(*, user, token: str) -> TOTPDevice | None:
 @transaction.atomic
 def recovery_codes_issue(*, user) -> list[str]:
     """Replace the user's recovery codes with new ones. Shown once; only django-otp's copies remain."""
-    device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes", defaults={"confirmed": True})
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name="Recovery codes", defaults={"confirmed": True}
+    )
     device.token_set.all().delete()
     codes = []
     for _ in range(RECOVERY_CODE_COUNT):

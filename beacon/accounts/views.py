@@ -16,7 +16,9 @@ from .forms import TokenForm
 
 def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or "/admin/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return "/admin/"
     return target
 
@@ -40,13 +42,22 @@ def setup(request):
         if confirmed is not None:
             otp_login(request, confirmed)
             codes = services.recovery_codes_issue(user=request.user)
-            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
-        form.add_error("token", "The code is not right. Check the time on your phone is correct and try the newest code")
+            return render(
+                request, "accounts/recovery_codes.html", {"codes": codes, "next": _next_url(request)}
+            )
+        form.add_error(
+            "token", "The code is not right. Check the time on your phone is correct and try the newest code"
+        )
     secret_b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(
         request,
         "accounts/setup.html",
-        {"form": form, "qr_svg": _qr_svg(device.config_url), "secret": secret_b32, "next": _next_url(request)},
+        {
+            "form": form,
+            "qr_svg": _qr_svg(device.config_url),
+            "secret": secret_b32,
+            "next": _next_url(request),
+        },
     )
 
 

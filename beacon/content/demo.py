@@ -44,7 +44,9 @@ def seed(*, stdout) -> HomePage:
         home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Beacon")
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Beacon"
+        )
     elif site.root_page_id != home.id:
         site.root_page = home
         site.site_name = "Beacon"

@@ -9,7 +9,11 @@ class PromoBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=80)
     text = blocks.TextBlock(max_length=300)
     page = blocks.PageChooserBlock(required=False)
-    url = blocks.CharBlock(required=False, max_length=200, help_text="A path on this site, such as /report/, if no page is chosen.")
+    url = blocks.CharBlock(
+        required=False,
+        max_length=200,
+        help_text="A path on this site, such as /report/, if no page is chosen.",
+    )
 
     class Meta:
         icon = "link"
@@ -19,7 +23,9 @@ class PromoBlock(blocks.StructBlock):
 class HomePage(Page):
     """The site root: what Beacon is for, the way to report, and promotions editors choose."""
 
-    hero_heading = models.CharField(max_length=120, default="Help keep young people safe from drugs and exploitation")
+    hero_heading = models.CharField(
+        max_length=120, default="Help keep young people safe from drugs and exploitation"
+    )
     hero_text = models.TextField(
         max_length=400,
         default="Tell us what you know about drug dealing, county lines or a child being exploited. You can stay anonymous.",

@@ -29,4 +29,6 @@ def seed(*, stdout) -> None:
                     "team_email": f"{code}@beacon.invalid",
                 },
             )
-    stdout.write(f"  policing areas: {PolicingArea.objects.count()} areas, {Neighbourhood.objects.count()} neighbourhoods")
+    stdout.write(
+        f"  policing areas: {PolicingArea.objects.count()} areas, {Neighbourhood.objects.count()} neighbourhoods"
+    )

@@ -106,9 +106,24 @@ class DateInputWidget(forms.MultiWidget):
     def __init__(self, attrs=None):
         super().__init__(
             [
-                forms.TextInput(attrs={"class": "govuk-input govuk-date-input__input govuk-input--width-2", "inputmode": "numeric"}),
-                forms.TextInput(attrs={"class": "govuk-input govuk-date-input__input govuk-input--width-2", "inputmode": "numeric"}),
-                forms.TextInput(attrs={"class": "govuk-input govuk-date-input__input govuk-input--width-4", "inputmode": "numeric"}),
+                forms.TextInput(
+                    attrs={
+                        "class": "govuk-input govuk-date-input__input govuk-input--width-2",
+                        "inputmode": "numeric",
+                    }
+                ),
+                forms.TextInput(
+                    attrs={
+                        "class": "govuk-input govuk-date-input__input govuk-input--width-2",
+                        "inputmode": "numeric",
+                    }
+                ),
+                forms.TextInput(
+                    attrs={
+                        "class": "govuk-input govuk-date-input__input govuk-input--width-4",
+                        "inputmode": "numeric",
+                    }
+                ),
             ],
             attrs,
         )
@@ -126,7 +141,11 @@ class DateInputField(forms.MultiValueField):
 
     def __init__(self, *, label_for_errors: str = "the date", **kwargs):
         self.label_for_errors = label_for_errors
-        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
+        fields = (
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        )
         kwargs.setdefault("require_all_fields", False)
         super().__init__(fields=fields, **kwargs)
         self.error_messages["required"] = f"Enter {label_for_errors}"
@@ -138,7 +157,9 @@ class DateInputField(forms.MultiValueField):
         day, month, year = (str(part or "").strip() for part in data_list)
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
         if missing:
-            raise ValidationError(f"{self.label_for_errors.capitalize()} must include a {' and '.join(missing)}")
+            raise ValidationError(
+                f"{self.label_for_errors.capitalize()} must include a {' and '.join(missing)}"
+            )
         if not (day.isdigit() and month.isdigit() and year.isdigit()):
             raise ValidationError(f"{self.label_for_errors.capitalize()} must be a real date, in numbers")
         if len(year) != 4:

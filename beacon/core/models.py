@@ -17,7 +17,9 @@ class AuditEvent(models.Model):
     and on PostgreSQL a trigger refuses UPDATE and DELETE too (migration 0002)."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_name = models.CharField(max_length=150, blank=True)  # kept even if the account is renamed
     action = models.CharField(max_length=64, db_index=True)  # e.g. "report.view", "report.export"
     object_type = models.CharField(max_length=64, blank=True, db_index=True)  # e.g. "report"
@@ -73,7 +75,9 @@ class Neighbourhood(models.Model):
 
     class Meta:
         ordering = ["area__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["area", "name"], name="neighbourhood_unique_name_in_area")]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="neighbourhood_unique_name_in_area")
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.area})"

@@ -5,7 +5,9 @@ from typing import Any
 from .models import AuditEvent
 
 
-def audit_record(*, actor, action: str, object_type: str = "", object_id: Any = "", detail: dict | None = None) -> AuditEvent:
+def audit_record(
+    *, actor, action: str, object_type: str = "", object_id: Any = "", detail: dict | None = None
+) -> AuditEvent:
     """Append one row to the audit log. Call it inside the same transaction as the change it records."""
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,

@@ -7,7 +7,11 @@ app_name = "core"
 urlpatterns = [
     path("leave", views.leave, name="leave"),
     path("healthz", views.healthz, name="healthz"),
-    path("accessibility/", views.static_page("core/accessibility.html", "Accessibility statement"), name="accessibility"),
+    path(
+        "accessibility/",
+        views.static_page("core/accessibility.html", "Accessibility statement"),
+        name="accessibility",
+    ),
     path("cookies/", views.static_page("core/cookies.html", "Cookies"), name="cookies"),
     path("privacy/", views.static_page("core/privacy.html", "Privacy notice"), name="privacy"),
     path(

@@ -20,5 +20,7 @@ class FeedbackForm(GovukForm):
         required=False,
         max_length=Feedback.COMMENT_MAX,
         widget=forms.Textarea,
-        error_messages={"max_length": f"How we could improve it must be {Feedback.COMMENT_MAX} characters or fewer"},
+        error_messages={
+            "max_length": f"How we could improve it must be {Feedback.COMMENT_MAX} characters or fewer"
+        },
     )

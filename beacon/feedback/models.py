@@ -23,7 +23,11 @@ class Feedback(models.Model):
     class Meta:
         ordering = ["-received_on", "-id"]
         verbose_name_plural = "feedback"
-        constraints = [models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_rating_display()} ({self.received_on:%d %b %Y})"

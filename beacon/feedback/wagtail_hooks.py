@@ -1,7 +1,6 @@
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 
-
 from .models import Feedback
 
 

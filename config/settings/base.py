@@ -10,6 +10,9 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Development report keys made by `make run` (manage.py beacon_keys); production sets them in the environment.
+if (VAR_DIR / "beacon-keys.env").exists() and not env("BEACON_REPORT_PUBLIC_KEY", default=""):
+    environ.Env.read_env(VAR_DIR / "beacon-keys.env", overwrite=False)
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="beacon-development-only-key-not-for-production")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -199,9 +202,20 @@ BEACON_PERMISSIONS_POLICY = (
     "payment=(), usb=(), interest-cohort=()"
 )
 
-# Email: console in development; production sets EMAIL_URL.
-EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# Email (Django 6.1 MAILERS): the console in development; production sets EMAIL_URL, e.g.
+# smtp+tls://user:password@smtp.example.org:587.
+_email = env.email("EMAIL_URL", default="consolemail://")
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": {}}}
+if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": _email.get("EMAIL_HOST"),
+        "port": _email.get("EMAIL_PORT"),
+        "username": _email.get("EMAIL_HOST_USER"),
+        "password": _email.get("EMAIL_HOST_PASSWORD"),
+        "use_tls": _email.get("EMAIL_USE_TLS", False),
+        "use_ssl": _email.get("EMAIL_USE_SSL", False),
+        "timeout": 20,
+    }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Beacon <no-reply@beacon.invalid>")
 BEACON_TRIAGE_EMAIL = env("BEACON_TRIAGE_EMAIL", default="triage@beacon.invalid")
 
@@ -216,6 +230,11 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls to outside services
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
+
+# Report encryption: the public site needs only the public key; the back office also the private key.
+BEACON_REPORT_PUBLIC_KEY = env("BEACON_REPORT_PUBLIC_KEY", default="")
+BEACON_REPORT_PRIVATE_KEY = env("BEACON_REPORT_PRIVATE_KEY", default="")
+BEACON_BLIND_INDEX_KEY = env("BEACON_BLIND_INDEX_KEY", default="")
 
 # Beacon
 BEACON_FORCE_NAME = env("BEACON_FORCE_NAME", default="Nene Valley Police")

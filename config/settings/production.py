@@ -25,4 +25,9 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 
+if not BEACON_REPORT_PUBLIC_KEY or not BEACON_BLIND_INDEX_KEY:  # noqa: F405
+    raise ImproperlyConfigured(
+        "Production settings need BEACON_REPORT_PUBLIC_KEY and BEACON_BLIND_INDEX_KEY."
+    )
+
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

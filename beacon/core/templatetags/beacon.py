@@ -34,6 +34,8 @@ def beacon_navigation(context):
 @register.filter
 def error_anchor(bound_field):
     """The id an error summary link points at: the first input of a group, or the field itself."""
-    if isinstance(bound_field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.MultiWidget)):
+    if isinstance(
+        bound_field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.MultiWidget)
+    ):
         return f"{bound_field.auto_id}_0"
     return bound_field.auto_id
