@@ -1,8 +1,27 @@
+"""Beacon's Wagtail pages and the snippets editors manage beside them.
+
+Page tree: HomePage (site root) → CampaignIndexPage (/campaigns/) → CampaignPage → CampaignWeekPage.
+Rules about one page live in `clean()`; rules that need the parent page (week dates inside the campaign,
+duplicate week numbers) live in the admin form (`CampaignWeekPageForm`) because a page being created has
+no place in the tree yet, and are repeated in `clean()` for pages that already have one.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import slugify
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import StreamField
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+from wagtail.search import index
+
+# Rich text features that keep pages accessible: no arbitrary headings levels, no embeds.
+SIMPLE_RICH_TEXT = ["bold", "italic", "link", "ol", "ul"]
 
 
 class PromoBlock(blocks.StructBlock):
@@ -41,3 +60,290 @@ class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
     template = "content/home_page.html"
+
+
+# --- Snippets -------------------------------------------------------------------------------------
+
+
+class Theme(index.Indexed, models.Model):
+    """A campaign theme from a managed list: drug harm, knife crime, violence against women and girls…"""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(max_length=400, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:80]
+        super().save(*args, **kwargs)
+
+
+class Officer(index.Indexed, models.Model):
+    """An officer who leads a campaign week or hosts a Q&A. Public: rank, name and role only."""
+
+    rank = models.CharField(max_length=60, help_text="For example: Inspector, Sergeant, PC, PCSO.")
+    name = models.CharField(max_length=120)
+    role = models.CharField(max_length=160, help_text="For example: Neighbourhood Inspector, Northampton.")
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("rank"), FieldPanel("name")]),
+        FieldPanel("role"),
+        FieldPanel("photo"),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("role"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.rank} {self.name}".strip()
+
+    @property
+    def photo_alt(self) -> str:
+        return f"Photograph of {self.display_name}"
+
+
+# --- Campaigns ------------------------------------------------------------------------------------
+
+
+def _hero_alt_errors(image, alt: str) -> dict[str, str]:
+    if image is not None and not (alt or "").strip():
+        return {"hero_image_alt": "Enter alt text that describes the image for people who cannot see it"}
+    return {}
+
+
+class CampaignIndexPage(Page):
+    """/campaigns/: every published campaign, current ones first."""
+
+    intro = models.TextField(max_length=600, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["content.CampaignPage"]
+    max_count = 1
+    template = "content/campaign_index_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import campaign_list
+
+        context = super().get_context(request, *args, **kwargs)
+        context["campaigns"] = campaign_list(index=self)
+        return context
+
+
+class CampaignPage(Page):
+    """One campaign, such as a multi-week week of action, made of CampaignWeekPages."""
+
+    hashtag = models.CharField(
+        max_length=60, blank=True, help_text="Without the #, for example: NeneValleyWeekOfAction."
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+    summary = models.TextField(max_length=600, help_text="One or two sentences shown in listings and shared links.")
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hero_image_alt = models.CharField(
+        "hero image alt text",
+        max_length=250,
+        blank=True,
+        help_text="Required with a hero image: describe what it shows.",
+    )
+    body = RichTextField(features=SIMPLE_RICH_TEXT, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("hashtag"),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading="Hero image"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("hashtag"),
+    ]
+    parent_page_types = ["content.CampaignIndexPage"]
+    subpage_types = ["content.CampaignWeekPage"]
+    template = "content/campaign_page.html"
+
+    class Meta:
+        verbose_name = "campaign"
+
+    def clean(self):
+        super().clean()
+        errors = _hero_alt_errors(self.hero_image, self.hero_image_alt)
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date must be the same as or after the start date"
+        self.hashtag = (self.hashtag or "").strip().lstrip("#")
+        if self.hashtag and not self.hashtag.replace("_", "").isalnum():
+            errors["hashtag"] = "A hashtag can only contain letters, numbers and underscores"
+        if errors:
+            raise ValidationError(errors)
+
+    def weeks(self):
+        return CampaignWeekPage.objects.live().child_of(self).order_by("week_number")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["weeks"] = self.weeks().select_related("theme", "lead_officer")
+        return context
+
+
+class ActivityBlock(blocks.StructBlock):
+    """An activity editors list by hand while events and Q&A sessions are not linked to the week."""
+
+    title = blocks.CharBlock(max_length=120)
+    date = blocks.DateBlock(required=False)
+    place = blocks.CharBlock(max_length=120, required=False)
+    description = blocks.TextBlock(max_length=400, required=False)
+
+    class Meta:
+        icon = "date"
+        template = "content/blocks/activity.html"
+
+
+class CampaignWeekPageForm(WagtailAdminPageForm):
+    """Checks that need the parent campaign: dates inside it and one page per week number."""
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = self.parent_page if getattr(self, "parent_page", None) else self.instance.get_parent()
+        campaign = parent.specific if parent is not None else None
+        if isinstance(campaign, CampaignPage):
+            for field, message in week_errors(
+                campaign=campaign,
+                week_number=cleaned.get("week_number"),
+                start_date=cleaned.get("start_date"),
+                end_date=cleaned.get("end_date"),
+                exclude_pk=self.instance.pk,
+            ).items():
+                if field not in self.errors:
+                    self.add_error(field, message)
+        return cleaned
+
+
+def week_errors(
+    *,
+    campaign: CampaignPage,
+    week_number: int | None,
+    start_date: datetime.date | None,
+    end_date: datetime.date | None,
+    exclude_pk: int | None,
+) -> dict[str, str]:
+    """Field errors for a week's number and dates inside `campaign` (empty when all is well)."""
+    errors: dict[str, str] = {}
+    if start_date and end_date and end_date < start_date:
+        errors["end_date"] = "The week's end date must be the same as or after its start date"
+    if start_date and not campaign.start_date <= start_date <= campaign.end_date:
+        errors["start_date"] = (
+            f"The week must start during the campaign, between {campaign.start_date:%-d %B %Y} "
+            f"and {campaign.end_date:%-d %B %Y}"
+        )
+    if end_date and "end_date" not in errors and not campaign.start_date <= end_date <= campaign.end_date:
+        errors["end_date"] = (
+            f"The week must end during the campaign, between {campaign.start_date:%-d %B %Y} "
+            f"and {campaign.end_date:%-d %B %Y}"
+        )
+    if week_number is not None:
+        siblings = CampaignWeekPage.objects.child_of(campaign).filter(week_number=week_number)
+        if exclude_pk:
+            siblings = siblings.exclude(pk=exclude_pk)
+        if siblings.exists():
+            errors["week_number"] = f"This campaign already has a week {week_number}: choose another number"
+    return errors
+
+
+class CampaignWeekPage(Page):
+    """One week of a campaign: its theme, lead officer, focus and activities."""
+
+    FOCUS_CHOICES = [
+        ("education", "Education and engagement"),
+        ("enforcement", "Enforcement"),
+        ("prevention", "Prevention and early help"),
+        ("support", "Support for victims and families"),
+    ]
+
+    week_number = models.PositiveSmallIntegerField()
+    start_date = models.DateField()
+    end_date = models.DateField()
+    theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="weeks")
+    lead_officer = models.ForeignKey(
+        Officer, null=True, blank=True, on_delete=models.SET_NULL, related_name="weeks_led"
+    )
+    focus = models.CharField(max_length=20, choices=FOCUS_CHOICES, default="education")
+    summary = models.TextField(max_length=600, help_text="One or two sentences shown in listings and shared links.")
+    body = RichTextField(features=SIMPLE_RICH_TEXT, blank=True)
+    planned_activities = StreamField(
+        [("activity", ActivityBlock())],
+        blank=True,
+        help_text="Activities not yet listed as events or Q&A sessions.",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("week_number"),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldPanel("theme"),
+        FieldPanel("lead_officer"),
+        FieldPanel("focus"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("planned_activities"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    base_form_class = CampaignWeekPageForm
+    parent_page_types = ["content.CampaignPage"]
+    subpage_types: list[str] = []
+    template = "content/campaign_week_page.html"
+
+    class Meta:
+        verbose_name = "campaign week"
+        ordering = ["start_date"]
+        indexes = [models.Index(fields=["start_date", "end_date"])]
+
+    def clean(self):
+        super().clean()
+        parent = self.get_parent() if self.path else None
+        campaign = parent.specific if parent is not None else None
+        if isinstance(campaign, CampaignPage):
+            errors = week_errors(
+                campaign=campaign,
+                week_number=self.week_number,
+                start_date=self.start_date,
+                end_date=self.end_date,
+                exclude_pk=self.pk,
+            )
+        elif self.start_date and self.end_date and self.end_date < self.start_date:
+            errors = {"end_date": "The week's end date must be the same as or after its start date"}
+        else:
+            errors = {}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def campaign(self) -> CampaignPage | None:
+        parent = self.get_parent()
+        return parent.specific if parent is not None else None
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import week_activities
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(week_activities(week=self))
+        return context
