@@ -165,10 +165,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "beacon" / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -236,6 +236,9 @@ BEACON_REPORT_PUBLIC_KEY = env("BEACON_REPORT_PUBLIC_KEY", default="")
 BEACON_REPORT_PRIVATE_KEY = env("BEACON_REPORT_PRIVATE_KEY", default="")
 BEACON_BLIND_INDEX_KEY = env("BEACON_BLIND_INDEX_KEY", default="")
 
+# Benchmarks (bench/) only: adds two baseline views at /bench/ to measure against in the same run.
+BEACON_BENCH_BASELINES = env.bool("BEACON_BENCH_BASELINES", default=False)
+
 # Beacon
 BEACON_FORCE_NAME = env("BEACON_FORCE_NAME", default="Nene Valley Police")
 BEACON_NEUTRAL_URL = env("BEACON_NEUTRAL_URL", default="https://www.bbc.co.uk/weather")
@@ -257,3 +260,25 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# --- triage ---
+# How long a closed report is kept, in days, by its outcome; a daily task then purges it and keeps only a
+# statistical row (category, area, month, outcome). Open reports are never purged.
+BEACON_RETENTION_DAYS = {
+    "intelligence_recorded": env.int("BEACON_RETENTION_INTELLIGENCE_DAYS", default=365),
+    "safeguarding_referral": env.int("BEACON_RETENTION_SAFEGUARDING_DAYS", default=730),
+    "crime_recorded": env.int("BEACON_RETENTION_CRIME_DAYS", default=365),
+    "no_further_action": env.int("BEACON_RETENTION_NFA_DAYS", default=180),
+    "duplicate": env.int("BEACON_RETENTION_DUPLICATE_DAYS", default=90),
+}
+# Response targets: time from receipt to first assessment, by the lowest priority score each applies to
+# (immediate danger scores 1000 or more, a child involved 500 or more, linked reports 100 or more).
+BEACON_TRIAGE_TARGETS = [
+    (1000, env.int("BEACON_TARGET_DANGER_MINUTES", default=15)),
+    (500, env.int("BEACON_TARGET_CHILD_MINUTES", default=4 * 60)),
+    (100, env.int("BEACON_TARGET_LINKED_MINUTES", default=24 * 60)),
+    (-10_000, env.int("BEACON_TARGET_OTHER_MINUTES", default=72 * 60)),
+]
+# How a THRIVE assessment's overall risk moves a report's priority score.
+BEACON_TRIAGE_RISK_PRIORITY = {"high": 200, "medium": 0, "low": -50}
+BEACON_TRIAGE_QUEUE_PAGE_SIZE = 50
