@@ -14,6 +14,9 @@ urlpatterns = [
     path("", include("beacon.content.urls")),
 ]
 
+if settings.BEACON_BENCH_BASELINES:
+    urlpatterns.insert(0, path("bench/", include("beacon.core.bench_urls")))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

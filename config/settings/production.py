@@ -24,6 +24,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Behind nginx, which sets X-Forwarded-Proto; gunicorn trusts it only from 127.0.0.1 (see docs/deploy.md).
 
 if not BEACON_REPORT_PUBLIC_KEY or not BEACON_BLIND_INDEX_KEY:  # noqa: F405
     raise ImproperlyConfigured(
