@@ -282,3 +282,37 @@ BEACON_TRIAGE_TARGETS = [
 # How a THRIVE assessment's overall risk moves a report's priority score.
 BEACON_TRIAGE_RISK_PRIORITY = {"high": 200, "medium": 0, "low": -50}
 BEACON_TRIAGE_QUEUE_PAGE_SIZE = 50
+
+# --- reporting ---
+# Limits and wording for the "report a concern" journey (beacon.reporting).
+BEACON_REPORT_MAX_FILES = env.int("BEACON_REPORT_MAX_FILES", default=10)
+BEACON_REPORT_MAX_FILE_BYTES = env.int("BEACON_REPORT_MAX_FILE_BYTES", default=20 * 1024 * 1024)
+BEACON_REPORT_MAX_IMAGE_PIXELS = env.int("BEACON_REPORT_MAX_IMAGE_PIXELS", default=50_000_000)
+BEACON_REPORT_REPLY_MAX_FILES = env.int("BEACON_REPORT_REPLY_MAX_FILES", default=3)
+BEACON_REPORT_TEXT_MAX = env.int("BEACON_REPORT_TEXT_MAX", default=5000)  # characters per free-text answer
+# What the start page promises about what happens next (plain words, changeable per force).
+BEACON_REPORT_RESPONSE_TIME = env(
+    "BEACON_REPORT_RESPONSE_TIME",
+    default="A member of our team reads every report, usually within 24 hours.",
+)
+# Rate limits: (attempts per client, attempts in total) per window of seconds. Clients are told apart by a
+# keyed hash of their address, kept only in the cache for the window, never in the database or logs.
+BEACON_REPORT_RATE_LIMITS = {
+    "submit": (
+        env.int("BEACON_REPORT_SUBMIT_PER_CLIENT", default=10),
+        env.int("BEACON_REPORT_SUBMIT_GLOBAL", default=2000),
+        600,
+    ),
+    "upload": (
+        env.int("BEACON_REPORT_UPLOAD_PER_CLIENT", default=40),
+        env.int("BEACON_REPORT_UPLOAD_GLOBAL", default=1000),
+        600,
+    ),
+    "followup": (
+        env.int("BEACON_REPORT_FOLLOWUP_PER_CLIENT", default=5),
+        env.int("BEACON_REPORT_FOLLOWUP_GLOBAL", default=200),
+        900,
+    ),
+}
+# Which request header holds the visitor's address behind a proxy (e.g. "HTTP_X_REAL_IP"); empty: REMOTE_ADDR.
+BEACON_CLIENT_ADDRESS_HEADER = env("BEACON_CLIENT_ADDRESS_HEADER", default="")
