@@ -316,3 +316,11 @@ BEACON_REPORT_RATE_LIMITS = {
 }
 # Which request header holds the visitor's address behind a proxy (e.g. "HTTP_X_REAL_IP"); empty: REMOTE_ADDR.
 BEACON_CLIENT_ADDRESS_HEADER = env("BEACON_CLIENT_ADDRESS_HEADER", default="")
+
+# --- events ---
+# "Near me" shows upcoming public events within this many miles of the postcode entered.
+BEACON_EVENTS_NEAR_ME_MILES = env.float("BEACON_EVENTS_NEAR_ME_MILES", default=25.0)
+# Events per calendar feed (public, from 30 days ago onwards).
+BEACON_EVENTS_FEED_LIMIT = env.int("BEACON_EVENTS_FEED_LIMIT", default=500)
+# Where staff hear about new school workshop requests (empty: nobody is emailed).
+BEACON_EVENTS_TEAM_EMAIL = env("BEACON_EVENTS_TEAM_EMAIL", default="")

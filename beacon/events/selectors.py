@@ -1,0 +1,138 @@
+"""Reads for the public events pages, the feeds, the staff queue and the campaign dashboard."""
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from beacon.core.models import PolicingArea
+
+from . import geo
+from .models import Event, EventKind, EventStatus, WorkshopRequest, WorkshopRequestStatus
+
+PUBLIC_LIST_RELATED = ("area", "neighbourhood")
+
+
+def public_events(*, area_code: str = "", kind: str = "", query: str = "", now=None) -> QuerySet[Event]:
+    """Upcoming public events, soonest first, filtered by policing area code and type. Never patrols."""
+    events = Event.objects.public().upcoming(now=now).select_related(*PUBLIC_LIST_RELATED)
+    if area_code:
+        events = events.filter(area__code=area_code)
+    if kind:
+        events = events.filter(kind=kind)
+    if query:
+        events = events.filter(Q(title__icontains=query) | Q(place_name__icontains=query))
+    return events.order_by("starts_at", "id")
+
+
+def public_event(*, pk: int) -> Event | None:
+    return Event.objects.public().select_related(*PUBLIC_LIST_RELATED).filter(pk=pk).first()
+
+
+def public_areas() -> list[PolicingArea]:
+    return list(PolicingArea.objects.order_by("name"))
+
+
+def public_events_for_week(*, week) -> QuerySet[Event]:
+    """The public events linked to a campaign week, in date order (cancelled ones included, marked)."""
+    return (
+        Event.objects.public()
+        .filter(campaign_week=week)
+        .select_related(*PUBLIC_LIST_RELATED)
+        .order_by("starts_at", "id")
+    )
+
+
+@dataclass
+class NearbyEvent:
+    event: Event
+    miles: float
+
+
+def events_near(*, latitude: float, longitude: float, limit: int = 20, now=None) -> list[NearbyEvent]:
+    """Upcoming public events nearest a point, within BEACON_EVENTS_NEAR_ME_MILES.
+
+    A bounding box on the indexed latitude and longitude columns narrows the rows; the database orders them
+    by a flat-earth distance (exact enough to order places a few miles apart); the haversine distance is
+    computed in Python for the few shown."""
+    miles = settings.BEACON_EVENTS_NEAR_ME_MILES
+    min_lat, max_lat, min_lon, max_lon = geo.bounding_box(latitude, longitude, miles)
+
+    scale = math.cos(math.radians(latitude)) ** 2
+    candidates = (
+        Event.objects.public()
+        .upcoming(now=now)
+        .filter(
+            latitude__range=(min_lat, max_lat),
+            longitude__range=(min_lon, max_lon),
+        )
+        .annotate(
+            flat_distance=(F("latitude") - latitude) * (F("latitude") - latitude)
+            + (F("longitude") - longitude) * (F("longitude") - longitude) * scale
+        )
+        .select_related(*PUBLIC_LIST_RELATED)
+        .order_by("flat_distance", "starts_at", "id")[: limit * 2]
+    )
+    found = []
+    for event in candidates:
+        distance = geo.distance_miles(latitude, longitude, event.latitude, event.longitude)
+        if distance <= miles:
+            found.append(NearbyEvent(event=event, miles=distance))
+    found.sort(key=lambda item: (round(item.miles, 3), item.event.starts_at))
+    return found[:limit]
+
+
+def feed_events(*, area_code: str = "", campaign=None, now=None) -> QuerySet[Event]:
+    """Public events for a calendar feed: from 30 days ago onwards, cancelled ones included so that
+    subscribed calendars remove them."""
+    since = (now or timezone.now()) - datetime.timedelta(days=30)
+    events = Event.objects.public().filter(ends_at__gte=since).select_related(*PUBLIC_LIST_RELATED)
+    if area_code:
+        events = events.filter(area__code=area_code)
+    if campaign is not None:
+        from beacon.content.models import CampaignWeekPage
+
+        weeks = CampaignWeekPage.objects.child_of(campaign).values("pk")
+        events = events.filter(campaign_week__in=weeks)
+    return events.order_by("starts_at", "id")[: settings.BEACON_EVENTS_FEED_LIMIT]
+
+
+def event_attendance(*, start: datetime.date, end: datetime.date) -> dict:
+    """Totals for the campaign dashboard: events held (not cancelled) that started between two dates
+    (inclusive, Europe/London days), and the outcomes recorded for them."""
+    tz = timezone.get_default_timezone()
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    events = Event.objects.filter(starts_at__gte=since, starts_at__lt=until).exclude(
+        status=EventStatus.CANCELLED
+    )
+    totals = events.aggregate(
+        events=Count("id"),
+        people_engaged=Coalesce(Sum("outcome__people_engaged"), 0),
+        young_people_reached=Coalesce(Sum("outcome__young_people_reached"), 0),
+        concerns_raised=Coalesce(Sum("outcome__concerns_raised"), 0),
+        leaflets_given=Coalesce(Sum("outcome__leaflets_given"), 0),
+    )
+    return {key: int(value or 0) for key, value in totals.items()}
+
+
+def workshop_queue() -> QuerySet[WorkshopRequest]:
+    """Requests waiting for a decision, oldest first."""
+    return WorkshopRequest.objects.filter(status=WorkshopRequestStatus.PENDING).order_by("created_at", "id")
+
+
+def events_needing_outcome(*, now=None) -> QuerySet[Event]:
+    """Events that have finished, were not cancelled and have no outcome recorded yet."""
+    return (
+        Event.objects.filter(ends_at__lt=now or timezone.now(), outcome__isnull=True)
+        .exclude(status=EventStatus.CANCELLED)
+        .order_by("-starts_at")
+    )
+
+
+def kind_choices_public() -> list[tuple[str, str]]:
+    return [(value, label) for value, label in EventKind.choices if value != EventKind.PATROL]
