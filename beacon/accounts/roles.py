@@ -43,6 +43,19 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 }
 
 
+# --- triage --- only triage roles open reports; a campaign editor sees none.
+_TRIAGE_READ = {"triage.view_queue", "reporting.view_report_content"}
+ROLE_PERMISSIONS[TRIAGE_OFFICER] |= _TRIAGE_READ | {"triage.work_report", "triage.grade_report"}
+ROLE_PERMISSIONS[INTELLIGENCE_ANALYST] |= _TRIAGE_READ | {
+    "triage.grade_report",
+    "triage.view_network",
+    "triage.export_reports",
+}
+ROLE_PERMISSIONS[NEIGHBOURHOOD_SUPERVISOR] |= _TRIAGE_READ | {"triage.work_report"}
+ROLE_PERMISSIONS[SAFEGUARDING_LEAD] |= _TRIAGE_READ | {"triage.work_report", "triage.decide_safeguarding"}
+ROLE_PERMISSIONS[ADMINISTRATOR] |= {"triage.export_audit_log"}
+
+
 def register(role: str, *permissions: str) -> None:
     """Grant permissions to a role; called by other apps at import time of their roles hooks."""
     ROLE_PERMISSIONS[role].update(permissions)
