@@ -324,3 +324,16 @@ BEACON_EVENTS_NEAR_ME_MILES = env.float("BEACON_EVENTS_NEAR_ME_MILES", default=2
 BEACON_EVENTS_FEED_LIMIT = env.int("BEACON_EVENTS_FEED_LIMIT", default=500)
 # Where staff hear about new school workshop requests (empty: nobody is emailed).
 BEACON_EVENTS_TEAM_EMAIL = env("BEACON_EVENTS_TEAM_EMAIL", default="")
+
+# --- qanda ---
+# The Q&A mailbox read by `manage.py fetch_questions` (and the task worker every
+# BEACON_QANDA_FETCH_INTERVAL seconds). TLS (IMAP4_SSL) is required unless the host is this machine.
+BEACON_QANDA_IMAP_HOST = env("BEACON_QANDA_IMAP_HOST", default="")
+BEACON_QANDA_IMAP_PORT = env.int("BEACON_QANDA_IMAP_PORT", default=993)
+BEACON_QANDA_IMAP_USER = env("BEACON_QANDA_IMAP_USER", default="")
+BEACON_QANDA_IMAP_PASSWORD = env("BEACON_QANDA_IMAP_PASSWORD", default="")
+BEACON_QANDA_IMAP_FOLDER = env("BEACON_QANDA_IMAP_FOLDER", default="INBOX")
+BEACON_QANDA_IMAP_TLS = env.bool("BEACON_QANDA_IMAP_TLS", default=True)
+# The address people send questions to; a session's own address adds "+<slug>" (qanda+slug@…).
+BEACON_QANDA_EMAIL_ADDRESS = env("BEACON_QANDA_EMAIL_ADDRESS", default="qanda@beacon.invalid")
+BEACON_QANDA_FETCH_INTERVAL = env.int("BEACON_QANDA_FETCH_INTERVAL", default=300)
