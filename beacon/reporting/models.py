@@ -49,6 +49,11 @@ class Report(models.Model):
     version = models.PositiveIntegerField(default=1)  # optimistic locking for staff edits
     sealed = models.BinaryField()  # sealed JSON of every answer (docs/report-content.md)
     receipt_hash = models.CharField(max_length=64, blank=True, db_index=True)  # anonymous only
+    # So that an anonymous reporter can read staff questions with their receipt code alone: a key pair
+    # made at submit, whose private half is locked with a key derived from the receipt code. Staff seal
+    # questions to `reader_public_key`; nobody without the receipt code can open them from this side.
+    reader_public_key = models.BinaryField(blank=True, default=b"")
+    reader_locked_key = models.BinaryField(blank=True, default=b"")
 
     class Meta:
         ordering = ["-priority", "received_at"]
@@ -100,7 +105,8 @@ class ReportMessage(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(max_length=14, choices=Direction.choices)
-    sealed_text = models.BinaryField()
+    sealed_text = models.BinaryField()  # sealed to the report key: staff read it
+    reader_sealed_text = models.BinaryField(blank=True, default=b"")  # sealed to the reporter's key
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -144,6 +150,7 @@ class PendingUpload(models.Model):
     token = models.CharField(max_length=64, db_index=True)  # random, from the session
     content_type = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
+    sealed_name = models.BinaryField(default=b"")
     sealed_data = models.BinaryField()
     created_at = models.DateTimeField(db_index=True)
 
