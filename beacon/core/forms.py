@@ -55,7 +55,7 @@ class GovukFormMixin:
                 widget.attrs.setdefault("class", "govuk-file-upload")
             elif isinstance(widget, forms.MultiWidget):
                 pass
-            elif isinstance(widget, forms.Input):
+            elif isinstance(widget, forms.widgets.Input):
                 widget.attrs.setdefault("class", "govuk-input")
             if field.help_text and not self._is_group(widget):
                 widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"

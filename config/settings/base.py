@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "django.forms",  # Django's own form templates, for the TemplatesSetting renderer
 ]
 
 MIDDLEWARE = [
@@ -99,7 +100,7 @@ TEMPLATES = [
         },
     }
 ]
-# Django's form templates, overridden in beacon/templates/django/forms/ to give GOV.UK markup.
+# Form templates come from the template engines (so Beacon's GOV.UK field templates in beacon/templates/components/).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'beacon.sqlite3'}")}

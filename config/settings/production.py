@@ -8,6 +8,9 @@ for _required in ("DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
     if not os.environ.get(_required):
         raise ImproperlyConfigured(f"Production settings need the environment variable {_required}.")
 
+# Without EMAIL_URL, hand mail to the local MTA (the console backend is for development only).
+os.environ.setdefault("EMAIL_URL", "smtp://localhost:25")
+
 from .base import *  # noqa: E402, F403
 from .base import env  # noqa: E402
 

@@ -1,15 +1,115 @@
+"""The safety shell every public page carries, and the site-wide headers."""
+
+import re
+
 import pytest
+from django.core.management import call_command
+from django.db import OperationalError, connection
+
+pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.django_db
-def test_home_page_carries_the_safety_shell(client):
-    from django.core.management import call_command
+@pytest.fixture
+def demo(db):
+    with open("/dev/null", "w") as sink:
+        call_command("seed_demo", stdout=sink)
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    response = client.get("/")
+
+PUBLIC_PAGES = ["/", "/staying-safe-online/", "/accessibility/", "/cookies/", "/privacy/", "/feedback/"]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_carry_the_safety_shell(client, demo, path):
+    response = client.get(path)
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'href="/leave"' in body
+    assert re.search(r'<a href="/leave"[^>]*data-quick-exit', body), "quick exit link missing"
     assert "Leave this site" in body
-    assert 'href="/feedback/"' in body
-    assert "tel:999" in body and "tel:101" in body
+    assert 'class="govuk-phase-banner"' in body and 'href="/feedback/"' in body
+    assert 'href="tel:999"' in body and 'href="tel:101"' in body and "0800 555 111" in body
+    for link in ("/accessibility/", "/cookies/", "/privacy/", "/staying-safe-online/"):
+        assert f'href="{link}"' in body
+    assert "Nene Valley Police" in body
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_have_no_inline_script_or_style_and_nothing_from_elsewhere(client, demo, path):
+    body = client.get(path).content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body), "inline script"
+    assert not re.search(r"<style", body), "inline style element"
+    assert not re.search(r'\sstyle="', body), "inline style attribute"
+    for url in re.findall(r'(?:src|href)="([^"]+)"', body):
+        assert not url.startswith(("http://", "https://", "//")), f"reference to another origin: {url}"
+
+
+def test_security_headers(client, demo):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_public_pages_set_no_cookie(client, demo):
+    response = client.get("/")
+    assert not response.cookies, "a plain public page must not set cookies"
+
+
+def test_leave_clears_the_site_and_goes_somewhere_neutral(client, settings):
+    settings.BEACON_NEUTRAL_URL = "https://weather.example/"
+    session = client.session
+    session["report_answers"] = {"details": "half-finished"}
+    session.save()
+    session_key = session.session_key
+
+    response = client.get("/leave")
+
+    assert response.status_code == 302
+    assert response["Location"] == "https://weather.example/"
+    assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert "no-store" in response["Cache-Control"]
+    from django.contrib.sessions.models import Session
+
+    assert not Session.objects.filter(session_key=session_key).exists()
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_healthz_reports_an_unreachable_database(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_unknown_page_gets_the_styled_404(client, demo):
+    response = client.get("/no-such-page-here/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Page not found" in body and "Leave this site" in body
+
+
+def test_csrf_failure_is_explained_in_plain_words(demo):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/feedback/", {"rating": "5"})
+    assert response.status_code == 403
+    assert "Your form could not be sent" in response.content.decode()
+
+
+def test_wrong_method_is_not_a_server_error(client, demo):
+    assert client.put("/healthz").status_code == 405
+    assert client.delete("/cookies/").status_code == 405

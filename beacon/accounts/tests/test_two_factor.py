@@ -1,0 +1,124 @@
+"""Staff must pass a second factor before anything in the back office; failures lock out."""
+
+import time
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from beacon.accounts import roles
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-test-password"
+
+
+def sign_in(client, user):
+    return client.post("/admin/login/", {"username": user.username, "password": PASSWORD})
+
+
+def current_code(device):
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_password_alone_does_not_open_the_admin(client, make_staff):
+    user = make_staff(roles.TRIAGE_OFFICER)
+    sign_in(client, user)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/two-factor/verify/")
+    assert client.get("/admin/pages/").status_code == 302
+
+
+def test_account_without_a_second_factor_must_set_one_up_first(client, make_staff):
+    user = make_staff(roles.CAMPAIGN_EDITOR, with_device=False)
+    sign_in(client, user)
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/account/two-factor/setup/")
+    assert "Set up two-factor sign-in" in response.content.decode()
+
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    wrong = client.post("/account/two-factor/setup/", {"token": "000000" if current_code(device) != "000000" else "111111"})
+    assert "The code is not right" in wrong.content.decode()
+    # django-otp throttles a device for a second after a failure; a person would simply try again.
+    TOTPDevice.objects.get(user=user).throttle_reset()
+
+    confirmed = client.post("/account/two-factor/setup/", {"token": current_code(device), "next": "/admin/"})
+    body = confirmed.content.decode()
+    assert "Your recovery codes" in body
+    assert StaticToken.objects.filter(device__user=user).count() == 10
+    assert TOTPDevice.objects.get(user=user).confirmed
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_right_code_opens_the_admin(client, make_staff):
+    user = make_staff(roles.TRIAGE_OFFICER)
+    device = TOTPDevice.objects.get(user=user)
+    sign_in(client, user)
+    response = client.post("/account/two-factor/verify/", {"token": current_code(device), "next": "/admin/"})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_recovery_code_works_once(client, make_staff):
+    from beacon.accounts.services import recovery_codes_issue
+
+    user = make_staff(roles.TRIAGE_OFFICER)
+    code = recovery_codes_issue(user=user)[0]
+    sign_in(client, user)
+    assert client.post("/account/two-factor/verify/", {"token": code}).status_code == 302
+    client.post("/admin/logout/")
+    sign_in(client, user)
+    response = client.post("/account/two-factor/verify/", {"token": code})
+    assert response.status_code == 200 and "The code is not right" in response.content.decode()
+
+
+def test_verify_refuses_an_offsite_next(client, make_staff):
+    user = make_staff(roles.TRIAGE_OFFICER)
+    device = TOTPDevice.objects.get(user=user)
+    sign_in(client, user)
+    response = client.post("/account/two-factor/verify/", {"token": current_code(device), "next": "https://evil.example/"})
+    assert response["Location"] == "/admin/"
+
+
+def test_repeated_password_failures_lock_the_account(client, make_staff, settings):
+    user = make_staff(roles.TRIAGE_OFFICER)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/admin/login/", {"username": user.username, "password": "wrong"})
+    response = sign_in(client, user)  # the right password, too late
+    assert response.status_code == 429
+    assert "Your account is locked" in response.content.decode()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_staff_sessions_end_after_idle_time(client, make_staff, staff_client, settings):
+    user = make_staff(roles.TRIAGE_OFFICER)
+    signed_in = staff_client(user)
+    assert signed_in.get("/admin/").status_code == 200
+    session = signed_in.session
+    session["beacon_staff_last_seen"] = int(time.time()) - settings.BEACON_STAFF_IDLE_SECONDS - 5
+    session.save()
+    response = signed_in.get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_roles_exist_with_least_privilege():
+    from django.contrib.auth.models import Group
+
+    roles.roles_sync()
+    names = set(Group.objects.values_list("name", flat=True))
+    assert {
+        roles.TRIAGE_OFFICER,
+        roles.INTELLIGENCE_ANALYST,
+        roles.NEIGHBOURHOOD_SUPERVISOR,
+        roles.SAFEGUARDING_LEAD,
+        roles.CAMPAIGN_EDITOR,
+        roles.ADMINISTRATOR,
+    } <= names
+    editor = Group.objects.get(name=roles.CAMPAIGN_EDITOR)
+    assert not editor.permissions.filter(content_type__app_label__in=["reporting", "triage"]).exists()
