@@ -226,13 +226,12 @@ def gunicorn(
     """Beacon with production settings under gunicorn (sync workers) on a loopback port."""
     environment = production_env(database_url, env)
     port = free_port()
-    run = lambda *args: subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        check=True,  # noqa: E731
-        stdout=subprocess.DEVNULL,
-    )
+
+    def run(*args: str) -> None:
+        subprocess.run(
+            [PYTHON, "manage.py", *args], cwd=ROOT, env=environment, check=True, stdout=subprocess.DEVNULL
+        )
+
     run("migrate", "--noinput")
     run("collectstatic", "--noinput")
     _create_bench_table(environment)

@@ -18,7 +18,11 @@ def run_manage(*args, env):
 
 
 def base_env():
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "ALLOWED_HOSTS", "BEACON_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "ALLOWED_HOSTS", "BEACON_"))
+    }
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     return env
 
@@ -27,7 +31,9 @@ def test_production_refuses_to_start_without_its_secrets():
     for missing in ("DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
         env = base_env()
         env.update(
-            DJANGO_SECRET_KEY="x" * 60, ALLOWED_HOSTS="beacon.example.police.uk", DATABASE_URL="sqlite:////tmp/never.sqlite3"
+            DJANGO_SECRET_KEY="x" * 60,
+            ALLOWED_HOSTS="beacon.example.police.uk",
+            DATABASE_URL="sqlite:////tmp/never.sqlite3",
         )
         del env[missing]
         result = run_manage("check", env=env)

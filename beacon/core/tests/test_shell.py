@@ -49,7 +49,9 @@ def test_security_headers(client, demo):
     assert "frame-ancestors 'none'" in csp
     assert "default-src 'self'" in csp and "script-src 'self'" in csp and "style-src 'self'" in csp
     assert response["Referrer-Policy"] == "no-referrer"
-    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+    assert (
+        "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+    )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from config.urls import handler500, urlpatterns as beacon_urlpatterns  # noqa: F401
+from config.urls import handler500  # noqa: F401
+from config.urls import urlpatterns as beacon_urlpatterns
 
 
 def explode(request):
