@@ -12,13 +12,19 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.text import slugify
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
 from wagtail import blocks
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
+
+from .blocks import body_blocks
 
 # Rich text features that keep pages accessible: no arbitrary headings levels, no embeds.
 SIMPLE_RICH_TEXT = ["bold", "italic", "link", "ol", "ul"]
@@ -39,7 +45,26 @@ class PromoBlock(blocks.StructBlock):
         template = "content/blocks/promo.html"
 
 
-class HomePage(Page):
+# --- Sharing metadata -----------------------------------------------------------------------------
+
+
+class SocialMetaMixin:
+    """What a shared link's card shows: the page's summary and, if it has one, its hero image."""
+
+    @property
+    def social_description(self) -> str:
+        return self.search_description or getattr(self, "summary", "") or getattr(self, "intro", "")
+
+    @property
+    def social_image(self):
+        return getattr(self, "hero_image", None)
+
+    @property
+    def social_image_alt(self) -> str:
+        return getattr(self, "hero_image_alt", "")
+
+
+class HomePage(SocialMetaMixin, Page):
     """The site root: what Beacon is for, the way to report, and promotions editors choose."""
 
     hero_heading = models.CharField(
@@ -50,16 +75,31 @@ class HomePage(Page):
         default="Tell us what you know about drug dealing, county lines or a child being exploited. You can stay anonymous.",
     )
     promos = StreamField([("promo", PromoBlock())], blank=True, max_num=6)
+    promote_current_week = models.BooleanField(
+        default=True,
+        help_text="Show the campaign week running today (or the next one) above the promotions.",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("hero_heading"),
         FieldPanel("hero_text"),
+        FieldPanel("promote_current_week"),
         FieldPanel("promos"),
     ]
 
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
     template = "content/home_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import current_campaign_week
+
+        context = super().get_context(request, *args, **kwargs)
+        today = timezone.localdate()
+        context["today"] = today
+        if self.promote_current_week:
+            context["current_week"] = current_campaign_week(on=today)
+        return context
 
 
 # --- Snippets -------------------------------------------------------------------------------------
@@ -119,6 +159,55 @@ class Officer(index.Indexed, models.Model):
         return f"Photograph of {self.display_name}"
 
 
+class SupportService(index.Indexed, models.Model):
+    """A national or local support service with its public contact details, listed on advice pages."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(max_length=500, help_text="Who it is for and what it offers.")
+    phone = models.CharField(
+        max_length=30, blank=True, help_text="As people dial it, for example: 0800 1111."
+    )
+    phone_hours = models.CharField(max_length=120, blank=True, help_text="For example: 24 hours, every day.")
+    text_number = models.CharField(max_length=30, blank=True, help_text="A number people can text, if any.")
+    website = models.URLField(blank=True)
+    email = models.EmailField(blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=100, help_text="Lower numbers are listed first.")
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("phone"), FieldPanel("phone_hours")]),
+        FieldPanel("text_number"),
+        FieldPanel("website"),
+        FieldPanel("email"),
+        FieldPanel("sort_order"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("description"),
+        index.AutocompleteField("name"),
+    ]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if not (self.phone or self.text_number or self.website or self.email):
+            raise ValidationError("Enter at least one way to contact the service")
+
+    @property
+    def phone_href(self) -> str:
+        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+
+    @property
+    def text_href(self) -> str:
+        return "sms:" + "".join(ch for ch in self.text_number if ch.isdigit() or ch == "+")
+
+
 # --- Campaigns ------------------------------------------------------------------------------------
 
 
@@ -128,7 +217,7 @@ def _hero_alt_errors(image, alt: str) -> dict[str, str]:
     return {}
 
 
-class CampaignIndexPage(Page):
+class CampaignIndexPage(SocialMetaMixin, Page):
     """/campaigns/: every published campaign, current ones first."""
 
     intro = models.TextField(max_length=600, blank=True)
@@ -147,7 +236,7 @@ class CampaignIndexPage(Page):
         return context
 
 
-class CampaignPage(Page):
+class CampaignPage(SocialMetaMixin, Page):
     """One campaign, such as a multi-week week of action, made of CampaignWeekPages."""
 
     hashtag = models.CharField(
@@ -155,7 +244,9 @@ class CampaignPage(Page):
     )
     start_date = models.DateField()
     end_date = models.DateField()
-    summary = models.TextField(max_length=600, help_text="One or two sentences shown in listings and shared links.")
+    summary = models.TextField(
+        max_length=600, help_text="One or two sentences shown in listings and shared links."
+    )
     hero_image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -270,7 +361,7 @@ def week_errors(
     return errors
 
 
-class CampaignWeekPage(Page):
+class CampaignWeekPage(SocialMetaMixin, Page):
     """One week of a campaign: its theme, lead officer, focus and activities."""
 
     FOCUS_CHOICES = [
@@ -288,7 +379,9 @@ class CampaignWeekPage(Page):
         Officer, null=True, blank=True, on_delete=models.SET_NULL, related_name="weeks_led"
     )
     focus = models.CharField(max_length=20, choices=FOCUS_CHOICES, default="education")
-    summary = models.TextField(max_length=600, help_text="One or two sentences shown in listings and shared links.")
+    summary = models.TextField(
+        max_length=600, help_text="One or two sentences shown in listings and shared links."
+    )
     body = RichTextField(features=SIMPLE_RICH_TEXT, blank=True)
     planned_activities = StreamField(
         [("activity", ActivityBlock())],
@@ -346,4 +439,125 @@ class CampaignWeekPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(week_activities(week=self))
+        context["articles"] = (
+            NewsArticlePage.objects.live().public().filter(campaign_week=self).order_by("-date")
+        )
         return context
+
+
+# --- News -----------------------------------------------------------------------------------------
+
+
+class NewsIndexPage(SocialMetaMixin, Page):
+    """/news/: articles newest first, filtered by campaign, week and theme, ten to a page."""
+
+    intro = models.TextField(max_length=600, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["content.NewsArticlePage"]
+    max_count = 1
+    template = "content/news_index_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import news_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(news_listing(index=self, params=request.GET))
+        return context
+
+
+class NewsArticleTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "content.NewsArticlePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class NewsArticlePage(SocialMetaMixin, Page):
+    date = models.DateField("published on", default=timezone.localdate)
+    summary = models.TextField(
+        max_length=600, help_text="One or two sentences shown in listings and shared links."
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hero_image_alt = models.CharField(
+        "hero image alt text",
+        max_length=250,
+        blank=True,
+        help_text="Required with a hero image: describe what it shows.",
+    )
+    body = StreamField(body_blocks())
+    tags = ClusterTaggableManager(through=NewsArticleTag, blank=True)
+    campaign_week = models.ForeignKey(
+        CampaignWeekPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="news_articles"
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading="Hero image"),
+        FieldPanel("body"),
+        FieldPanel("campaign_week"),
+        FieldPanel("tags"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["content.NewsIndexPage"]
+    subpage_types: list[str] = []
+    template = "content/news_article_page.html"
+
+    class Meta:
+        verbose_name = "news article"
+        indexes = [models.Index(fields=["-date"])]
+
+    def clean(self):
+        super().clean()
+        errors = _hero_alt_errors(self.hero_image, self.hero_image_alt)
+        if errors:
+            raise ValidationError(errors)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        week = self.campaign_week
+        context["week"] = week if week is not None and week.live else None
+        context["tags"] = list(self.tags.all())
+        return context
+
+
+# --- Advice ---------------------------------------------------------------------------------------
+
+
+class AdviceIndexPage(SocialMetaMixin, Page):
+    """/advice/: every advice topic and the support services."""
+
+    intro = models.TextField(max_length=600, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["content.AdvicePage"]
+    max_count = 1
+    template = "content/advice_index_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["topics"] = AdvicePage.objects.live().public().child_of(self).order_by("path")
+        context["services"] = SupportService.objects.all()
+        return context
+
+
+class AdvicePage(SocialMetaMixin, Page):
+    """Advice on one topic: signs of child criminal exploitation, county lines, cuckooing…"""
+
+    summary = models.TextField(
+        max_length=600, help_text="One or two sentences shown in listings and shared links."
+    )
+    body = StreamField(body_blocks(support_services=True))
+
+    content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["content.AdviceIndexPage"]
+    subpage_types: list[str] = []
+    template = "content/advice_page.html"
+
+    class Meta:
+        verbose_name = "advice page"

@@ -32,3 +32,112 @@ def week_activities(*, week) -> dict[str, Any]:
         "qanda_sessions": list(sessions_for_week(week=week)) if sessions_for_week else [],
         "planned_activities": week.planned_activities,
     }
+
+
+def current_campaign_week(*, on):
+    """The published campaign week running on `on`, else the next one to start; None if neither."""
+    from .models import CampaignWeekPage
+
+    weeks = CampaignWeekPage.objects.live().public().select_related("theme", "lead_officer")
+    return (
+        weeks.filter(start_date__lte=on, end_date__gte=on).order_by("start_date").first()
+        or weeks.filter(start_date__gt=on).order_by("start_date").first()
+    )
+
+
+NEWS_PER_PAGE = 10
+
+
+def news_filter_choices() -> dict[str, list]:
+    """Campaigns, weeks and themes that have published news, for the listing's filters."""
+    from .models import CampaignPage, CampaignWeekPage, NewsArticlePage, Theme
+
+    week_ids = set(
+        NewsArticlePage.objects.live()
+        .public()
+        .exclude(campaign_week=None)
+        .values_list("campaign_week", flat=True)
+    )
+    weeks = list(CampaignWeekPage.objects.live().public().filter(pk__in=week_ids).order_by("start_date"))
+    campaign_paths = {week.path[: -CampaignWeekPage.steplen] for week in weeks}
+    campaigns = list(
+        CampaignPage.objects.live().public().filter(path__in=campaign_paths).order_by("-start_date")
+    )
+    themes = list(Theme.objects.filter(weeks__in=weeks).distinct())
+    return {"campaigns": campaigns, "weeks": weeks, "themes": themes}
+
+
+def news_listing(*, index, params) -> dict[str, Any]:
+    """One page of published articles under `index`, filtered by the GET parameters campaign (slug),
+    week (page id) and theme (slug). Unknown or malformed values select nothing rather than failing."""
+    from django.core.paginator import Paginator
+
+    from .models import CampaignWeekPage, NewsArticlePage
+
+    articles = (
+        NewsArticlePage.objects.live()
+        .public()
+        .child_of(index)
+        .select_related("campaign_week", "campaign_week__theme")
+        .order_by("-date", "-first_published_at")
+    )
+    choices = news_filter_choices()
+    selected = {"campaign": "", "week": "", "theme": ""}
+    campaign_slug = str(params.get("campaign", ""))[:100]
+    if campaign_slug:
+        selected["campaign"] = campaign_slug
+        campaign = next((c for c in choices["campaigns"] if c.slug == campaign_slug), None)
+        if campaign is None:
+            articles = articles.none()
+        else:
+            weeks = CampaignWeekPage.objects.child_of(campaign)
+            articles = articles.filter(campaign_week__in=weeks)
+    week_id = str(params.get("week", ""))[:20]
+    if week_id:
+        selected["week"] = week_id
+        articles = articles.filter(campaign_week_id=int(week_id)) if week_id.isdigit() else articles.none()
+    theme_slug = str(params.get("theme", ""))[:100]
+    if theme_slug:
+        selected["theme"] = theme_slug
+        articles = articles.filter(campaign_week__theme__slug=theme_slug)
+    page_obj = Paginator(articles, NEWS_PER_PAGE).get_page(params.get("page"))
+    query = {key: value for key, value in selected.items() if value}
+    return {
+        "articles": page_obj.object_list,
+        "page_obj": page_obj,
+        "filters": choices,
+        "selected": selected,
+        "filtered": bool(query),
+        "filter_query": query,
+    }
+
+
+def news_feed_items(*, limit: int):
+    from .models import NewsArticlePage
+
+    return list(
+        NewsArticlePage.objects.live()
+        .public()
+        .prefetch_related("tags")
+        .order_by("-date", "-first_published_at")[:limit]
+    )
+
+
+SEARCH_MAX_QUERY = 200
+SEARCH_PER_PAGE = 10
+
+
+def site_search(*, query: str, page_number) -> dict[str, Any]:
+    """Published, public pages matching `query` (Wagtail search: the database backend by default,
+    PostgreSQL full-text search in production)."""
+    from django.core.paginator import Paginator
+    from wagtail.models import Page
+
+    from beacon.core.forms import clean_text
+
+    query = clean_text(query or "").strip()[:SEARCH_MAX_QUERY]
+    if not query:
+        return {"query": "", "results": [], "page_obj": None}
+    results = Page.objects.live().public().filter(depth__gt=1).specific().search(query)
+    page_obj = Paginator(results, SEARCH_PER_PAGE).get_page(page_number)
+    return {"query": query, "results": list(page_obj.object_list), "page_obj": page_obj}
