@@ -19,9 +19,18 @@ ADMIN_ACCESS = "wagtailadmin.access_admin"
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     TRIAGE_OFFICER: {ADMIN_ACCESS},
     INTELLIGENCE_ANALYST: {ADMIN_ACCESS},
-    NEIGHBOURHOOD_SUPERVISOR: {ADMIN_ACCESS},
+    NEIGHBOURHOOD_SUPERVISOR: {
+        ADMIN_ACCESS,
+        # events: manage events, outcomes and school workshop requests
+        "events.add_event",
+        "events.change_event",
+        "events.delete_event",
+        "events.view_event",
+        "events.change_workshoprequest",
+        "events.view_workshoprequest",
+    },
     SAFEGUARDING_LEAD: {ADMIN_ACCESS},
-    CAMPAIGN_EDITOR: {ADMIN_ACCESS, "feedback.view_feedback"},
+    CAMPAIGN_EDITOR: {ADMIN_ACCESS, "feedback.view_feedback", "events.view_event", "events.view_workshoprequest"},
     ADMINISTRATOR: {
         ADMIN_ACCESS,
         "accounts.add_user",
