@@ -12,6 +12,7 @@ INTELLIGENCE_ANALYST = "Intelligence analyst"
 NEIGHBOURHOOD_SUPERVISOR = "Neighbourhood supervisor"
 SAFEGUARDING_LEAD = "Safeguarding lead"
 CAMPAIGN_EDITOR = "Campaign editor"
+CAMPAIGN_APPROVER = "Campaign approver"  # publishes what editors submit (content moderation workflow)
 ADMINISTRATOR = "Administrator"
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
@@ -30,7 +31,46 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "events.view_workshoprequest",
     },
     SAFEGUARDING_LEAD: {ADMIN_ACCESS},
-    CAMPAIGN_EDITOR: {ADMIN_ACCESS, "feedback.view_feedback", "events.view_event", "events.view_workshoprequest"},
+    CAMPAIGN_EDITOR: {
+        ADMIN_ACCESS,
+        "feedback.view_feedback",
+        "events.view_event",
+        "events.view_workshoprequest",
+        # content: snippets and images (page permissions come from the content workflow migration)
+        "content.add_theme",
+        "content.change_theme",
+        "content.view_theme",
+        "content.add_officer",
+        "content.change_officer",
+        "content.view_officer",
+        "content.add_supportservice",
+        "content.change_supportservice",
+        "content.view_supportservice",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "insights.view_campaign_dashboard",
+    },
+    CAMPAIGN_APPROVER: {
+        ADMIN_ACCESS,
+        "feedback.view_feedback",
+        "content.add_theme",
+        "content.change_theme",
+        "content.delete_theme",
+        "content.view_theme",
+        "content.add_officer",
+        "content.change_officer",
+        "content.delete_officer",
+        "content.view_officer",
+        "content.add_supportservice",
+        "content.change_supportservice",
+        "content.delete_supportservice",
+        "content.view_supportservice",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "insights.view_campaign_dashboard",
+    },
     ADMINISTRATOR: {
         ADMIN_ACCESS,
         "accounts.add_user",

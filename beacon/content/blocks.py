@@ -26,7 +26,7 @@ class HeadingBlock(blocks.StructBlock):
 class QuoteBlock(blocks.StructBlock):
     quote = blocks.TextBlock(max_length=1000)
     attribution = blocks.CharBlock(
-        max_length=120, help_text="Who said it, for example: Inspector Priya Shah."
+        max_length=120, help_text="Who said it, for example: Inspector Nadia Rahman."
     )
     role = blocks.CharBlock(max_length=160, required=False, help_text="Their role, if it helps readers.")
 

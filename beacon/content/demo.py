@@ -76,9 +76,9 @@ THEMES = [
 
 OFFICERS = [
     ("Chief Inspector", "Dana Whitfield", "Campaign lead, Nene Valley Police"),
-    ("Inspector", "Priya Shah", "Neighbourhood Inspector, Northampton"),
-    ("Sergeant", "Tom Okafor", "Safer Schools and Youth Engagement Team"),
-    ("Detective Sergeant", "Marcus Reid", "Exploitation and Missing Team"),
+    ("Inspector", "Nadia Rahman", "Neighbourhood Inspector, Northampton"),
+    ("Sergeant", "Tom Ellison", "Safer Schools and Youth Engagement Team"),
+    ("Detective Sergeant", "Marcus Doyle", "Exploitation and Missing Team"),
     ("PC", "Hannah Lowe", "Neighbourhood Officer, Wellingborough"),
 ]
 
@@ -348,7 +348,7 @@ def seed_campaign(
             "title": "Week 1: drug harm and county lines",
             "slug": "week-1-drug-harm-and-county-lines",
             "theme": themes["drug-harm"],
-            "lead_officer": officers["Marcus Reid"],
+            "lead_officer": officers["Marcus Doyle"],
             "focus": "education",
             "summary": (
                 "How county lines gangs use children to move drugs and money, the signs that a young person is "
@@ -369,7 +369,7 @@ def seed_campaign(
             "title": "Week 2: knife crime",
             "slug": "week-2-knife-crime",
             "theme": themes["knife-crime"],
-            "lead_officer": officers["Priya Shah"],
+            "lead_officer": officers["Nadia Rahman"],
             "focus": "enforcement",
             "summary": (
                 "Weapon sweeps, knife amnesty bins and targeted patrols, alongside workshops on why carrying a "
@@ -471,12 +471,12 @@ def seed_news(home: HomePage, weeks: list[CampaignWeekPage], officers: dict) -> 
             intro="What our teams have been doing, what we have found, and what happens next.",
         ),
     )
-    reid, shah, whitfield, lowe, okafor = (
-        officers["Marcus Reid"],
-        officers["Priya Shah"],
+    doyle, rahman, whitfield, lowe, ellison = (
+        officers["Marcus Doyle"],
+        officers["Nadia Rahman"],
         officers["Dana Whitfield"],
         officers["Hannah Lowe"],
-        officers["Tom Okafor"],
+        officers["Tom Ellison"],
     )
     picture = _demo_image(
         title="Illustration: a quiet street at night with a lamp",
@@ -534,7 +534,7 @@ def seed_news(home: HomePage, weeks: list[CampaignWeekPage], officers: dict) -> 
                 _quote(
                     "Children drawn into county lines are victims first. Our priority was getting those two boys "
                     "somewhere safe.",
-                    reid,
+                    doyle,
                 ),
                 _cta("Worried that a child is being used to sell drugs?"),
             ],
@@ -563,7 +563,7 @@ def seed_news(home: HomePage, weeks: list[CampaignWeekPage], officers: dict) -> 
                 _quote(
                     "Every knife in a bin is one that cannot be used on a street. If you know someone who carries "
                     "one, talk to them, or tell us.",
-                    shah,
+                    rahman,
                 ),
                 _cta(),
             ],
@@ -583,7 +583,7 @@ def seed_news(home: HomePage, weeks: list[CampaignWeekPage], officers: dict) -> 
                 _quote(
                     "We hope they never need it. But the first minutes after a stabbing decide whether someone "
                     "lives.",
-                    okafor,
+                    ellison,
                 ),
             ],
         },
@@ -781,7 +781,7 @@ def seed_advice(home: HomePage, services: dict) -> int:
                 _quote(
                     "Most young people we meet say they would have told someone sooner if they had known they "
                     "would not get into trouble.",
-                    Officer.objects.get(name="Tom Okafor"),
+                    Officer.objects.get(name="Tom Ellison"),
                 ),
                 (
                     "support_services",
