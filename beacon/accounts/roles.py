@@ -104,6 +104,26 @@ ROLE_PERMISSIONS[NEIGHBOURHOOD_SUPERVISOR] |= _TRIAGE_READ | {"triage.work_repor
 ROLE_PERMISSIONS[SAFEGUARDING_LEAD] |= _TRIAGE_READ | {"triage.work_report", "triage.decide_safeguarding"}
 ROLE_PERMISSIONS[ADMINISTRATOR] |= {"triage.export_audit_log"}
 
+# --- qanda --- campaign editors run sessions and moderate; published answers go through the content
+# approval workflow, so only a campaign approver publishes them.
+_QANDA_RUN = {
+    "qanda.add_qandasession",
+    "qanda.change_qandasession",
+    "qanda.view_qandasession",
+    "qanda.run_qandasession",
+    "qanda.view_question",
+    "qanda.moderate_question",
+    "qanda.add_questiontheme",
+    "qanda.change_questiontheme",
+    "qanda.view_questiontheme",
+    "qanda.view_receivedemail",
+    "qanda.change_answersheet",
+    "qanda.view_answersheet",
+}
+ROLE_PERMISSIONS[CAMPAIGN_EDITOR] |= _QANDA_RUN
+ROLE_PERMISSIONS[CAMPAIGN_APPROVER] |= _QANDA_RUN | {"qanda.publish_answersheet"}
+ROLE_PERMISSIONS[ADMINISTRATOR] |= {"qanda.view_qandasession", "qanda.view_question", "qanda.view_receivedemail"}
+
 
 def register(role: str, *permissions: str) -> None:
     """Grant permissions to a role; called by other apps at import time of their roles hooks."""
