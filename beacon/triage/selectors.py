@@ -1,0 +1,407 @@
+"""Reads for the triage screens: the queue, a report's detail and timeline, links and the network view."""
+
+import datetime as dt
+import heapq
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from beacon.core.models import AuditEvent, Neighbourhood, PolicingArea
+from beacon.reporting.models import CATEGORY_CHOICES, Report, ReportIdentifier
+
+from .models import (
+    Assessment,
+    Grading,
+    Outcome,
+    PurgedReportStatistic,
+    ReportLink,
+    ReportTriage,
+    SafeguardingDecision,
+)
+from .services import OPEN_STATUSES, PERM_VIEW, PERM_WORK
+
+# Only the clear fields: never load the sealed content for a list.
+CLEAR_FIELDS = (
+    "id",
+    "reference",
+    "received_at",
+    "categories",
+    "immediate_danger",
+    "child_involved",
+    "postcode_district",
+    "neighbourhood",
+    "anonymous",
+    "status",
+    "priority",
+    "version",
+)
+FLAGS = {
+    "danger": ("Immediate danger", Q(immediate_danger=True)),
+    "child": ("Child involved", Q(child_involved=True)),
+    "linked": ("Linked to other reports", Q(triage__linked=True)),
+    "anonymous": ("Anonymous", Q(anonymous=True)),
+    "identified": ("Reporter gave contact details", Q(anonymous=False)),
+}
+COUNT_CAP = 10_000
+
+
+@dataclass
+class QueueFilters:
+    category: str = ""
+    area: int | None = None
+    neighbourhood: int | None = None
+    status: str = ""  # "" means every open status
+    assignee: str = ""  # a user id, or "none"
+    flags: list[str] = field(default_factory=list)
+
+    def as_audit(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+@dataclass
+class QueueRow:
+    report: Report
+    assignee_name: str
+    linked: bool
+    waiting: dt.timedelta
+    target: dt.timedelta
+    overdue: bool
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueRow]
+    total: int
+    total_is_capped: bool
+    page: int
+    pages: int
+
+
+def response_target(*, priority: int) -> dt.timedelta:
+    for minimum, minutes in settings.BEACON_TRIAGE_TARGETS:
+        if priority >= minimum:
+            return dt.timedelta(minutes=minutes)
+    return dt.timedelta(minutes=settings.BEACON_TRIAGE_TARGETS[-1][1])
+
+
+def _filtered(filters: QueueFilters):
+    rows = Report.objects.all()
+    if filters.category:
+        # JSON "contains" is not available on SQLite: match the quoted code in the JSON text instead.
+        rows = rows.annotate(categories_text=Cast("categories", TextField())).filter(
+            categories_text__contains=f'"{filters.category}"'
+        )
+    if filters.neighbourhood:
+        rows = rows.filter(neighbourhood_id=filters.neighbourhood)
+    elif filters.area:
+        ids = list(Neighbourhood.objects.filter(area_id=filters.area).values_list("pk", flat=True))
+        rows = rows.filter(neighbourhood_id__in=ids)
+    if filters.assignee == "none":
+        rows = rows.filter(Q(triage__isnull=True) | Q(triage__assignee__isnull=True))
+    elif filters.assignee:
+        rows = rows.filter(triage__assignee_id=int(filters.assignee))
+    for flag in filters.flags:
+        if flag in FLAGS:
+            rows = rows.filter(FLAGS[flag][1])
+    return rows
+
+
+def report_queue(*, filters: QueueFilters, page: int = 1, page_size: int | None = None) -> QueuePage:
+    """Reports by priority (highest first), then oldest first.
+
+    Each status is read separately down the (status, -priority, received_at) index and the runs are
+    merged, so the first pages cost the same with a thousand reports or a million."""
+    page_size = page_size or settings.BEACON_TRIAGE_QUEUE_PAGE_SIZE
+    statuses = [filters.status] if filters.status else list(OPEN_STATUSES)
+    base = _filtered(filters)
+    total = base.filter(status__in=statuses).values("pk")[: COUNT_CAP + 1].count()
+    capped = total > COUNT_CAP
+    total = min(total, COUNT_CAP)
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, page), pages)
+    offset = (page - 1) * page_size
+    runs = [
+        list(
+            base.filter(status=status)
+            .order_by("-priority", "received_at", "pk")
+            .values_list("priority", "received_at", "pk")[: offset + page_size]
+        )
+        for status in statuses
+    ]
+    merged = heapq.merge(*runs, key=lambda row: (-row[0], row[1], row[2]))
+    ids = [pk for _, _, pk in list(merged)[offset : offset + page_size]]
+    reports = {
+        r.pk: r
+        for r in Report.objects.filter(pk__in=ids)
+        .only(*CLEAR_FIELDS)
+        .select_related("neighbourhood", "triage")
+    }
+    names = {}
+    assignee_ids = {
+        r.triage.assignee_id for r in reports.values() if hasattr(r, "triage") and r.triage.assignee_id
+    }
+    if assignee_ids:
+        for user in get_user_model().objects.filter(pk__in=assignee_ids):
+            names[user.pk] = user.get_full_name() or user.get_username()
+    now = timezone.now()
+    rows = []
+    for pk in ids:
+        report = reports[pk]
+        triage = getattr(report, "triage", None)
+        waiting = now - report.received_at
+        target = response_target(priority=report.priority)
+        assessed = triage is not None and triage.first_assessed_at is not None
+        rows.append(
+            QueueRow(
+                report=report,
+                assignee_name=names.get(triage.assignee_id, "") if triage else "",
+                linked=bool(triage and triage.linked),
+                waiting=waiting,
+                target=target,
+                overdue=not assessed and report.status == Report.Status.NEW and waiting > target,
+            )
+        )
+    return QueuePage(rows=rows, total=total, total_is_capped=capped, page=page, pages=pages)
+
+
+def queue_filter_choices() -> dict:
+    users = get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+    workers = [u for u in users if u.has_perms([PERM_VIEW, PERM_WORK])]
+    return {
+        "categories": CATEGORY_CHOICES,
+        "areas": list(PolicingArea.objects.all()),
+        "neighbourhoods": list(Neighbourhood.objects.select_related("area")),
+        "statuses": Report.Status.choices,
+        "assignees": [(str(u.pk), u.get_full_name() or u.get_username()) for u in workers],
+        "flags": [(key, label) for key, (label, _) in FLAGS.items()],
+    }
+
+
+def staff_who_can_work() -> list:
+    users = get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+    return [u for u in users if u.has_perms([PERM_VIEW, PERM_WORK])]
+
+
+# --- One report ---------------------------------------------------------------------------------------
+
+
+def report_for_staff(*, pk: int) -> Report:
+    """The report with its clear fields (404 is the view's business)."""
+    return Report.objects.defer("sealed").select_related("neighbourhood__area").get(pk=pk)
+
+
+def report_by_reference(*, reference: str) -> Report | None:
+    reference = (reference or "").strip().upper()
+    if not reference or len(reference) > 12:
+        return None
+    return Report.objects.defer("sealed").filter(reference=reference).first()
+
+
+@dataclass
+class LinkedReport:
+    report: Report
+    shared: list[tuple[str, str, str]]  # (kind, label, digest)
+
+
+def report_links(*, report: Report) -> list[LinkedReport]:
+    links = ReportLink.objects.filter(Q(low=report) | Q(high=report)).values_list(
+        "low_id", "high_id", "shared"
+    )
+    by_other = {}
+    for low, high, shared in links:
+        by_other[high if low == report.pk else low] = shared
+    labels = dict(ReportIdentifier.Kind.choices)
+    others = Report.objects.filter(pk__in=by_other).only(*CLEAR_FIELDS).order_by("-received_at")
+    return [
+        LinkedReport(
+            report=other,
+            shared=[(kind, labels.get(kind, kind), digest) for kind, digest in by_other[other.pk]],
+        )
+        for other in others
+    ]
+
+
+def report_identifiers(*, report: Report) -> list[tuple[str, str, str, int]]:
+    """(kind, label, digest, how many other reports share it) for each identifier of the report."""
+    labels = dict(ReportIdentifier.Kind.choices)
+    rows = list(ReportIdentifier.objects.filter(report=report).values_list("kind", "digest"))
+    result = []
+    for kind, digest in rows:
+        others = ReportIdentifier.objects.filter(kind=kind, digest=digest).exclude(report=report).count()
+        result.append((kind, labels.get(kind, kind), digest, others))
+    return result
+
+
+def report_timeline(*, report: Report) -> list[dict]:
+    """Messages with the reporter and staff changes, oldest first, merged with those of any reports
+    closed as duplicates of this one."""
+    from beacon.reporting.selectors import report_messages
+
+    duplicates = list(
+        Outcome.objects.filter(duplicate_of=report, kind=Outcome.Kind.DUPLICATE).select_related("report")
+    )
+    sources = [report] + [o.report for o in duplicates]
+    entries = []
+    for source in sources:
+        for message in report_messages(report=source):
+            entries.append(
+                {
+                    "at": message.get("created_at"),
+                    "kind": "message",
+                    "direction": message.get("direction"),
+                    "text": message.get("text", ""),
+                    "who": message.get("author_name") or message.get("author") or "",
+                    "attachments": message.get("attachments", []),
+                    "from_reference": source.reference if source.pk != report.pk else "",
+                }
+            )
+    events = AuditEvent.objects.filter(
+        object_type="report", object_id__in=[str(s.pk) for s in sources]
+    ).exclude(action__in=["report.view", "report.exported"])
+    references = {str(s.pk): s.reference for s in sources}
+    for event in events.order_by("at", "id"):
+        entries.append(
+            {
+                "at": event.at,
+                "kind": "event",
+                "action": event.action,
+                "text": _event_text(event),
+                "who": event.actor_name,
+                "from_reference": references[event.object_id] if event.object_id != str(report.pk) else "",
+            }
+        )
+    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
+    entries.sort(key=lambda e: e["at"] or epoch)
+    return entries
+
+
+_EVENT_TEXT = {
+    "report.link": "Linked to other reports that share an identifier",
+    "report.assess": "Risk assessed (THRIVE)",
+    "report.grade": "Intelligence graded",
+    "report.route": "Routed to a neighbourhood team",
+    "report.assign": "Assigned",
+    "report.action": "Marked as actioned",
+    "report.close": "Closed",
+    "report.safeguarding": "Safeguarding decision recorded",
+    "report.question": "Question sent to the reporter",
+    "report.duplicate_merged": "A duplicate report was merged into this one",
+    "report.attachment_view": "A file was opened",
+}
+
+
+def _event_text(event: AuditEvent) -> str:
+    text = _EVENT_TEXT.get(event.action, event.action)
+    detail = event.detail or {}
+    if event.action == "report.grade" and detail.get("grading"):
+        text += f": {detail['grading']}"
+    elif event.action == "report.assess" and detail.get("risk"):
+        text += f": risk {detail['risk']}"
+    elif event.action == "report.close" and detail.get("outcome"):
+        text += f": {dict(Outcome.Kind.choices).get(detail['outcome'], detail['outcome']).lower()}"
+    return text
+
+
+def report_record(*, report: Report) -> dict:
+    """Everything staff recorded about a report (no sealed content)."""
+    triage = ReportTriage.objects.filter(report=report).select_related("assignee").first()
+    return {
+        "triage": triage,
+        "assessment": Assessment.objects.filter(report=report).select_related("assessed_by").first(),
+        "grading": Grading.objects.filter(report=report).select_related("graded_by").first(),
+        "safeguarding": SafeguardingDecision.objects.filter(report=report)
+        .select_related("decided_by")
+        .first(),
+        "outcome": Outcome.objects.filter(report=report)
+        .select_related("duplicate_of", "recorded_by")
+        .first(),
+        "duplicates": list(
+            Outcome.objects.filter(duplicate_of=report)
+            .select_related("report")
+            .values_list("report__reference", flat=True)
+        ),
+    }
+
+
+def attachment_for_staff(*, report: Report, attachment_id: int) -> dict | None:
+    """One file of the report (or of a reply to it), decrypted, with a name safe for a download."""
+    import re
+
+    from beacon.reporting.models import ReportAttachment
+    from beacon.reporting.selectors import report_attachment_file
+
+    attachment = ReportAttachment.objects.filter(report=report, pk=attachment_id).first()
+    if attachment is None:
+        return None
+    name, content_type, data = report_attachment_file(attachment=attachment)
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._")[:80] or f"file-{attachment.pk}"
+    return {"data": data, "content_type": content_type, "download_name": safe}
+
+
+# --- Network view -------------------------------------------------------------------------------------
+
+NETWORK_LIMIT = 200
+
+
+@dataclass
+class NetworkNode:
+    report: Report
+    identifiers: list[tuple[str, str, str, bool]]  # (kind, label, digest, shared with another report here)
+
+
+def identifier_network(*, kind: str, digest: str) -> list[NetworkNode]:
+    """Every report with this identifier (newest first, at most NETWORK_LIMIT), and the other identifiers
+    in those reports, marking those that appear in more than one of them."""
+    report_ids = list(
+        ReportIdentifier.objects.filter(kind=kind, digest=digest)
+        .order_by("-report_id")
+        .values_list("report_id", flat=True)[:NETWORK_LIMIT]
+    )
+    if not report_ids:
+        return []
+    around = list(
+        ReportIdentifier.objects.filter(report_id__in=report_ids).values_list("report_id", "kind", "digest")
+    )
+    counts: dict[tuple[str, str], int] = {}
+    for _, k, d in around:
+        counts[(k, d)] = counts.get((k, d), 0) + 1
+    labels = dict(ReportIdentifier.Kind.choices)
+    by_report: dict[int, list] = {pk: [] for pk in report_ids}
+    for pk, k, d in around:
+        if (k, d) != (kind, digest):
+            by_report[pk].append((k, labels.get(k, k), d, counts[(k, d)] > 1))
+    reports = Report.objects.filter(pk__in=report_ids).only(*CLEAR_FIELDS).in_bulk()
+    return [
+        NetworkNode(report=reports[pk], identifiers=sorted(by_report[pk], key=lambda i: (not i[3], i[0])))
+        for pk in report_ids
+        if pk in reports
+    ]
+
+
+def identifier_label(*, kind: str) -> str:
+    return dict(ReportIdentifier.Kind.choices).get(kind, kind)
+
+
+# --- Exports and statistics ---------------------------------------------------------------------------
+
+
+def exportable_reports(*, filters: QueueFilters, received_from=None, received_to=None, limit: int = 5000):
+    """Graded reports matching the filters (any status unless one is chosen), oldest first."""
+    rows = _filtered(filters).filter(pk__in=Grading.objects.values("report_id"))
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if received_from:
+        rows = rows.filter(received_at__date__gte=received_from)
+    if received_to:
+        rows = rows.filter(received_at__date__lte=received_to)
+    return list(rows.only(*CLEAR_FIELDS).order_by("received_at", "pk")[:limit])
+
+
+def purged_report_counts(*, start: dt.date, end: dt.date) -> list[dict]:
+    """Statistics left by purged reports, for insights: month, category, area, outcome, count."""
+    rows = PurgedReportStatistic.objects.filter(month__gte=start.replace(day=1), month__lte=end)
+    return list(rows.values("month", "category", "area", "outcome", "count"))

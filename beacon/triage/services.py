@@ -1,0 +1,621 @@
+"""Every write the triage back office makes.
+
+Rules that hold whoever calls them:
+- each staff change checks the caller's permission, refuses an illegal status change with a reason, and
+  writes its audit row in the same transaction as the change;
+- each staff change names the report version its form was built from (`expected_version`); if someone
+  else changed the report since, the change is refused and nothing is overwritten (optimistic locking);
+- a report closes only with an outcome, and a report with a child involved only after a safeguarding
+  lead has recorded a safeguarding decision; only graded reports can be exported.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from beacon.core.models import Neighbourhood
+from beacon.core.services import audit_record
+from beacon.reporting.models import (
+    PRIORITY_CHILD,
+    PRIORITY_IMMEDIATE_DANGER,
+    Report,
+    ReportIdentifier,
+)
+
+from .models import (
+    Assessment,
+    Grading,
+    Outcome,
+    PurgedReportStatistic,
+    ReportLink,
+    ReportTriage,
+    SafeguardingDecision,
+)
+
+PRIORITY_LINKED = 100
+# A new report links to at most this many earlier reports (the newest); a very common identifier (a
+# busy postcode) must not turn one submission into thousands of rows.
+MAX_LINKS_PER_REPORT = 200
+
+Status = Report.Status
+OPEN_STATUSES = (Status.NEW, Status.ASSESSED, Status.ASSIGNED, Status.ACTIONED)
+STALE_MESSAGE = (
+    "Someone else changed this report while you were working on it. "
+    "Nothing you entered has been saved: check the report again, then make your change."
+)
+
+PERM_VIEW = "triage.view_queue"
+PERM_CONTENT = "reporting.view_report_content"
+PERM_WORK = "triage.work_report"
+PERM_GRADE = "triage.grade_report"
+PERM_SAFEGUARDING = "triage.decide_safeguarding"
+PERM_NETWORK = "triage.view_network"
+PERM_EXPORT = "triage.export_reports"
+PERM_EXPORT_AUDIT = "triage.export_audit_log"
+
+
+def require_permission(user, *perms: str) -> None:
+    if user is None or not user.is_authenticated or not user.has_perms(perms):
+        raise PermissionDenied("You do not have permission to do this.")
+
+
+def priority_compute(*, report: Report, triage: ReportTriage) -> int:
+    """Immediate danger first, then a child involved, then reports linked to others; THRIVE adjusts."""
+    score = 0
+    if report.immediate_danger:
+        score += PRIORITY_IMMEDIATE_DANGER
+    if report.child_involved:
+        score += PRIORITY_CHILD
+    if triage.linked:
+        score += PRIORITY_LINKED
+    return score + triage.risk_adjustment
+
+
+def _triage_for(report: Report) -> ReportTriage:
+    triage, _ = ReportTriage.objects.get_or_create(report=report)
+    return triage
+
+
+def _claim(*, report: Report, expected_version: int) -> Report:
+    """Take the report for this change: bump its version if it is still the one the form showed.
+
+    The UPDATE also takes the row's write lock, so two changes to one report run one after the other."""
+    updated = Report.objects.filter(pk=report.pk, version=expected_version).update(version=F("version") + 1)
+    if updated != 1:
+        raise ValidationError(STALE_MESSAGE, code="stale")
+    fresh = Report.objects.defer("sealed").get(pk=report.pk)
+    report.version = fresh.version
+    report.status = fresh.status
+    report.priority = fresh.priority
+    report.neighbourhood_id = fresh.neighbourhood_id
+    return fresh
+
+
+def _set_status(report: Report, status: str) -> None:
+    Report.objects.filter(pk=report.pk).update(status=status)
+    report.status = status
+
+
+def _require_open(report: Report) -> None:
+    if report.status == Status.CLOSED:
+        raise ValidationError("This report is closed, so it cannot be changed.", code="closed")
+
+
+def _audit(user, action: str, report: Report, **detail) -> None:
+    audit_record(actor=user, action=action, object_type="report", object_id=report.pk, detail=detail)
+
+
+# --- Viewing ------------------------------------------------------------------------------------------
+
+
+def report_view_record(*, user, report: Report, shown: list[str]) -> None:
+    """Every time a member of staff sees a report's content: who, when (the row's time) and what."""
+    require_permission(user, PERM_VIEW, PERM_CONTENT)
+    _audit(user, "report.view", report, reference=report.reference, shown=shown)
+
+
+def attachment_view_record(*, user, report: Report, attachment_id: int) -> None:
+    require_permission(user, PERM_VIEW, PERM_CONTENT)
+    _audit(user, "report.attachment_view", report, attachment=attachment_id)
+
+
+def identifier_view_record(*, user, kind: str, digest: str, report_ids: list[int]) -> None:
+    require_permission(user, PERM_NETWORK)
+    audit_record(
+        actor=user,
+        action="identifier.view",
+        object_type="identifier",
+        object_id=f"{kind}:{digest[:16]}",
+        detail={"kind": kind, "digest": digest, "reports": report_ids},
+    )
+
+
+# --- Linking ------------------------------------------------------------------------------------------
+
+
+def reports_link(*, report: Report) -> list[int]:
+    """Link a newly submitted report to every earlier report that shares a blind-indexed identifier.
+
+    Runs inside the submit transaction (see signals.py). The lookup uses the (kind, digest) index only.
+    Returns the ids of the linked reports."""
+    triage = _triage_for(report)
+    pairs = list(ReportIdentifier.objects.filter(report=report).values_list("kind", "digest"))
+    if not pairs:
+        return []
+    match = Q()
+    for kind, digest in pairs:
+        match |= Q(kind=kind, digest=digest)
+    shared: dict[int, list[list[str]]] = defaultdict(list)
+    rows = (
+        ReportIdentifier.objects.filter(match)
+        .exclude(report_id=report.pk)
+        .order_by("-report_id")
+        .values_list("report_id", "kind", "digest")
+    )
+    for other_id, kind, digest in rows[: MAX_LINKS_PER_REPORT * len(pairs)]:
+        if other_id in shared or len(shared) < MAX_LINKS_PER_REPORT:
+            shared[other_id].append([kind, digest])
+    if not shared:
+        return []
+    now = timezone.now()
+    ReportLink.objects.bulk_create(
+        [
+            ReportLink(
+                low_id=min(other_id, report.pk),
+                high_id=max(other_id, report.pk),
+                shared=sorted(kinds),
+                created_at=now,
+            )
+            for other_id, kinds in shared.items()
+        ],
+        ignore_conflicts=True,
+    )
+    other_ids = sorted(shared)
+    # The other reports are linked now too: raise the priority of those that were not linked before.
+    already = set(
+        ReportTriage.objects.filter(report_id__in=other_ids, linked=True).values_list("pk", flat=True)
+    )
+    newly = [pk for pk in other_ids if pk not in already]
+    if newly:
+        existing = set(ReportTriage.objects.filter(report_id__in=newly).values_list("pk", flat=True))
+        ReportTriage.objects.bulk_create(
+            [ReportTriage(report_id=pk, linked=True) for pk in newly if pk not in existing]
+        )
+        ReportTriage.objects.filter(report_id__in=existing).update(linked=True)
+        Report.objects.filter(pk__in=newly).update(priority=F("priority") + PRIORITY_LINKED)
+    if not triage.linked:
+        triage.linked = True
+        triage.save(update_fields=["linked"])
+        report.priority = priority_compute(report=report, triage=triage)
+        Report.objects.filter(pk=report.pk).update(priority=report.priority)
+    audit_record(
+        actor=None,
+        action="report.link",
+        object_type="report",
+        object_id=report.pk,
+        detail={"linked_to": other_ids, "kinds": sorted({k for kinds in shared.values() for k, _ in kinds})},
+    )
+    return other_ids
+
+
+# --- Risk, grading, routing ---------------------------------------------------------------------------
+
+
+def assessment_record(
+    *,
+    user,
+    report: Report,
+    expected_version: int,
+    threat: str,
+    harm: str,
+    risk: str,
+    investigation: str,
+    vulnerability: str,
+    engagement: str,
+) -> Assessment:
+    """Record a THRIVE assessment. Its overall risk raises or lowers the priority; a new report becomes
+    assessed."""
+    require_permission(user, PERM_VIEW, PERM_WORK)
+    with transaction.atomic():
+        _claim(report=report, expected_version=expected_version)
+        _require_open(report)
+        now = timezone.now()
+        change = settings.BEACON_TRIAGE_RISK_PRIORITY.get(risk, 0)
+        assessment = Assessment(
+            report=report,
+            threat=threat,
+            harm=harm,
+            risk=risk,
+            investigation=investigation,
+            vulnerability=vulnerability,
+            engagement=engagement,
+            priority_change=change,
+            assessed_by=user,
+            assessed_at=now,
+        )
+        assessment.full_clean()
+        assessment.save()
+        triage = _triage_for(report)
+        triage.risk_adjustment = change
+        triage.first_assessed_at = triage.first_assessed_at or now
+        triage.save(update_fields=["risk_adjustment", "first_assessed_at"])
+        before = report.priority
+        report.priority = priority_compute(report=report, triage=triage)
+        Report.objects.filter(pk=report.pk).update(priority=report.priority)
+        previous_status = report.status
+        if report.status == Status.NEW:
+            _set_status(report, Status.ASSESSED)
+        _audit(
+            user,
+            "report.assess",
+            report,
+            harm=harm,
+            risk=risk,
+            priority={"from": before, "to": report.priority},
+            status={"from": previous_status, "to": report.status},
+        )
+    return assessment
+
+
+def grading_record(
+    *,
+    user,
+    report: Report,
+    expected_version: int,
+    source: str,
+    intelligence: str,
+    handling: str,
+    conditions: str = "",
+) -> Grading:
+    require_permission(user, PERM_VIEW, PERM_GRADE)
+    with transaction.atomic():
+        _claim(report=report, expected_version=expected_version)
+        grading = Grading(
+            report=report,
+            source=source,
+            intelligence=intelligence,
+            handling=handling,
+            conditions=conditions.strip() if handling == Grading.Handling.C else "",
+            graded_by=user,
+            graded_at=timezone.now(),
+        )
+        grading.full_clean()
+        grading.save()
+        _audit(user, "report.grade", report, grading=grading.code)
+    return grading
+
+
+def report_route(*, user, report: Report, expected_version: int, neighbourhood: Neighbourhood | None) -> None:
+    require_permission(user, PERM_VIEW, PERM_WORK)
+    with transaction.atomic():
+        _claim(report=report, expected_version=expected_version)
+        _require_open(report)
+        before = report.neighbourhood_id
+        Report.objects.filter(pk=report.pk).update(neighbourhood=neighbourhood)
+        report.neighbourhood = neighbourhood
+        _audit(
+            user,
+            "report.route",
+            report,
+            neighbourhood={"from": before, "to": neighbourhood.pk if neighbourhood else None},
+        )
+
+
+# --- Status workflow ----------------------------------------------------------------------------------
+
+
+def report_assign(*, user, report: Report, expected_version: int, assignee) -> None:
+    """Give the report to a member of staff who can work it. An assessed report becomes assigned; an
+    assigned or actioned one is handed over without changing its status."""
+    require_permission(user, PERM_VIEW, PERM_WORK)
+    if assignee is None or not assignee.is_active or not assignee.has_perms([PERM_VIEW, PERM_WORK]):
+        raise ValidationError({"assignee": "Select someone who can work on reports"})
+    with transaction.atomic():
+        _claim(report=report, expected_version=expected_version)
+        _require_open(report)
+        if report.status == Status.NEW:
+            raise ValidationError(
+                "Record a risk assessment (THRIVE) before you assign this report.", code="not_assessed"
+            )
+        triage = _triage_for(report)
+        before = triage.assignee_id
+        triage.assignee = assignee
+        triage.save(update_fields=["assignee"])
+        previous_status = report.status
+        if report.status == Status.ASSESSED:
+            _set_status(report, Status.ASSIGNED)
+        _audit(
+            user,
+            "report.assign",
+            report,
+            assignee={"from": before, "to": assignee.pk},
+            status={"from": previous_status, "to": report.status},
+        )
+
+
+def report_mark_actioned(*, user, report: Report, expected_version: int) -> None:
+    require_permission(user, PERM_VIEW, PERM_WORK)
+    with transaction.atomic():
+        _claim(report=report, expected_version=expected_version)
+        if report.status != Status.ASSIGNED:
+            raise ValidationError(
+                f"Only an assigned report can be marked as actioned. This report is {report.get_status_display().lower()}.",
+                code="illegal_transition",
+            )
+        _set_status(report, Status.ACTIONED)
+        _audit(user, "report.action", report, status={"from": Status.ASSIGNED, "to": Status.ACTIONED})
+
+
+def report_close(
+    *,
+    user,
+    report: Report,
+    expected_version: int,
+    kind: str,
+    crime_reference: str = "",
+    reason: str = "",
+    duplicate_of: Report | None = None,
+) -> Outcome:
+    """Close a report with its outcome. Only an actioned report closes, except a duplicate, which can
+    close from any open status. A report with a child involved needs a safeguarding decision first."""
+    require_permission(user, PERM_VIEW, PERM_WORK)
+    with transaction.atomic():
+        _claim(report=report, expected_version=expected_version)
+        _require_open(report)
+        if kind != Outcome.Kind.DUPLICATE and report.status != Status.ACTIONED:
+            raise ValidationError(
+                "A report can only be closed once it has been actioned (unless it is a duplicate). "
+                f"This report is {report.get_status_display().lower()}.",
+                code="illegal_transition",
+            )
+        if report.child_involved and not SafeguardingDecision.objects.filter(report=report).exists():
+            raise ValidationError(
+                "A child is involved in this report, so a safeguarding lead must record a safeguarding "
+                "decision before it can be closed.",
+                code="safeguarding_required",
+            )
+        if kind == Outcome.Kind.DUPLICATE:
+            if duplicate_of is None:
+                raise ValidationError({"duplicate_of": "Enter the reference of the original report"})
+            if duplicate_of.pk == report.pk:
+                raise ValidationError({"duplicate_of": "A report cannot be a duplicate of itself"})
+            original_outcome = Outcome.objects.filter(report=duplicate_of).first()
+            if original_outcome and original_outcome.kind == Outcome.Kind.DUPLICATE:
+                raise ValidationError(
+                    {
+                        "duplicate_of": "That report is itself a duplicate: enter the original report's reference"
+                    }
+                )
+        else:
+            duplicate_of = None
+        now = timezone.now()
+        outcome = Outcome(
+            report=report,
+            kind=kind,
+            crime_reference=crime_reference.strip() if kind == Outcome.Kind.CRIME_RECORDED else "",
+            reason=reason.strip() if kind == Outcome.Kind.NO_FURTHER_ACTION else "",
+            duplicate_of=duplicate_of,
+            recorded_by=user,
+            recorded_at=now,
+        )
+        outcome.full_clean()
+        try:
+            with transaction.atomic():
+                outcome.save()
+        except IntegrityError:
+            raise ValidationError("This report already has an outcome.", code="closed") from None
+        previous_status = report.status
+        _set_status(report, Status.CLOSED)
+        triage = _triage_for(report)
+        triage.closed_at = now
+        triage.save(update_fields=["closed_at"])
+        detail = {"outcome": kind, "status": {"from": previous_status, "to": Status.CLOSED}}
+        if duplicate_of is not None:
+            detail["duplicate_of"] = duplicate_of.pk
+        _audit(user, "report.close", report, **detail)
+        if duplicate_of is not None:
+            _audit(user, "report.duplicate_merged", duplicate_of, duplicate=report.pk)
+    return outcome
+
+
+def safeguarding_decision_record(
+    *,
+    user,
+    report: Report,
+    expected_version: int,
+    referred: bool,
+    referral_date: dt.date | None = None,
+    referral_reference: str = "",
+    no_referral_reason: str = "",
+) -> SafeguardingDecision:
+    """A safeguarding lead records a referral to the multi-agency safeguarding hub, or why there was none."""
+    require_permission(user, PERM_VIEW, PERM_SAFEGUARDING)
+    errors = {}
+    if referred:
+        if referral_date is None:
+            errors["referral_date"] = "Enter the date of the referral"
+        elif referral_date > timezone.localdate():
+            errors["referral_date"] = "The date of the referral must be today or in the past"
+        if not referral_reference.strip():
+            errors["referral_reference"] = "Enter the referral reference"
+    elif not no_referral_reason.strip():
+        errors["no_referral_reason"] = "Enter why there was no referral"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _claim(report=report, expected_version=expected_version)
+        _require_open(report)
+        decision = SafeguardingDecision(
+            report=report,
+            referred=referred,
+            referral_date=referral_date if referred else None,
+            referral_reference=referral_reference.strip() if referred else "",
+            no_referral_reason="" if referred else no_referral_reason.strip(),
+            decided_by=user,
+            decided_at=timezone.now(),
+        )
+        decision.full_clean()
+        decision.save()
+        _audit(user, "report.safeguarding", report, referred=referred)
+    return decision
+
+
+# --- Follow-up questions ------------------------------------------------------------------------------
+
+
+def followup_question_send(*, user, report: Report, text: str):
+    """Ask the reporter a question. Anonymous reporters read it with their receipt code; identified
+    reporters get an email that says only that there is a message (reporting's report_message_add)."""
+    from beacon.reporting.models import ReportMessage
+    from beacon.reporting.services import report_message_add
+
+    require_permission(user, PERM_VIEW, PERM_WORK)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Enter your question"})
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().defer("sealed").get(pk=report.pk)
+        _require_open(locked)
+        # report_message_add writes the "report.question" audit row in this same transaction.
+        message = report_message_add(
+            report=report, direction=ReportMessage.Direction.TO_REPORTER, text=text, author=user
+        )
+    return message
+
+
+# --- Exports ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    content_type: str
+    content: bytes
+    count: int
+
+
+def reports_export(*, user, reports: Iterable[Report], fmt: str) -> ExportFile:
+    """Export graded reports for the records system (docs/export.md). Ungraded reports are refused."""
+    from . import exports
+
+    require_permission(user, PERM_VIEW, PERM_CONTENT, PERM_EXPORT)
+    if fmt not in exports.FORMATS:
+        raise ValidationError({"format": "Select CSV or JSON"})
+    reports = list(reports)
+    if not reports:
+        raise ValidationError(
+            "There are no graded reports to export. Change the filters or grade reports first."
+        )
+    graded = set(Grading.objects.filter(report__in=reports).values_list("report_id", flat=True))
+    ungraded = [r.reference for r in reports if r.pk not in graded]
+    if ungraded:
+        raise ValidationError(
+            "Grade these reports before you export them: "
+            + ", ".join(sorted(ungraded)[:20])
+            + (f" and {len(ungraded) - 20} more" if len(ungraded) > 20 else ""),
+            code="ungraded",
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        records = exports.export_records(reports=reports, exported_at=now)
+        content = exports.render(records=records, fmt=fmt, exported_at=now)
+        audit_record(
+            actor=user,
+            action="report.export",
+            object_type="export",
+            object_id=f"{now:%Y%m%dT%H%M%S}",
+            detail={"format": fmt, "count": len(records), "reports": [r.pk for r in reports]},
+        )
+        for report in reports:
+            _audit(user, "report.exported", report, format=fmt, reference=report.reference)
+    return ExportFile(
+        filename=f"beacon-reports-{now:%Y%m%d-%H%M%S}.{fmt}",
+        content_type=exports.FORMATS[fmt],
+        content=content,
+        count=len(records),
+    )
+
+
+def audit_log_export_record(*, user, count: int, filters: dict) -> None:
+    require_permission(user, PERM_EXPORT_AUDIT)
+    audit_record(
+        actor=user, action="audit.export", object_type="audit", detail={"count": count, "filters": filters}
+    )
+
+
+# --- Policing areas ---------------------------------------------------------------------------------
+
+
+def area_save(*, user, instance, created: bool) -> None:
+    """Save a policing area or neighbourhood team (administrators), with its audit row."""
+    opts = instance._meta
+    action = "add" if created else "change"
+    require_permission(user, f"{opts.app_label}.{action}_{opts.model_name}")
+    with transaction.atomic():
+        instance.full_clean()
+        instance.save()
+        detail = {"name": instance.name}
+        if hasattr(instance, "postcode_districts"):
+            detail["postcode_districts"] = list(instance.postcode_districts or [])
+        audit_record(
+            actor=user,
+            action=f"{opts.model_name}.{'create' if created else 'change'}",
+            object_type=opts.model_name,
+            object_id=instance.pk,
+            detail=detail,
+        )
+
+
+# --- Retention ----------------------------------------------------------------------------------------
+
+
+def _month(value: dt.datetime) -> dt.date:
+    local = timezone.localtime(value)
+    return dt.date(local.year, local.month, 1)
+
+
+def reports_purge_expired(*, now: dt.datetime | None = None, batch_size: int = 200) -> int:
+    """Delete closed reports kept longer than their outcome's retention period, with their identifiers,
+    messages, files and receipt, keeping one statistical row each (category, area, month, outcome).
+
+    Each report goes in its own transaction with its statistics and its audit row."""
+    from beacon.reporting.services import report_delete
+
+    now = now or timezone.now()
+    purged = 0
+    for kind, days in settings.BEACON_RETENTION_DAYS.items():
+        cutoff = now - dt.timedelta(days=days)
+        while True:
+            ids = list(
+                Outcome.objects.filter(kind=kind, recorded_at__lt=cutoff, report__status=Status.CLOSED)
+                .order_by("recorded_at")
+                .values_list("report_id", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            for report in Report.objects.filter(pk__in=ids).select_related("neighbourhood").defer("sealed"):
+                with transaction.atomic():
+                    area = report.neighbourhood.name if report.neighbourhood else "Unknown"
+                    month = _month(report.received_at)
+                    for category in report.categories or ["other"]:
+                        stat, _ = PurgedReportStatistic.objects.get_or_create(
+                            month=month, category=str(category)[:40], area=area[:100], outcome=kind
+                        )
+                        PurgedReportStatistic.objects.filter(pk=stat.pk).update(count=F("count") + 1)
+                    audit_record(
+                        actor=None,
+                        action="report.purge",
+                        object_type="report",
+                        object_id=report.pk,
+                        detail={"outcome": kind, "month": month.isoformat(), "retention_days": days},
+                    )
+                    report_delete(report=report)
+                    purged += 1
+    return purged
