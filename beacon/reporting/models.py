@@ -156,3 +156,6 @@ class PendingUpload(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"pending {self.content_type} {self.size} bytes"

@@ -1,0 +1,59 @@
+"""A reporting journey in progress, held server-side in the visitor's Django session.
+
+The session holds the answers per page and a random token naming the files held for this journey in
+`PendingUpload`. Nothing is put in the browser's storage: the browser holds only the session cookie.
+Sessions end after 60 idle minutes (SESSION_COOKIE_AGE), on quick exit (/leave flushes the session),
+and when the report is sent (the session key is changed and the journey is removed).
+"""
+
+from . import services
+
+KEY = "report_journey"
+DONE_KEY = "report_done"
+
+
+class Journey:
+    def __init__(self, session, data: dict):
+        self.session = session
+        self.data = data
+
+    @classmethod
+    def load(cls, session) -> "Journey | None":
+        data = session.get(KEY)
+        return cls(session, data) if isinstance(data, dict) else None
+
+    @classmethod
+    def begin(cls, session) -> "Journey":
+        data = {"answers": {}, "token": services.pending_token_new(), "uploads": []}
+        session[KEY] = data
+        return cls(session, data)
+
+    @property
+    def answers(self) -> dict:
+        return self.data["answers"]
+
+    @property
+    def token(self) -> str:
+        return self.data.get("token", "")
+
+    @property
+    def uploads(self) -> list[dict]:
+        return self.data.setdefault("uploads", [])
+
+    def save(self) -> None:
+        self.session[KEY] = self.data
+        self.session.modified = True
+
+    def set_answer(self, slug: str, value) -> None:
+        self.answers[slug] = value
+        self.save()
+
+    def forget(self, slug: str) -> None:
+        self.answers.pop(slug, None)
+        self.save()
+
+    def end(self) -> None:
+        """Forget the journey and any files held for it."""
+        services.pending_uploads_discard(token=self.token)
+        self.session.pop(KEY, None)
+        self.session.modified = True

@@ -1,0 +1,165 @@
+"""Reads for the reporting pages, the triage back office and the campaign dashboard."""
+
+import datetime
+from collections import Counter
+
+from django.utils import timezone
+from nacl.exceptions import CryptoError
+
+from beacon.core.models import Neighbourhood
+
+from . import codes, crypto
+from .models import PendingUpload, Report, ReportAttachment, ReportMessage
+
+
+def neighbourhood_for_district(*, district: str) -> Neighbourhood | None:
+    """The neighbourhood whose postcode districts include this outward code ("NN1")."""
+    district = (district or "").strip().upper()
+    if not district:
+        return None
+    for neighbourhood in Neighbourhood.objects.select_related("area").order_by("pk"):
+        if district in (neighbourhood.postcode_districts or []):
+            return neighbourhood
+    return None
+
+
+# --- Back office (needs the private key) -------------------------------------------------------------
+
+
+def report_content(*, report: Report) -> dict:
+    """Every answer in the report, decrypted (docs/report-content.md). Needs the private key."""
+    return crypto.unseal_json(report.sealed)
+
+
+def report_messages(*, report: Report) -> list[dict]:
+    """The question-and-reply timeline, decrypted, oldest first. Needs the private key."""
+    messages = ReportMessage.objects.filter(report=report).select_related("author").order_by("created_at", "id")
+    attachments: dict[int, list[dict]] = {}
+    for attachment in ReportAttachment.objects.filter(report=report, message__isnull=False).order_by("id"):
+        attachments.setdefault(attachment.message_id, []).append(_attachment_summary(attachment))
+    return [
+        {
+            "id": message.pk,
+            "direction": message.direction,
+            "text": crypto.unseal(message.sealed_text).decode("utf-8"),
+            "author": message.author.get_username() if message.author else "",
+            "created_at": message.created_at,
+            "attachments": attachments.get(message.pk, []),
+        }
+        for message in messages
+    ]
+
+
+def _attachment_summary(attachment: ReportAttachment) -> dict:
+    return {
+        "id": attachment.pk,
+        "name": crypto.unseal(attachment.sealed_name).decode("utf-8", "replace"),
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+    }
+
+
+def report_attachments(*, report: Report) -> list[dict]:
+    """Files sent with the report itself (not with replies): id, name, type, size. Needs the private key."""
+    return [
+        _attachment_summary(a)
+        for a in ReportAttachment.objects.filter(report=report, message__isnull=True).order_by("id")
+    ]
+
+
+def report_attachment_file(*, attachment: ReportAttachment) -> tuple[str, str, bytes]:
+    """(file name, content type, bytes) of one cleaned file. Needs the private key."""
+    return (
+        crypto.unseal(attachment.sealed_name).decode("utf-8", "replace"),
+        attachment.content_type,
+        crypto.unseal(attachment.sealed_data),
+    )
+
+
+# --- The campaign dashboard --------------------------------------------------------------------------
+
+
+def report_counts(*, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Reports received from `start` to `end` inclusive (local dates), one row per category and
+    neighbourhood ("Unknown" when not routed). Uses only the fields kept in clear."""
+    tz = timezone.get_current_timezone()
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    counts: Counter = Counter()
+    rows = Report.objects.filter(received_at__gte=since, received_at__lt=until).values_list(
+        "categories", "neighbourhood__name"
+    )
+    for categories, area in rows:
+        for category in categories or []:
+            counts[(category, area or "Unknown")] += 1
+    return [
+        {"category": category, "area": area, "count": count}
+        for (category, area), count in sorted(counts.items())
+    ]
+
+
+# --- The public follow-up (receipt code only) --------------------------------------------------------
+
+STATUS_WORDS = {
+    Report.Status.NEW: ("Received", "We have your report. Someone will look at it soon."),
+    Report.Status.ASSESSED: ("Being looked at", "Our team has read your report and is deciding what to do."),
+    Report.Status.ASSIGNED: ("Being looked at", "A team is working on what you told us."),
+    Report.Status.ACTIONED: ("Being looked at", "We have acted on what you told us."),
+    Report.Status.CLOSED: ("Closed", "We have finished working on this report. Thank you for telling us."),
+}
+
+
+def report_for_receipt(*, code: str) -> Report | None:
+    normalised = codes.receipt_normalise(code)
+    if normalised is None:
+        return None
+    return Report.objects.filter(receipt_hash=codes.receipt_hash(normalised), anonymous=True).first()
+
+
+def followup_view(*, report: Report, code: str) -> dict:
+    """What an anonymous reporter sees with their receipt code: the status in plain words, and the
+    questions and replies, opened with the reporter's own key (locked with the receipt code)."""
+    normalised = codes.receipt_normalise(code)
+    label, explanation = STATUS_WORDS.get(report.status, STATUS_WORDS[Report.Status.NEW])
+    messages = []
+    try:
+        box = codes.reader_box(
+            receipt_normalised=normalised, reference=report.reference, locked_key=report.reader_locked_key
+        )
+    except (CryptoError, TypeError, ValueError):
+        box = None
+    files = Counter(
+        ReportAttachment.objects.filter(report=report, message__isnull=False).values_list("message_id", flat=True)
+    )
+    for message in ReportMessage.objects.filter(report=report).order_by("created_at", "id"):
+        text = ""
+        if box is not None and message.reader_sealed_text:
+            try:
+                text = box.decrypt(bytes(message.reader_sealed_text)).decode("utf-8")
+            except CryptoError:
+                text = ""
+        messages.append(
+            {
+                "from_staff": message.direction == ReportMessage.Direction.TO_REPORTER,
+                "text": text,
+                "created_at": message.created_at,
+                "files": files.get(message.pk, 0),
+            }
+        )
+    return {
+        "reference": report.reference,
+        "received_on": timezone.localtime(report.received_at).date(),
+        "status": label,
+        "status_explanation": explanation,
+        "closed": report.status == Report.Status.CLOSED,
+        "messages": messages,
+        "questions_waiting": bool(messages) and messages[-1]["from_staff"],
+    }
+
+
+def pending_uploads(*, token: str, with_data: bool = False) -> list[PendingUpload]:
+    """Files held for a journey in progress (their content only when asked: it can be large)."""
+    if not token:
+        return []
+    rows = PendingUpload.objects.filter(token=token).order_by("created_at", "id")
+    return list(rows if with_data else rows.defer("sealed_data"))

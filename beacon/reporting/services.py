@@ -1,0 +1,289 @@
+"""Every write the reporting app makes: reports, messages, files held during a journey, deletion."""
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from beacon.core.forms import clean_text
+from beacon.core.services import audit_record
+
+from . import codes, crypto, document, tasks
+from .models import (
+    PRIORITY_CHILD,
+    PRIORITY_IMMEDIATE_DANGER,
+    PendingUpload,
+    Report,
+    ReportAttachment,
+    ReportIdentifier,
+    ReportMessage,
+)
+from .selectors import neighbourhood_for_district
+from .signals import report_submitted
+from .uploads import CleanFile, clean_upload
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    report: Report
+    reference: str
+    receipt_code: str | None  # anonymous reports only; shown once and never stored
+
+
+@dataclass(frozen=True)
+class _SealedFile:
+    content_type: str
+    size: int
+    sealed_name: bytes
+    sealed_data: bytes
+
+
+def _read(file) -> CleanFile:
+    """Clean a file given as a CleanFile, an (name, bytes) pair, or an uploaded/Django File."""
+    if isinstance(file, CleanFile):
+        return file
+    if isinstance(file, tuple):
+        name, data = file
+        return clean_upload(name=name, data=bytes(data))
+    name = getattr(file, "name", "") or "file"
+    limit = settings.BEACON_REPORT_MAX_FILE_BYTES
+    size = getattr(file, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(f"The selected file must be smaller than {limit // (1024 * 1024)} MB")
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = file.read(limit + 1)
+    return clean_upload(name=name, data=data)
+
+
+def _seal_files(files) -> list[_SealedFile]:
+    sealed = []
+    for file in files:
+        if isinstance(file, PendingUpload):
+            sealed.append(_SealedFile(file.content_type, file.size, bytes(file.sealed_name), bytes(file.sealed_data)))
+            continue
+        clean = _read(file)
+        sealed.append(
+            _SealedFile(clean.content_type, clean.size, crypto.seal(clean.name.encode()), crypto.seal(clean.data))
+        )
+    return sealed
+
+
+def _priority(*, immediate_danger: bool, child_involved: bool) -> int:
+    return (PRIORITY_IMMEDIATE_DANGER if immediate_danger else 0) + (PRIORITY_CHILD if child_involved else 0)
+
+
+def report_submit(*, answers: dict, files: list = ()) -> SubmitResult:
+    """Store a whole report in one transaction, or nothing.
+
+    `answers` is a report document (docs/report-content.md; the journey builds it with
+    `document.from_journey`). `files` are PendingUpload rows (already cleaned and sealed during the
+    journey; they are consumed), CleanFile objects, (name, bytes) pairs or uploaded files (cleaned here).
+    The reference and receipt code are returned only after the transaction has committed.
+    """
+    content = document.normalise(answers)
+    files = list(files)
+    if len(files) > settings.BEACON_REPORT_MAX_FILES:
+        raise ValidationError(f"You can send up to {settings.BEACON_REPORT_MAX_FILES} files")
+    sealed_files = _seal_files(files)  # cleaning images can take a moment: done before the transaction
+    anonymous = content["contact"] is None
+    child = document.child_involved(content)
+    danger = document.immediate_danger(content)
+    district = document.postcode_district(content)
+    receipt = codes.receipt_new() if anonymous else None
+    digests = {(kind, crypto.blind_index(kind, value)) for kind, value in document.identifier_values(content)}
+    sealed = crypto.seal_json(content)
+    now = timezone.now()
+    neighbourhood = neighbourhood_for_district(district=district) if district else None
+
+    for _attempt in range(5):
+        reference = codes.reference_new()
+        report = Report(
+            reference=reference,
+            received_at=now,
+            categories=content["categories"],
+            immediate_danger=danger,
+            child_involved=child,
+            postcode_district=district,
+            neighbourhood=neighbourhood,
+            anonymous=anonymous,
+            priority=_priority(immediate_danger=danger, child_involved=child),
+            sealed=sealed,
+        )
+        if receipt:
+            normalised = codes.receipt_normalise(receipt)
+            report.receipt_hash = codes.receipt_hash(normalised)
+            report.reader_public_key, report.reader_locked_key = codes.reader_keys_new(
+                receipt_normalised=normalised, reference=reference
+            )
+        try:
+            with transaction.atomic():
+                report.save()
+                ReportIdentifier.objects.bulk_create(
+                    [ReportIdentifier(report=report, kind=kind, digest=digest) for kind, digest in sorted(digests)]
+                )
+                ReportAttachment.objects.bulk_create(
+                    [
+                        ReportAttachment(
+                            report=report,
+                            content_type=f.content_type,
+                            size=f.size,
+                            sealed_name=f.sealed_name,
+                            sealed_data=f.sealed_data,
+                            created_at=now,
+                        )
+                        for f in sealed_files
+                    ]
+                )
+                pending_ids = [f.pk for f in files if isinstance(f, PendingUpload)]
+                if pending_ids:
+                    PendingUpload.objects.filter(pk__in=pending_ids).delete()
+                report_submitted.send(sender=Report, report=report)
+                transaction.on_commit(partial(tasks.report_notify_triage.enqueue, report.pk))
+                contact = content["contact"]
+                if contact and contact["email"] and "email" in contact["ways"]:
+                    locked = tasks.lock_address(contact["email"])
+                    transaction.on_commit(partial(tasks.report_confirm_reporter.enqueue, report.pk, locked))
+        except IntegrityError:
+            if Report.objects.filter(reference=reference).exists():
+                continue  # a reference clash, vanishingly rare: draw another
+            raise
+        return SubmitResult(report=report, reference=reference, receipt_code=receipt)
+    raise RuntimeError("Could not find a free report reference")  # pragma: no cover
+
+
+def report_message_add(
+    *, report: Report, direction: str, text: str, author=None, files=()
+) -> ReportMessage:
+    """A question from staff to the reporter, or the reporter's reply, with optional files.
+
+    A question on an identified report emails the reporter a notice without its content; a reply
+    emails the triage team a notice without its content.
+    """
+    if direction not in ReportMessage.Direction.values:
+        raise ValidationError("Unknown message direction")
+    text = clean_text(text or "")
+    if not text:
+        raise ValidationError("Enter a message")
+    limit = settings.BEACON_REPORT_TEXT_MAX
+    if len(text) > limit:
+        raise ValidationError(f"The message must be {limit:,} characters or fewer")
+    files = list(files)
+    if direction == ReportMessage.Direction.FROM_REPORTER and len(files) > settings.BEACON_REPORT_REPLY_MAX_FILES:
+        raise ValidationError(f"Select {settings.BEACON_REPORT_REPLY_MAX_FILES} files or fewer")
+    sealed_files = _seal_files(files)
+    now = timezone.now()
+    with transaction.atomic():
+        message = ReportMessage.objects.create(
+            report=report,
+            direction=direction,
+            sealed_text=crypto.seal(text.encode("utf-8")),
+            reader_sealed_text=codes.reader_seal(report.reader_public_key, text) if report.reader_public_key else b"",
+            author=author if getattr(author, "pk", None) else None,
+            created_at=now,
+        )
+        ReportAttachment.objects.bulk_create(
+            [
+                ReportAttachment(
+                    report=report,
+                    message=message,
+                    content_type=f.content_type,
+                    size=f.size,
+                    sealed_name=f.sealed_name,
+                    sealed_data=f.sealed_data,
+                    created_at=now,
+                )
+                for f in sealed_files
+            ]
+        )
+        if direction == ReportMessage.Direction.TO_REPORTER:
+            if author is not None:
+                audit_record(
+                    actor=author,
+                    action="report.question",
+                    object_type="report",
+                    object_id=report.pk,
+                    detail={"message": message.pk, "files": len(sealed_files)},
+                )
+            if not report.anonymous:
+                email = _reporter_email(report)
+                if email:
+                    locked = tasks.lock_address(email)
+                    transaction.on_commit(partial(tasks.report_notify_reporter.enqueue, report.pk, locked))
+        else:
+            transaction.on_commit(partial(tasks.report_notify_triage_reply.enqueue, report.pk))
+    return message
+
+
+def _reporter_email(report: Report) -> str:
+    if not crypto.can_decrypt():
+        logger.warning("report %s: cannot email the reporter from a process without the private key", report.pk)
+        return ""
+    contact = crypto.unseal_json(report.sealed).get("contact") or {}
+    return contact.get("email", "") if "email" in (contact.get("ways") or []) else ""
+
+
+def report_delete(*, report: Report, actor=None) -> None:
+    """Remove a report with everything attached: identifiers, messages, files and the receipt (its hash
+    lives on the report row, so the receipt code stops working at once)."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="report.delete",
+            object_type="report",
+            object_id=report.pk,
+            detail={"reference": report.reference},
+        )
+        ReportAttachment.objects.filter(report=report).delete()
+        ReportMessage.objects.filter(report=report).delete()
+        ReportIdentifier.objects.filter(report=report).delete()
+        report.delete()
+
+
+# --- Files held during a journey ---------------------------------------------------------------------
+
+
+def pending_token_new() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def pending_upload_add(*, token: str, file) -> PendingUpload:
+    """Clean and seal one file chosen during the journey; hold it until the report is sent."""
+    if not token:
+        raise ValidationError("Your answers have expired. Start again")
+    if PendingUpload.objects.filter(token=token).count() >= settings.BEACON_REPORT_MAX_FILES:
+        raise ValidationError(f"You can send up to {settings.BEACON_REPORT_MAX_FILES} files")
+    clean = _read(file)
+    pending_uploads_purge()
+    return PendingUpload.objects.create(
+        token=token,
+        content_type=clean.content_type,
+        size=clean.size,
+        sealed_name=crypto.seal(clean.name.encode()),
+        sealed_data=crypto.seal(clean.data),
+        created_at=timezone.now(),
+    )
+
+
+def pending_upload_remove(*, token: str, upload_id: int) -> None:
+    PendingUpload.objects.filter(token=token, pk=upload_id).delete()
+
+
+def pending_uploads_discard(*, token: str) -> None:
+    if token:
+        PendingUpload.objects.filter(token=token).delete()
+
+
+def pending_uploads_purge(*, older_than: timedelta | None = None) -> int:
+    """Delete files from journeys abandoned longer ago than a session can live (or `older_than`)."""
+    age = older_than if older_than is not None else timedelta(seconds=settings.SESSION_COOKIE_AGE + 600)
+    deleted, _ = PendingUpload.objects.filter(created_at__lt=timezone.now() - age).delete()
+    return deleted

@@ -1,0 +1,631 @@
+"""The "report a concern" pages: one small view per page of the journey, and the follow-up pages.
+
+These views never log anything about the request (no address, no user agent, no path with answers).
+Every POST is size-checked before anything reads its body (the CSRF check included).
+"""
+
+import functools
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_safe
+
+from . import document, flows, forms, selectors, services, throttle
+from .journey import DONE_KEY, Journey
+from .summary import summary_rows
+from .uploads import safe_name
+
+SMALL_BODY = 256 * 1024  # a page of answers is a few KB; the longest text answers fit easily
+
+
+def _upload_body_limit() -> int:
+    return settings.BEACON_REPORT_MAX_FILE_BYTES + 1024 * 1024
+
+
+def _reply_body_limit() -> int:
+    return settings.BEACON_REPORT_REPLY_MAX_FILES * settings.BEACON_REPORT_MAX_FILE_BYTES + 1024 * 1024
+
+
+def body_limit(limit):
+    """Refuse an over-large POST from its Content-Length, before the body is read, with a page saying why.
+    The CSRF check runs after the size check (so it never buffers an over-large body)."""
+
+    def decorator(view):
+        protected = csrf_protect(view)
+
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method == "POST":
+                try:
+                    length = int(request.META.get("CONTENT_LENGTH") or 0)
+                except ValueError:
+                    length = 0
+                maximum = limit() if callable(limit) else limit
+                if length > maximum:
+                    return render(
+                        request,
+                        "reporting/too_large.html",
+                        {
+                            "back_url": request.get_full_path(),
+                            "upload": maximum > SMALL_BODY,
+                            "max_mb": settings.BEACON_REPORT_MAX_FILE_BYTES // (1024 * 1024),
+                        },
+                        status=413,
+                    )
+            return protected(request, *args, **kwargs)
+
+        return never_cache(csrf_exempt(wrapper))
+
+    return decorator
+
+
+def page_url(slug: str, change: bool = False, **params) -> str:
+    url = reverse(f"reporting:{slug}")
+    query = [f"{key}={value}" for key, value in params.items()]
+    if change:
+        query.append("change=1")
+    return url + ("?" + "&".join(query) if query else "")
+
+
+def expired(request):
+    return render(request, "reporting/expired.html", {"title": "Your answers have been deleted"})
+
+
+def limited(request, verdict: throttle.Verdict):
+    response = render(request, "reporting/limited.html", {"minutes": verdict.minutes}, status=429)
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
+# --- The start page ----------------------------------------------------------------------------------
+
+
+@require_safe
+@never_cache
+def start(request):
+    return render(
+        request,
+        "reporting/start.html",
+        {
+            "response_time": settings.BEACON_REPORT_RESPONSE_TIME,
+            "in_progress": Journey.load(request.session) is not None,
+            "max_files": settings.BEACON_REPORT_MAX_FILES,
+        },
+    )
+
+
+# --- Question pages ----------------------------------------------------------------------------------
+
+
+class StepView(View):
+    slug = ""
+    form_class = None
+    template_name = "reporting/step.html"
+    button = "Continue"
+    http_method_names = ["get", "post", "head"]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.journey = Journey.load(request.session)
+        if self.journey is None:
+            if self.slug == flows.START and request.method in ("GET", "HEAD"):
+                self.journey = Journey.begin(request.session)
+            else:
+                return expired(request)
+        self.change = request.GET.get("change") == "1"
+        if not flows.may_visit(self.slug, self.answers):
+            return redirect(page_url(flows.journey_path(self.answers).missing or flows.CHECK))
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def answers(self) -> dict:
+        return self.journey.answers
+
+    def back_url(self) -> str:
+        if self.change:
+            return page_url(flows.CHECK)
+        previous = flows.previous_page(self.slug, self.answers)
+        return page_url(previous) if previous else reverse("reporting:start")
+
+    def next_url(self) -> str:
+        following = flows.next_page(self.slug, self.answers)
+        if following in flows.INTERRUPTS:
+            return page_url(following, self.change)
+        if self.change and flows.journey_path(self.answers).complete:
+            return page_url(flows.CHECK)
+        return page_url(following, self.change)
+
+    def get_form(self, data=None):
+        if data is not None:
+            return self.form_class(data)
+        return self.form_class(initial=self.form_class.initial_from(self.answers.get(self.slug)))
+
+    def context(self, **extra) -> dict:
+        return {
+            "title": flows.TITLES[self.slug],
+            "back_url": self.back_url(),
+            "button": self.button,
+            "change": self.change,
+            **extra,
+        }
+
+    def render(self, form, status=200, **extra):
+        return render(self.request, self.template_name, self.context(form=form, **extra), status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render(self.get_form())
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        if not form.is_valid():
+            return self.render(form)
+        self.save(form)
+        return redirect(self.next_url())
+
+    def save(self, form) -> None:
+        self.journey.set_answer(self.slug, form.to_answer())
+
+
+class DangerView(StepView):
+    slug = "danger"
+    form_class = forms.DangerForm
+
+
+class InterruptView(StepView):
+    """A page that tells the reporter something (call 999) and lets them carry on."""
+
+    template_name = "reporting/interrupt.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, self.context(next_url=self.next_url(), slug=self.slug))
+
+    def post(self, request, *args, **kwargs):
+        return redirect(self.next_url())
+
+
+class Call999View(InterruptView):
+    slug = "call-999"
+
+
+class Child999View(InterruptView):
+    slug = "child-999"
+
+
+class AboutView(StepView):
+    slug = "about"
+    form_class = forms.AboutForm
+
+
+class WhereView(StepView):
+    slug = "where"
+    form_class = forms.WhereForm
+
+
+class WhenView(StepView):
+    slug = "when"
+    form_class = forms.WhenForm
+
+
+class WhenOnceView(StepView):
+    slug = "when-once"
+    form_class = forms.WhenOnceForm
+
+
+class WhenOngoingView(StepView):
+    slug = "when-ongoing"
+    form_class = forms.WhenOngoingForm
+
+
+class ListQuestionView(StepView):
+    """"Can you tell us about anyone?": yes leads to the list if there is one, else to the add form."""
+
+    item_page = ""
+
+    def next_url(self) -> str:
+        if self.answers.get(self.slug, {}).get(self.slug) == "yes" and self.answers.get(
+            flows.ITEM_PAGES[self.item_page]
+        ):
+            return page_url(flows.ITEM_LIST_PAGE[self.item_page], self.change)
+        return super().next_url()
+
+
+class PeopleView(ListQuestionView):
+    slug = "people"
+    form_class = forms.PeopleForm
+    item_page = "person"
+
+
+class VehiclesView(ListQuestionView):
+    slug = "vehicles"
+    form_class = forms.VehiclesForm
+    item_page = "vehicle"
+
+
+class NumbersView(ListQuestionView):
+    slug = "numbers"
+    form_class = forms.NumbersForm
+    item_page = "number"
+
+
+class ItemView(StepView):
+    """Add one person, vehicle or number to its list, or change one (?item=N)."""
+
+    button = "Save and continue"
+
+    @property
+    def items(self) -> list:
+        return self.answers.setdefault(flows.ITEM_PAGES[self.slug], [])
+
+    def item_index(self) -> int | None:
+        value = self.request.GET.get("item", "")
+        if value.isdigit() and int(value) < len(self.items):
+            return int(value)
+        return None
+
+    def get_form(self, data=None):
+        if data is not None:
+            return self.form_class(data)
+        index = self.item_index()
+        return self.form_class(initial=self.items[index] if index is not None else None)
+
+    def save(self, form) -> None:
+        index = self.item_index()
+        if index is None:
+            self.items.append(form.to_answer())
+        else:
+            self.items[index] = form.to_answer()
+        self.journey.save()
+
+    def next_url(self) -> str:
+        return page_url(flows.ITEM_LIST_PAGE[self.slug], self.change)
+
+
+class PersonView(ItemView):
+    slug = "person"
+    form_class = forms.PersonForm
+
+
+class VehicleView(ItemView):
+    slug = "vehicle"
+    form_class = forms.VehicleForm
+
+
+class NumberView(ItemView):
+    slug = "number"
+    form_class = forms.NumberForm
+
+
+class ListView(StepView):
+    """The add-another list: each item with change and remove, then "add another?"."""
+
+    template_name = "reporting/list.html"
+    noun = "item"
+    item_page = ""
+
+    @property
+    def items(self) -> list:
+        return self.answers.get(flows.LIST_PAGES[self.slug], [])
+
+    def dispatch(self, request, *args, **kwargs):
+        journey = Journey.load(request.session)
+        if journey is not None and not journey.answers.get(flows.LIST_PAGES[self.slug]):
+            return redirect(page_url(flows.LIST_QUESTION[self.slug], request.GET.get("change") == "1"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, data=None):
+        return forms.AddAnotherForm(data, noun=self.noun)
+
+    def render(self, form, status=200, **extra):
+        rows = [
+            {"lines": self.describe(item), "change_url": page_url(self.item_page, self.change, item=index), "index": index}
+            for index, item in enumerate(self.items)
+        ]
+        return super().render(form, status, rows=rows, noun=self.noun)
+
+    def post(self, request, *args, **kwargs):
+        if "remove" in request.POST:
+            value = request.POST.get("remove", "")
+            if value.isdigit() and int(value) < len(self.items):
+                del self.items[int(value)]
+                if not self.items:
+                    self.answers.pop(self.slug, None)
+                self.journey.save()
+            return redirect(page_url(self.slug, self.change))
+        form = self.get_form(request.POST)
+        if not form.is_valid():
+            return self.render(form)
+        if form.cleaned_data["add_another"] == "yes":
+            return redirect(page_url(self.item_page, self.change))
+        self.journey.set_answer(self.slug, {"done": True})
+        return redirect(self.next_url())
+
+    def describe(self, item: dict) -> list[str]:
+        raise NotImplementedError
+
+
+class PeopleListView(ListView):
+    slug = "people-list"
+    noun = "person"
+    item_page = "person"
+
+    def describe(self, item):
+        return [
+            item.get("name") or "Name not known",
+            f"Age: {item['age']}" if item.get("age") else "",
+            "Under 18" if item.get("is_child") == "yes" else "",
+            item.get("description", ""),
+        ]
+
+
+class VehiclesListView(ListView):
+    slug = "vehicles-list"
+    noun = "vehicle"
+    item_page = "vehicle"
+
+    def describe(self, item):
+        registration = item.get("registration", "")
+        if registration and item.get("partial"):
+            registration += " (part of the registration)"
+        return [registration or "Registration not known", ", ".join(
+            p for p in (item.get("colour"), item.get("make"), item.get("model")) if p
+        )]
+
+
+class NumbersListView(ListView):
+    slug = "numbers-list"
+    noun = "phone number or account"
+    item_page = "number"
+
+    def describe(self, item):
+        from .identifiers import PLATFORM_CHOICES, phone_display
+
+        platforms = dict(PLATFORM_CHOICES)
+        return [
+            phone_display(item["phone"]) if item.get("phone") else "",
+            f"{platforms.get(item.get('platform'), '')}: {item['handle']}" if item.get("handle") else "",
+        ]
+
+
+class ChildInvolvedView(StepView):
+    slug = "child-involved"
+    form_class = forms.ChildInvolvedForm
+
+
+class ChildView(StepView):
+    slug = "child"
+    form_class = forms.ChildForm
+
+
+class HowView(StepView):
+    slug = "how"
+    form_class = forms.HowForm
+
+
+class DetailsView(StepView):
+    slug = "details"
+    form_class = forms.DetailsForm
+
+
+class FilesView(StepView):
+    slug = "files"
+    form_class = forms.FileForm
+    template_name = "reporting/files.html"
+
+    def get_form(self, data=None, files=None):
+        return forms.FileForm(data, files)
+
+    def render(self, form, status=200, **extra):
+        return super().render(
+            form,
+            status,
+            uploads=self.journey.uploads,
+            max_files=settings.BEACON_REPORT_MAX_FILES,
+            full=len(self.journey.uploads) >= settings.BEACON_REPORT_MAX_FILES,
+            **extra,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if "remove" in request.POST:
+            value = request.POST.get("remove", "")
+            if value.isdigit():
+                services.pending_upload_remove(token=self.journey.token, upload_id=int(value))
+                self.journey.data["uploads"] = [u for u in self.journey.uploads if str(u["id"]) != value]
+                self.journey.save()
+            return redirect(page_url(self.slug, self.change))
+        form = self.get_form(request.POST, request.FILES)
+        action = request.POST.get("action", "continue")
+        if not form.is_valid():
+            return self.render(form)
+        upload = form.cleaned_data.get("file")
+        if upload:
+            verdict = throttle.check_and_hit(request, "upload")
+            if not verdict.allowed:
+                return limited(request, verdict)
+            try:
+                pending = services.pending_upload_add(token=self.journey.token, file=upload)
+            except ValidationError as error:
+                form.add_error("file", error)
+                return self.render(form)
+            self.journey.uploads.append(
+                {
+                    "id": pending.pk,
+                    "name": safe_name(upload.name, pending.content_type),
+                    "size": pending.size,
+                    "type": pending.content_type,
+                }
+            )
+            self.journey.save()
+            if action != "continue":
+                return redirect(page_url(self.slug, self.change))
+        elif action == "upload":
+            form.add_error("file", "Select a file to upload")
+            return self.render(form)
+        self.journey.set_answer(self.slug, {"count": len(self.journey.uploads)})
+        return redirect(self.next_url())
+
+
+class ContactView(StepView):
+    slug = "contact"
+    form_class = forms.ContactForm
+
+
+class ContactDetailsView(StepView):
+    slug = "contact-details"
+    form_class = forms.ContactDetailsForm
+
+
+# --- Check your answers, send, confirmation ----------------------------------------------------------
+
+
+class CheckView(StepView):
+    slug = flows.CHECK
+    template_name = "reporting/check.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        journey = Journey.load(request.session)
+        if journey is not None:
+            route = flows.journey_path(journey.answers)
+            if not route.complete:
+                return redirect(page_url(route.missing))
+        return super().dispatch(request, *args, **kwargs)
+
+    def back_url(self) -> str:
+        previous = flows.previous_page(self.slug, self.answers)
+        return page_url(previous) if previous else reverse("reporting:start")
+
+    def render(self, form, status=200, **extra):
+        rows = summary_rows(self.answers, self.journey.uploads)
+        for row in rows:
+            row["change_url"] = page_url(row["page"], True)
+        anonymous = self.answers.get("contact", {}).get("contact") != "identified"
+        return super().render(form, status, rows=rows, anonymous=anonymous, **extra)
+
+    def get_form(self, data=None):
+        return forms.SubmitForm(data)
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        if form.is_bot() or not form.is_valid():
+            return render(request, "reporting/rejected.html", status=400)
+        verdict = throttle.check_and_hit(request, "submit")
+        if not verdict.allowed:
+            return limited(request, verdict)
+        wanted = {upload["id"] for upload in self.journey.uploads}
+        files = [f for f in selectors.pending_uploads(token=self.journey.token, with_data=True) if f.pk in wanted]
+        if len(files) != len(wanted):
+            form.add_error(None, "One of your files is no longer available. Check your files and try again")
+            self.journey.data["uploads"] = [u for u in self.journey.uploads if u["id"] in {f.pk for f in files}]
+            self.journey.save()
+            return self.render(form)
+        try:
+            result = services.report_submit(answers=document.from_journey(self.answers), files=files)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.render(form)
+        # Committed: forget the answers, change the session key, keep the reference for one page view.
+        self.journey.end()
+        request.session.cycle_key()
+        request.session[DONE_KEY] = {
+            "reference": result.reference,
+            "receipt": result.receipt_code,
+            "email": bool(not result.report.anonymous),
+        }
+        return redirect("reporting:done")
+
+
+@require_safe
+@never_cache
+def done(request):
+    shown = request.session.pop(DONE_KEY, None)
+    request.session.flush()  # nothing of the visit is kept once the reference has been shown
+    if not shown:
+        return render(request, "reporting/done_gone.html")
+    return render(request, "reporting/done.html", {"done": shown})
+
+
+@body_limit(SMALL_BODY)
+@require_http_methods(["POST"])
+def delete_answers(request):
+    journey = Journey.load(request.session)
+    if journey is not None:
+        journey.end()
+    return render(request, "reporting/deleted.html")
+
+
+# --- Coming back with a receipt code -----------------------------------------------------------------
+
+
+def _receipt_report(request, code: str):
+    """(report or None, refusal response or None): a throttled look-up of a receipt code."""
+    verdict = throttle.check(request, "followup")
+    if not verdict.allowed:
+        return None, limited(request, verdict)
+    report = selectors.report_for_receipt(code=code)
+    if report is None:
+        throttle.hit(request, "followup")  # only failed guesses count
+    return report, None
+
+
+def _status_page(request, report, code: str, reply_form=None, status=200):
+    return render(
+        request,
+        "reporting/followup_status.html",
+        {
+            "view": selectors.followup_view(report=report, code=code),
+            "form": reply_form or forms.ReplyForm(initial={"receipt": code}),
+            "reply_form": True,
+        },
+        status=status,
+    )
+
+
+@body_limit(SMALL_BODY)
+@require_http_methods(["GET", "HEAD", "POST"])
+def followup(request):
+    if request.method != "POST":
+        return render(request, "reporting/followup.html", {"form": forms.ReceiptForm()})
+    form = forms.ReceiptForm(request.POST)
+    if form.is_bot():
+        return render(request, "reporting/rejected.html", status=400)
+    if not form.is_valid():
+        return render(request, "reporting/followup.html", {"form": form})
+    report, refusal = _receipt_report(request, form.cleaned_data["receipt"])
+    if refusal:
+        return refusal
+    if report is None:
+        form.add_error(
+            "receipt", "We could not find a report with that receipt code. Check the code and try again"
+        )
+        return render(request, "reporting/followup.html", {"form": form})
+    return _status_page(request, report, form.cleaned_data["receipt"])
+
+
+@body_limit(_reply_body_limit)
+@require_http_methods(["POST"])
+def followup_reply(request):
+    form = forms.ReplyForm(request.POST, request.FILES)
+    if form.is_bot():
+        return render(request, "reporting/rejected.html", status=400)
+    code = request.POST.get("receipt", "")[:60]
+    report, refusal = _receipt_report(request, code)
+    if refusal:
+        return refusal
+    if report is None:
+        receipt_form = forms.ReceiptForm()
+        return render(request, "reporting/followup.html", {"form": receipt_form, "lost": True})
+    if not form.is_valid():
+        return _status_page(request, report, code, form)
+    try:
+        services.report_message_add(
+            report=report, direction="from_reporter", text=form.cleaned_data["text"], files=form.cleaned_data["files"]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error("files" if form.cleaned_data["files"] else "text", message)
+        return _status_page(request, report, code, form)
+    return render(request, "reporting/followup_sent.html", {"receipt": code, "reference": report.reference})
