@@ -23,7 +23,9 @@ def from_journey(answers: dict) -> dict:
     when_kind = a.get("when", {}).get("when", "unknown")
     when = {"kind": when_kind}
     if when_kind == "once":
-        when.update({"date": a.get("when-once", {}).get("date", ""), "time": a.get("when-once", {}).get("time", "")})
+        when.update(
+            {"date": a.get("when-once", {}).get("date", ""), "time": a.get("when-once", {}).get("time", "")}
+        )
     elif when_kind == "ongoing":
         ongoing = a.get("when-ongoing", {})
         when.update({"since": ongoing.get("since", ""), "times": ongoing.get("times", [])})
@@ -151,7 +153,9 @@ def normalise(document: dict) -> dict:
     phones = list(dict.fromkeys(identifiers.phone_normalise(str(p)) for p in document.get("phones") or []))
     handles = []
     for handle in document.get("handles") or []:
-        joined = identifiers.handle_normalise(platform=handle.get("platform", ""), handle=handle.get("handle", ""))
+        joined = identifiers.handle_normalise(
+            platform=handle.get("platform", ""), handle=handle.get("handle", "")
+        )
         platform, name = joined.split(":", 1)
         handles.append({"platform": platform, "handle": name})
 

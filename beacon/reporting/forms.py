@@ -111,7 +111,9 @@ class WhereForm(StepForm):
         max_length=20,
         help_text="If you only know the first part, like NN1, enter that.",
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "autocomplete": "off"}),
-        error_messages={"max_length": "Enter a real postcode, like NN1 1AF, or just the first part, like NN1"},
+        error_messages={
+            "max_length": "Enter a real postcode, like NN1 1AF, or just the first part, like NN1"
+        },
     )
     description = forms.CharField(
         label="Describe the place",
@@ -223,7 +225,8 @@ class PeopleForm(StepForm):
 class PersonForm(StepForm):
     name = short_text("Name or nickname (optional)", max_length=150)
     age = short_text(
-        "Approximate age (optional)", help_text="For example, \u201cabout 16\u201d or \u201cin their 30s\u201d.",
+        "Approximate age (optional)",
+        help_text="For example, \u201cabout 16\u201d or \u201cin their 30s\u201d.",
         max_length=50,
     )
     description = forms.CharField(
@@ -293,15 +296,18 @@ class VehicleForm(StepForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and not any(cleaned.get(name) for name in ("registration", "make", "model", "colour")):
+        if not self.errors and not any(
+            cleaned.get(name) for name in ("registration", "make", "model", "colour")
+        ):
             self.add_error("registration", "Enter the registration, or the make, model or colour")
         return cleaned
 
     def to_answer(self) -> dict:
         answer = dict(self.cleaned_data)
-        answer["partial"] = bool(answer["registration"]) and identifiers.registration_normalise(
-            answer["registration"]
-        ).partial
+        answer["partial"] = (
+            bool(answer["registration"])
+            and identifiers.registration_normalise(answer["registration"]).partial
+        )
         return answer
 
 
@@ -356,7 +362,9 @@ class NumberForm(StepForm):
             self.add_error("handle", "Enter the username or account name")
         elif handle:
             try:
-                cleaned["handle"] = identifiers.handle_normalise(platform=platform, handle=handle).split(":", 1)[1]
+                cleaned["handle"] = identifiers.handle_normalise(platform=platform, handle=handle).split(
+                    ":", 1
+                )[1]
             except ValidationError as error:
                 self.add_error("handle", error)
         return cleaned
@@ -435,7 +443,9 @@ class FileForm(GovukForm):
             f"{settings.BEACON_REPORT_MAX_FILES} in total. We remove hidden details, like where a photo "
             "was taken, before we keep it."
         )
-        self.fields["file"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp,image/heic,.heic,application/pdf"
+        self.fields["file"].widget.attrs["accept"] = (
+            "image/jpeg,image/png,image/webp,image/heic,.heic,application/pdf"
+        )
 
 
 class ContactForm(StepForm):
@@ -493,7 +503,9 @@ class ContactDetailsForm(StepForm):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
         self.fields["phone"].widget.input_type = "tel"
-        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "class": "govuk-input govuk-input--width-20"})
+        self.fields["phone"].widget.attrs.update(
+            {"autocomplete": "tel", "class": "govuk-input govuk-input--width-20"}
+        )
 
     def clean_phone(self):
         value = self.cleaned_data.get("phone", "")
@@ -546,7 +558,12 @@ class ReceiptForm(HoneypotMixin, GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["receipt"].widget.attrs.update(
-            {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters", "class": "govuk-input"}
+            {
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+                "class": "govuk-input",
+            }
         )
 
 
@@ -579,7 +596,9 @@ class ReplyForm(HoneypotMixin, GovukForm):
             f"Up to {settings.BEACON_REPORT_REPLY_MAX_FILES} photos (JPG, PNG, WebP or HEIC) or PDFs, "
             f"up to {limit} MB each."
         )
-        self.fields["files"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp,image/heic,.heic,application/pdf"
+        self.fields["files"].widget.attrs["accept"] = (
+            "image/jpeg,image/png,image/webp,image/heic,.heic,application/pdf"
+        )
 
     def clean_files(self):
         files = self.cleaned_data.get("files") or []

@@ -120,7 +120,7 @@ PLATFORM_CODES = {code for code, _ in PLATFORM_CHOICES}
 
 
 def handle_normalise(*, platform: str, handle: str) -> str:
-    """"instagram", "@Some.Name " -> "instagram:some.name"."""
+    """ "instagram", "@Some.Name " -> "instagram:some.name"."""
     if platform not in PLATFORM_CODES:
         raise ValidationError("Select the app or website")
     name = re.sub(r"\s+", "", handle or "").lstrip("@").lower()

@@ -33,7 +33,9 @@ def report_content(*, report: Report) -> dict:
 
 def report_messages(*, report: Report) -> list[dict]:
     """The question-and-reply timeline, decrypted, oldest first. Needs the private key."""
-    messages = ReportMessage.objects.filter(report=report).select_related("author").order_by("created_at", "id")
+    messages = (
+        ReportMessage.objects.filter(report=report).select_related("author").order_by("created_at", "id")
+    )
     attachments: dict[int, list[dict]] = {}
     for attachment in ReportAttachment.objects.filter(report=report, message__isnull=False).order_by("id"):
         attachments.setdefault(attachment.message_id, []).append(_attachment_summary(attachment))
@@ -129,7 +131,9 @@ def followup_view(*, report: Report, code: str) -> dict:
     except (CryptoError, TypeError, ValueError):
         box = None
     files = Counter(
-        ReportAttachment.objects.filter(report=report, message__isnull=False).values_list("message_id", flat=True)
+        ReportAttachment.objects.filter(report=report, message__isnull=False).values_list(
+            "message_id", flat=True
+        )
     )
     for message in ReportMessage.objects.filter(report=report).order_by("created_at", "id"):
         text = ""

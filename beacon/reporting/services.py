@@ -68,11 +68,15 @@ def _seal_files(files) -> list[_SealedFile]:
     sealed = []
     for file in files:
         if isinstance(file, PendingUpload):
-            sealed.append(_SealedFile(file.content_type, file.size, bytes(file.sealed_name), bytes(file.sealed_data)))
+            sealed.append(
+                _SealedFile(file.content_type, file.size, bytes(file.sealed_name), bytes(file.sealed_data))
+            )
             continue
         clean = _read(file)
         sealed.append(
-            _SealedFile(clean.content_type, clean.size, crypto.seal(clean.name.encode()), crypto.seal(clean.data))
+            _SealedFile(
+                clean.content_type, clean.size, crypto.seal(clean.name.encode()), crypto.seal(clean.data)
+            )
         )
     return sealed
 
@@ -128,7 +132,10 @@ def report_submit(*, answers: dict, files: list = ()) -> SubmitResult:
             with transaction.atomic():
                 report.save()
                 ReportIdentifier.objects.bulk_create(
-                    [ReportIdentifier(report=report, kind=kind, digest=digest) for kind, digest in sorted(digests)]
+                    [
+                        ReportIdentifier(report=report, kind=kind, digest=digest)
+                        for kind, digest in sorted(digests)
+                    ]
                 )
                 ReportAttachment.objects.bulk_create(
                     [
@@ -160,9 +167,7 @@ def report_submit(*, answers: dict, files: list = ()) -> SubmitResult:
     raise RuntimeError("Could not find a free report reference")  # pragma: no cover
 
 
-def report_message_add(
-    *, report: Report, direction: str, text: str, author=None, files=()
-) -> ReportMessage:
+def report_message_add(*, report: Report, direction: str, text: str, author=None, files=()) -> ReportMessage:
     """A question from staff to the reporter, or the reporter's reply, with optional files.
 
     A question on an identified report emails the reporter a notice without its content; a reply
@@ -177,7 +182,10 @@ def report_message_add(
     if len(text) > limit:
         raise ValidationError(f"The message must be {limit:,} characters or fewer")
     files = list(files)
-    if direction == ReportMessage.Direction.FROM_REPORTER and len(files) > settings.BEACON_REPORT_REPLY_MAX_FILES:
+    if (
+        direction == ReportMessage.Direction.FROM_REPORTER
+        and len(files) > settings.BEACON_REPORT_REPLY_MAX_FILES
+    ):
         raise ValidationError(f"Select {settings.BEACON_REPORT_REPLY_MAX_FILES} files or fewer")
     sealed_files = _seal_files(files)
     now = timezone.now()
@@ -186,7 +194,9 @@ def report_message_add(
             report=report,
             direction=direction,
             sealed_text=crypto.seal(text.encode("utf-8")),
-            reader_sealed_text=codes.reader_seal(report.reader_public_key, text) if report.reader_public_key else b"",
+            reader_sealed_text=codes.reader_seal(report.reader_public_key, text)
+            if report.reader_public_key
+            else b"",
             author=author if getattr(author, "pk", None) else None,
             created_at=now,
         )
@@ -225,7 +235,9 @@ def report_message_add(
 
 def _reporter_email(report: Report) -> str:
     if not crypto.can_decrypt():
-        logger.warning("report %s: cannot email the reporter from a process without the private key", report.pk)
+        logger.warning(
+            "report %s: cannot email the reporter from a process without the private key", report.pk
+        )
         return ""
     contact = crypto.unseal_json(report.sealed).get("contact") or {}
     return contact.get("email", "") if "email" in (contact.get("ways") or []) else ""
@@ -233,19 +245,15 @@ def _reporter_email(report: Report) -> str:
 
 def report_delete(*, report: Report, actor=None) -> None:
     """Remove a report with everything attached: identifiers, messages, files and the receipt (its hash
-    lives on the report row, so the receipt code stops working at once)."""
+    lives on the report row, so the receipt code stops working at once). The caller records why in the
+    audit log (e.g. triage's retention purge); given an `actor`, this writes a "report.delete" row."""
     with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action="report.delete",
-            object_type="report",
-            object_id=report.pk,
-            detail={"reference": report.reference},
-        )
+        if actor is not None:
+            audit_record(actor=actor, action="report.delete", object_type="report", object_id=report.pk)
         ReportAttachment.objects.filter(report=report).delete()
         ReportMessage.objects.filter(report=report).delete()
         ReportIdentifier.objects.filter(report=report).delete()
-        report.delete()
+        Report.objects.filter(pk=report.pk).delete()
 
 
 # --- Files held during a journey ---------------------------------------------------------------------

@@ -36,10 +36,20 @@ def _row(key: str, lines: list[str], page: str) -> dict:
 def summary_rows(answers: dict, uploads: list[dict]) -> list[dict]:
     a = flows.answers_on_route(answers)
     pages = set(flows.journey_path(answers).pages)
-    rows = [_row("Anyone in immediate danger", [_YES_NO_UNKNOWN.get(a.get("danger", {}).get("danger"), "")], "danger")]
+    rows = [
+        _row(
+            "Anyone in immediate danger",
+            [_YES_NO_UNKNOWN.get(a.get("danger", {}).get("danger"), "")],
+            "danger",
+        )
+    ]
 
     labels = dict(CATEGORY_CHOICES)
-    rows.append(_row("What it is about", [labels.get(c, c) for c in a.get("about", {}).get("categories", [])], "about"))
+    rows.append(
+        _row(
+            "What it is about", [labels.get(c, c) for c in a.get("about", {}).get("categories", [])], "about"
+        )
+    )
 
     where = a.get("where", {})
     rows.append(
@@ -76,9 +86,11 @@ def summary_rows(answers: dict, uploads: list[dict]) -> list[dict]:
             line += f": {person['description']}"
         people_lines.append(line)
     if not people:
-        people_lines = [{"no": "No one I can describe", "unknown": "I do not know"}.get(
-            a.get("people", {}).get("people"), ""
-        )]
+        people_lines = [
+            {"no": "No one I can describe", "unknown": "I do not know"}.get(
+                a.get("people", {}).get("people"), ""
+            )
+        ]
     rows.append(_row("People", people_lines, "people-list" if people else "people"))
 
     vehicles = a.get("vehicle_items", []) if "vehicle" in pages else []
@@ -88,7 +100,11 @@ def summary_rows(answers: dict, uploads: list[dict]) -> list[dict]:
         if registration and vehicle.get("partial"):
             registration += " (part of the registration)"
         vehicle_lines.append(
-            ", ".join(p for p in (registration, vehicle.get("colour"), vehicle.get("make"), vehicle.get("model")) if p)
+            ", ".join(
+                p
+                for p in (registration, vehicle.get("colour"), vehicle.get("make"), vehicle.get("model"))
+                if p
+            )
         )
     rows.append(_row("Vehicles", vehicle_lines, "vehicles-list" if vehicles else "vehicles"))
 
@@ -99,8 +115,12 @@ def summary_rows(answers: dict, uploads: list[dict]) -> list[dict]:
         if item.get("phone"):
             number_lines.append(identifiers.phone_display(item["phone"]))
         if item.get("handle"):
-            number_lines.append(f"{platforms.get(item.get('platform'), item.get('platform'))}: {item['handle']}")
-    rows.append(_row("Phone numbers and online accounts", number_lines, "numbers-list" if numbers else "numbers"))
+            number_lines.append(
+                f"{platforms.get(item.get('platform'), item.get('platform'))}: {item['handle']}"
+            )
+    rows.append(
+        _row("Phone numbers and online accounts", number_lines, "numbers-list" if numbers else "numbers")
+    )
 
     if "child" in a:
         child = a["child"]
@@ -121,7 +141,9 @@ def summary_rows(answers: dict, uploads: list[dict]) -> list[dict]:
     rows.append(_row("Photos and documents", [u["name"] for u in uploads], "files"))
 
     anonymous = a.get("contact", {}).get("contact") != "identified"
-    rows.append(_row("Stay anonymous", ["Yes" if anonymous else "No, I have given contact details"], "contact"))
+    rows.append(
+        _row("Stay anonymous", ["Yes" if anonymous else "No, I have given contact details"], "contact")
+    )
     if not anonymous:
         details = a.get("contact-details", {})
         ways = dict(CONTACT_WAYS)
@@ -132,7 +154,8 @@ def summary_rows(answers: dict, uploads: list[dict]) -> list[dict]:
                     details.get("name", ""),
                     details.get("email", ""),
                     identifiers.phone_display(details["phone"]) if details.get("phone") else "",
-                    "Safe ways to contact you: " + ", ".join(ways.get(w, w).lower() for w in details.get("ways", [])),
+                    "Safe ways to contact you: "
+                    + ", ".join(ways.get(w, w).lower() for w in details.get("ways", [])),
                     f"When: {details['when']}" if details.get("when") else "",
                 ],
                 "contact-details",

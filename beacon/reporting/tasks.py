@@ -15,7 +15,9 @@ from nacl.secret import SecretBox
 
 
 def _box() -> SecretBox:
-    return SecretBox(hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=32, person=b"beacon-taskargs").digest())
+    return SecretBox(
+        hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=32, person=b"beacon-taskargs").digest()
+    )
 
 
 def lock_address(address: str) -> str:

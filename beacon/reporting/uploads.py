@@ -143,7 +143,9 @@ def _clean_pdf(data: bytes) -> bytes:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
-            raise ValidationError("The selected PDF is protected with a password. Send it without the password")
+            raise ValidationError(
+                "The selected PDF is protected with a password. Send it without the password"
+            )
         if len(reader.pages) > MAX_PDF_PAGES:
             raise ValidationError(f"The selected PDF must have {MAX_PDF_PAGES} pages or fewer")
         writer = PdfWriter()

@@ -40,7 +40,10 @@ def _limit(slug: str):
 
 urlpatterns = [
     path("", views.start, name="start"),
-    *(path(f"{slug}/", body_limit(_limit(slug))(view.as_view()), name=slug) for slug, view in STEP_VIEWS.items()),
+    *(
+        path(f"{slug}/", body_limit(_limit(slug))(view.as_view()), name=slug)
+        for slug, view in STEP_VIEWS.items()
+    ),
     path("done/", views.done, name="done"),
     path("delete-answers/", views.delete_answers, name="delete_answers"),
     path("follow-up/", views.followup, name="followup"),

@@ -221,7 +221,7 @@ class WhenOngoingView(StepView):
 
 
 class ListQuestionView(StepView):
-    """"Can you tell us about anyone?": yes leads to the list if there is one, else to the add form."""
+    """ "Can you tell us about anyone?": yes leads to the list if there is one, else to the add form."""
 
     item_page = ""
 
@@ -321,7 +321,11 @@ class ListView(StepView):
 
     def render(self, form, status=200, **extra):
         rows = [
-            {"lines": self.describe(item), "change_url": page_url(self.item_page, self.change, item=index), "index": index}
+            {
+                "lines": self.describe(item),
+                "change_url": page_url(self.item_page, self.change, item=index),
+                "index": index,
+            }
             for index, item in enumerate(self.items)
         ]
         return super().render(form, status, rows=rows, noun=self.noun)
@@ -370,9 +374,10 @@ class VehiclesListView(ListView):
         registration = item.get("registration", "")
         if registration and item.get("partial"):
             registration += " (part of the registration)"
-        return [registration or "Registration not known", ", ".join(
-            p for p in (item.get("colour"), item.get("make"), item.get("model")) if p
-        )]
+        return [
+            registration or "Registration not known",
+            ", ".join(p for p in (item.get("colour"), item.get("make"), item.get("model")) if p),
+        ]
 
 
 class NumbersListView(ListView):
@@ -515,10 +520,14 @@ class CheckView(StepView):
         if not verdict.allowed:
             return limited(request, verdict)
         wanted = {upload["id"] for upload in self.journey.uploads}
-        files = [f for f in selectors.pending_uploads(token=self.journey.token, with_data=True) if f.pk in wanted]
+        files = [
+            f for f in selectors.pending_uploads(token=self.journey.token, with_data=True) if f.pk in wanted
+        ]
         if len(files) != len(wanted):
             form.add_error(None, "One of your files is no longer available. Check your files and try again")
-            self.journey.data["uploads"] = [u for u in self.journey.uploads if u["id"] in {f.pk for f in files}]
+            self.journey.data["uploads"] = [
+                u for u in self.journey.uploads if u["id"] in {f.pk for f in files}
+            ]
             self.journey.save()
             return self.render(form)
         try:
@@ -622,7 +631,10 @@ def followup_reply(request):
         return _status_page(request, report, code, form)
     try:
         services.report_message_add(
-            report=report, direction="from_reporter", text=form.cleaned_data["text"], files=form.cleaned_data["files"]
+            report=report,
+            direction="from_reporter",
+            text=form.cleaned_data["text"],
+            files=form.cleaned_data["files"],
         )
     except ValidationError as error:
         for message in error.messages:

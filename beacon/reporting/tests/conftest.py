@@ -41,8 +41,7 @@ class Walker:
         """POST an answer and assert it redirects (to `expect`, a slug or URL, when given)."""
         response = self.post(slug, data, change=change)
         assert response.status_code == 302, (
-            f"{slug}: expected a redirect, got {response.status_code}:\n"
-            + response.content.decode()[:3000]
+            f"{slug}: expected a redirect, got {response.status_code}:\n" + response.content.decode()[:3000]
         )
         if expect is not None:
             target = expect if expect.startswith("/") else f"/report/{expect}/"
