@@ -1,6 +1,21 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_answers_workflow(sender, **kwargs):
+    from .services import answers_workflow_ensure
+
+    answers_workflow_ensure()
 
 
 class QandAConfig(AppConfig):
     name = "beacon.qanda"
     label = "qanda"
+    verbose_name = "Live Q&A"
+
+    def ready(self):
+        # After the roles exist (beacon.accounts syncs them on every app's post_migrate, and accounts
+        # comes first), give published answers their approval workflow once.
+        post_migrate.connect(
+            _ensure_answers_workflow, sender=self, dispatch_uid="beacon.qanda.answers_workflow"
+        )

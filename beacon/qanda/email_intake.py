@@ -1,0 +1,394 @@
+"""Questions by email: read the Q&A mailbox over IMAP and turn each new message into a question.
+
+`fetch_questions()` connects (IMAP4_SSL; plain IMAP only to this machine, for tests), finds messages
+without the `$BeaconProcessed` keyword, and for each one: keeps the plain text only (HTML converted,
+quoted replies and signatures trimmed, attachments dropped and counted), finds the session from the
+address (qanda+<slug>@…) or the subject, or else the next open session, records a `ReceivedEmail` row
+(unique per mailbox UID and per Message-ID) with the question in one transaction, then sets the keyword.
+A re-run never duplicates: the database row is checked before anything is made, and the keyword keeps
+the server from offering the message again. No message, however broken, stops the run.
+"""
+
+from __future__ import annotations
+
+import email
+import email.utils
+import hashlib
+import imaplib
+import logging
+import re
+import ssl
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+
+import html2text
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from beacon.core.forms import clean_text
+
+from . import selectors, services
+from .models import EMAIL_QUESTION_MAX, QandASession, Question, ReceivedEmail
+from .text import question_problem
+
+logger = logging.getLogger(__name__)
+
+KEYWORD = "$BeaconProcessed"
+MAX_FETCH_BYTES = 256 * 1024  # of a huge message, only the start is read: the question is at the top
+MAX_PER_RUN = 200
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+ADDRESS_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
+
+_SUBJECT_TAG = re.compile(r"\[([a-z0-9][a-z0-9-]{0,59})\]", re.IGNORECASE)
+_SUBJECT_PREFIX = re.compile(r"^\s*((re|fwd?|aw|sv)\s*:\s*)+", re.IGNORECASE)
+_ON_WROTE = re.compile(r"^\s*On\b[^\n]{0,300}(?:\n[^\n]{0,300})?\bwrote:\s*$", re.IGNORECASE | re.MULTILINE)
+_CUT_LINES = re.compile(
+    r"^\s*(?:-{2,}\s*(?:original message|forwarded message)\s*-{2,}|_{8,}|-- ?|"
+    r"sent from my [^\n]{1,40}|get outlook for [^\n]{1,40}|from:\s.+|"
+    r"(?:this|the information in this) (?:e-?mail|message)[^\n]{0,40}(?:confidential|intended))\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class ParsedEmail:
+    text: str = ""
+    subject: str = ""
+    message_id: str = ""
+    addresses: list[str] = field(default_factory=list)
+    sender: str = ""
+    attachments: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FetchResult:
+    read: int = 0
+    questions: int = 0
+    already_read: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+    def count(self, outcome: str) -> None:
+        self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+
+    def __str__(self) -> str:
+        parts = ", ".join(f"{n} {outcome.replace('_', ' ')}" for outcome, n in sorted(self.outcomes.items()))
+        return (
+            f"{self.read} new messages read, {self.questions} questions added"
+            f"{' (' + parts + ')' if parts else ''}; {self.already_read} already read before"
+        )
+
+
+# --- Reading one message ------------------------------------------------------------------------
+
+
+def html_to_text(html: str) -> str:
+    """HTML to plain text: no links, images or markup survive (scripts and styles are dropped)."""
+    converter = html2text.HTML2Text()
+    converter.ignore_links = True
+    converter.ignore_images = True
+    converter.ignore_emphasis = True
+    converter.ignore_tables = False
+    converter.body_width = 0
+    return converter.handle(html)
+
+
+def trim_reply(text: str) -> str:
+    """The new words only: drop quoted lines, and everything from an "On … wrote:" line, a forwarded
+    or original-message header, or a signature delimiter onwards."""
+    match = _ON_WROTE.search(text)
+    if match:
+        text = text[: match.start()]
+    kept = []
+    for line in text.splitlines():
+        if _CUT_LINES.match(line):
+            break
+        if line.lstrip().startswith(">"):
+            continue
+        kept.append(line.rstrip())
+    text = "\n".join(kept)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _part_text(part) -> tuple[str, list[str]]:
+    notes = []
+    try:
+        content = part.get_content()
+    except (LookupError, UnicodeError, AssertionError, ValueError):
+        # An unknown or wrong charset: decode the bytes as best we can rather than lose the question.
+        payload = part.get_payload(decode=True) or b""
+        charset = part.get_content_charset() or "utf-8"
+        try:
+            content = payload.decode(charset, errors="replace")
+        except LookupError:
+            content = payload.decode("latin-1", errors="replace")
+        notes.append("charset repaired")
+    if isinstance(content, bytes):
+        content = content.decode("utf-8", errors="replace")
+    if part.get_content_subtype() == "html":
+        content = html_to_text(content)
+        notes.append("converted from HTML")
+    return content, notes
+
+
+def _header(message, name: str) -> str:
+    try:
+        value = message.get(name)
+        return str(value) if value is not None else ""
+    except Exception:  # noqa: BLE001 - a malformed header must not stop the run
+        return ""
+
+
+def parse_message(raw: bytes) -> ParsedEmail:
+    """Everything Beacon keeps from one email (and some it uses only to route it)."""
+    message: EmailMessage = email.message_from_bytes(raw, policy=policy.default)
+    parsed = ParsedEmail()
+    parsed.subject = clean_text(_header(message, "Subject"))[:300]
+    parsed.message_id = _header(message, "Message-ID").strip()[:500]
+    for name in ADDRESS_HEADERS:
+        for _display, address in email.utils.getaddresses(
+            [str(v) for v in (message.get_all(name, []) or []) if v is not None]
+        ):
+            if address:
+                parsed.addresses.append(address.strip().lower())
+    senders = email.utils.getaddresses([_header(message, "Reply-To") or _header(message, "From")])
+    parsed.sender = senders[0][1].strip() if senders else ""
+    body = None
+    try:
+        body = message.get_body(preferencelist=("plain", "html"))
+    except Exception:  # noqa: BLE001
+        parsed.notes.append("structure damaged")
+    if body is None and message.get_content_maintype() == "text":
+        body = message
+    if body is not None:
+        text, notes = _part_text(body)
+        parsed.notes.extend(notes)
+        parsed.text = trim_reply(clean_text(text))
+    for part in message.walk():
+        if part is body or part.is_multipart():
+            continue
+        try:
+            if part.is_attachment() or part.get_filename() or part.get_content_maintype() not in ("text",):
+                parsed.attachments += 1
+        except Exception:  # noqa: BLE001
+            parsed.attachments += 1
+    if parsed.attachments:
+        parsed.notes.append(f"{parsed.attachments} attachment(s) dropped")
+    if message.defects:
+        parsed.notes.append("malformed")
+    return parsed
+
+
+def question_text(parsed: ParsedEmail) -> str:
+    """The question: the trimmed body, or the subject when the body is empty."""
+    text = parsed.text
+    if not text:
+        subject = _SUBJECT_PREFIX.sub("", _SUBJECT_TAG.sub("", parsed.subject)).strip()
+        text = subject
+    if len(text) > EMAIL_QUESTION_MAX:
+        cut = text[: EMAIL_QUESTION_MAX - 1]
+        text = cut[: cut.rfind(" ")] if " " in cut[-200:] else cut
+        text = text.rstrip() + "…"
+        parsed.notes.append("shortened")
+    return text
+
+
+def route(parsed: ParsedEmail) -> QandASession | None:
+    """The session the email is for: by sub-address, by a [slug] or title in the subject, else the
+    next open session."""
+    local_part = settings.BEACON_QANDA_EMAIL_ADDRESS.split("@", 1)[0].lower()
+    for address in parsed.addresses:
+        local = address.split("@", 1)[0]
+        if "+" in local:
+            base, tag = local.split("+", 1)
+            if base == local_part or not local_part:
+                session = QandASession.objects.filter(slug__iexact=tag).first()
+                if session:
+                    return session
+    for tag in _SUBJECT_TAG.findall(parsed.subject):
+        session = QandASession.objects.filter(slug__iexact=tag).first()
+        if session:
+            return session
+    subject = parsed.subject.lower()
+    if subject:
+        for session in QandASession.objects.filter(state__in=QandASession.ACCEPTING):
+            if session.title.lower() in subject or session.slug in subject:
+                return session
+    return selectors.next_open_session()
+
+
+def _digest(message_id: str) -> str:
+    return hashlib.sha256(message_id.encode("utf-8", "replace")).hexdigest() if message_id else ""
+
+
+def _reply_address(parsed: ParsedEmail) -> str:
+    try:
+        validate_email(parsed.sender)
+    except ValidationError:
+        return ""
+    return parsed.sender[:254]
+
+
+def email_record(*, mailbox: str, uidvalidity: int, uid: int, raw: bytes, size: int) -> ReceivedEmail:
+    """Turn one message into a question (or a record of why not), in one transaction."""
+    notes: list[str] = []
+    try:
+        parsed = parse_message(raw)
+    except Exception as error:  # noqa: BLE001 - the run goes on; the record says what happened
+        logger.warning("Q&A email %s/%s could not be parsed: %s", mailbox, uid, type(error).__name__)
+        parsed = None
+        notes.append(f"unreadable: {type(error).__name__}")
+    if size > len(raw):
+        notes.append(f"only the first {len(raw) // 1024} KB read")
+    with transaction.atomic():
+        digest = _digest(parsed.message_id) if parsed else ""
+        record = ReceivedEmail(
+            mailbox=mailbox[:200],
+            uidvalidity=uidvalidity,
+            uid=uid,
+            message_id_digest=digest,
+            size=min(size, 2**31 - 1),
+            attachments_dropped=parsed.attachments if parsed else 0,
+        )
+        if parsed is None:
+            record.outcome = ReceivedEmail.UNREADABLE
+        elif digest and ReceivedEmail.objects.filter(message_id_digest=digest).exists():
+            record.outcome = ReceivedEmail.DUPLICATE
+            record.message_id_digest = ""
+        else:
+            text = question_text(parsed)
+            notes.extend(parsed.notes)
+            session = route(parsed)
+            if not text:
+                record.outcome = ReceivedEmail.EMPTY
+            elif session is None:
+                record.outcome = ReceivedEmail.NO_SESSION
+            elif not session.accepting_questions:
+                record.outcome = ReceivedEmail.SESSION_CLOSED
+            elif problem := question_problem(text, max_length=EMAIL_QUESTION_MAX, max_links=None):
+                record.outcome = ReceivedEmail.REFUSED
+                notes.append(problem)
+            else:
+                question, _created = services.question_submit(
+                    session=session,
+                    text=text,
+                    source=Question.EMAIL,
+                    reply_to=_reply_address(parsed) if session.allow_replies else "",
+                    attachments_dropped=parsed.attachments,
+                )
+                record.question = question
+                record.outcome = ReceivedEmail.QUESTION
+        record.note = "; ".join(dict.fromkeys(notes))[:200]
+        record.save()
+    return record
+
+
+# --- The mailbox ----------------------------------------------------------------------------------
+
+
+def _connect() -> imaplib.IMAP4:
+    host = settings.BEACON_QANDA_IMAP_HOST
+    port = settings.BEACON_QANDA_IMAP_PORT
+    if not host or not settings.BEACON_QANDA_IMAP_USER:
+        raise ImproperlyConfigured("Set BEACON_QANDA_IMAP_HOST and BEACON_QANDA_IMAP_USER to read Q&A email.")
+    if settings.BEACON_QANDA_IMAP_TLS:
+        connection = imaplib.IMAP4_SSL(host, port, ssl_context=ssl.create_default_context(), timeout=30)
+    else:
+        if host not in LOOPBACK:
+            raise ImproperlyConfigured(
+                "The Q&A mailbox must be read over TLS (BEACON_QANDA_IMAP_TLS=true) unless it is on this machine."
+            )
+        connection = imaplib.IMAP4(host, port, timeout=30)
+        if "STARTTLS" in connection.capabilities:
+            connection.starttls(ssl_context=ssl.create_default_context())
+    connection.login(settings.BEACON_QANDA_IMAP_USER, settings.BEACON_QANDA_IMAP_PASSWORD)
+    return connection
+
+
+def _quote(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _check(response, what: str):
+    status, data = response
+    if status != "OK":
+        raise imaplib.IMAP4.error(f"{what} failed: {status}")
+    return data
+
+
+def _fetch(connection, uid: bytes) -> tuple[bytes, int]:
+    data = _check(connection.uid("FETCH", uid, f"(RFC822.SIZE BODY.PEEK[]<0.{MAX_FETCH_BYTES}>)"), "FETCH")
+    raw, size = b"", 0
+    for item in data:
+        if isinstance(item, tuple) and len(item) >= 2:
+            header = item[0] if isinstance(item[0], bytes) else b""
+            match = re.search(rb"RFC822\.SIZE (\d+)", header)
+            if match:
+                size = int(match.group(1))
+            raw = item[1] if isinstance(item[1], bytes) else raw
+        elif isinstance(item, bytes):
+            match = re.search(rb"RFC822\.SIZE (\d+)", item)
+            if match:
+                size = int(match.group(1))
+    return raw, max(size, len(raw))
+
+
+def fetch_questions(*, limit: int = MAX_PER_RUN) -> FetchResult:
+    """Read new messages from the Q&A mailbox. Raises only when the mailbox itself cannot be used."""
+    folder = settings.BEACON_QANDA_IMAP_FOLDER or "INBOX"
+    mailbox = f"{settings.BEACON_QANDA_IMAP_USER}@{settings.BEACON_QANDA_IMAP_HOST}/{folder}"
+    result = FetchResult()
+    connection = _connect()
+    try:
+        _check(connection.select(_quote(folder)), "SELECT")
+        uidvalidity = int((connection.response("UIDVALIDITY")[1] or [b"0"])[0] or 0)
+        if not uidvalidity:
+            status = _check(connection.status(_quote(folder), "(UIDVALIDITY)"), "STATUS")
+            match = re.search(rb"UIDVALIDITY (\d+)", status[0] or b"")
+            uidvalidity = int(match.group(1)) if match else 0
+        flags = connection.response("PERMANENTFLAGS")[1] or [b""]
+        keywords = b"\\*" in (flags[0] or b"")
+        search = ("NOT", "KEYWORD", KEYWORD) if keywords else ("UNSEEN",)
+        uids = (_check(connection.uid("SEARCH", None, *search), "SEARCH")[0] or b"").split()
+        for uid in sorted(uids, key=int)[:limit]:
+            number = int(uid)
+            if ReceivedEmail.objects.filter(
+                mailbox=mailbox[:200], uidvalidity=uidvalidity, uid=number
+            ).exists():
+                result.already_read += 1
+            else:
+                try:
+                    raw, size = _fetch(connection, uid)
+                    record = email_record(
+                        mailbox=mailbox, uidvalidity=uidvalidity, uid=number, raw=raw, size=size
+                    )
+                except IntegrityError:
+                    # Another run read it at the same moment: its record stands.
+                    result.already_read += 1
+                    record = None
+                except (imaplib.IMAP4.abort, OSError):
+                    raise
+                except Exception as error:  # noqa: BLE001 - one bad message never stops the run
+                    logger.warning("Q&A email %s/%s failed: %s", mailbox, number, type(error).__name__)
+                    record, _ = ReceivedEmail.objects.get_or_create(
+                        mailbox=mailbox[:200],
+                        uidvalidity=uidvalidity,
+                        uid=number,
+                        defaults={"outcome": ReceivedEmail.UNREADABLE, "note": type(error).__name__[:200]},
+                    )
+                if record is not None:
+                    result.read += 1
+                    result.count(record.outcome)
+                    if record.outcome == ReceivedEmail.QUESTION:
+                        result.questions += 1
+            flag = f"({KEYWORD})" if keywords else "(\\Seen)"
+            connection.uid("STORE", uid, "+FLAGS", flag)
+    finally:
+        try:
+            connection.logout()
+        except (imaplib.IMAP4.error, OSError):
+            pass
+    return result

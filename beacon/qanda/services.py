@@ -1,0 +1,429 @@
+"""Every write in the Q&A app. Staff changes write their audit row in the same transaction."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from wagtail.models import Page, Workflow, WorkflowContentType
+
+from beacon.core.forms import clean_text
+from beacon.core.services import audit_record
+
+from .models import (
+    ANSWER_MAX,
+    DISPLAY_NAME_MAX,
+    EMAIL_QUESTION_MAX,
+    PUBLISHED_QUESTION_MAX,
+    QUESTION_MAX,
+    AnswerSheet,
+    PublishedAnswer,
+    QandASession,
+    Question,
+    QuestionTheme,
+)
+from .text import MAX_LINKS, display_name_problem, question_problem
+
+S = QandASession
+SESSION_TRANSITIONS: dict[str, set[str]] = {
+    S.OPEN: {S.LIVE, S.CLOSED},
+    S.LIVE: {S.ANSWERED, S.CLOSED},
+    S.ANSWERED: {S.CLOSED},
+    S.CLOSED: set(),
+}
+RUN = "qanda.run_qandasession"
+MODERATE = "qanda.moderate_question"
+SESSION_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "host",
+    "platform",
+    "link",
+    "location",
+    "starts_at",
+    "ends_at",
+    "campaign_week",
+    "allow_replies",
+)
+CLOSED_MESSAGE = "This session is no longer taking questions"
+
+
+def _require(user, perm: str) -> None:
+    if user is None or not user.has_perm(perm):
+        raise PermissionDenied("You do not have permission to do this.")
+
+
+def _audit(user, action: str, obj, **detail) -> None:
+    audit_record(
+        actor=user,
+        action=f"qanda.{action}",
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        detail=detail,
+    )
+
+
+# --- Sessions -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_save(*, user, session: QandASession | None = None, data: dict) -> QandASession:
+    """Create a session (session=None) or change its details. The state changes only through
+    `session_transition`."""
+    _require(user, "qanda.change_qandasession" if session and session.pk else "qanda.add_qandasession")
+    creating = session is None or session.pk is None
+    session = session or QandASession()
+    unknown = set(data) - set(SESSION_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown session fields: {', '.join(sorted(unknown))}")
+    changed = []
+    for name, value in data.items():
+        if isinstance(value, str):
+            value = clean_text(value)
+        if getattr(session, name) != value:
+            changed.append(name)
+        setattr(session, name, value)
+    session.full_clean()
+    session.save()
+    _audit(user, "session.create" if creating else "session.change", session, fields=sorted(changed))
+    return session
+
+
+@transaction.atomic
+def session_transition(*, session: QandASession, user, state: str) -> QandASession:
+    """open -> live -> answered -> closed (or straight to closed)."""
+    _require(user, RUN)
+    session = QandASession.objects.select_for_update().get(pk=session.pk)
+    if state not in SESSION_TRANSITIONS.get(session.state, set()):
+        raise ValidationError(
+            f"A session that is {session.get_state_display().lower()} cannot become "
+            f"{dict(QandASession.STATES).get(state, state).lower()}"
+        )
+    before = session.state
+    session.state = state
+    session.save(update_fields=["state", "updated_at"])
+    _audit(user, "session.state", session, before=before, after=state)
+    return session
+
+
+# --- Questions from the public --------------------------------------------------------------------
+
+
+def submission_token_new() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def question_submit(
+    *,
+    session: QandASession,
+    text: str,
+    display_name: str = "",
+    source: str = Question.WEB,
+    submission_token: str = "",
+    reply_to: str = "",
+    attachments_dropped: int = 0,
+    received_at: datetime.datetime | None = None,
+) -> tuple[Question, bool]:
+    """A question from the public. Returns (question, created): the same submission token twice gives
+    back the first question, so a refreshed or repeated form counts once. Nothing about the sender is
+    kept but what they typed (and, for email to a session that allows replies, the address)."""
+    if not session.accepting_questions:
+        raise ValidationError(CLOSED_MESSAGE, code="closed")
+    text = clean_text(text or "")
+    display_name = clean_text(display_name or "")
+    web = source == Question.WEB
+    errors = {}
+    if problem := question_problem(
+        text, max_length=QUESTION_MAX if web else EMAIL_QUESTION_MAX, max_links=MAX_LINKS if web else None
+    ):
+        errors["text"] = problem
+    if problem := display_name_problem(display_name):
+        errors["display_name"] = problem
+    if errors:
+        raise ValidationError(errors)
+    submission_token = (submission_token or "")[:64]
+    if submission_token:
+        existing = Question.objects.filter(session=session, submission_token=submission_token).first()
+        if existing:
+            return existing, False
+    question = Question(
+        session=session,
+        source=source,
+        text=text,
+        display_name=display_name[:DISPLAY_NAME_MAX],
+        submission_token=submission_token,
+        reply_to=reply_to if (reply_to and session.allow_replies) else "",
+        attachments_dropped=min(attachments_dropped, 32767),
+        received_at=received_at or timezone.now(),
+    )
+    question.full_clean(exclude=["session", "theme", "merged_into", "answered_by", "moderated_by"])
+    try:
+        with transaction.atomic():
+            question.save()
+    except IntegrityError:
+        existing = Question.objects.filter(session=session, submission_token=submission_token).first()
+        if existing is None:
+            raise
+        return existing, False
+    return question, True
+
+
+# --- Moderation -----------------------------------------------------------------------------------
+
+
+def _locked(question: Question) -> Question:
+    return Question.objects.select_for_update().select_related("session").get(pk=question.pk)
+
+
+def _publication_text(text: str | None) -> str:
+    text = clean_text(text or "")
+    if text and (problem := question_problem(text, max_length=PUBLISHED_QUESTION_MAX)):
+        raise ValidationError({"publication_text": problem})
+    return text
+
+
+def _next_position(session: QandASession) -> int:
+    top = Question.objects.filter(session=session).aggregate(top=Max("position"))["top"]
+    return (top or 0) + 1
+
+
+@transaction.atomic
+def question_edit(
+    *, question: Question, user, publication_text: str | None, theme: QuestionTheme | None
+) -> Question:
+    """Edit the words for publication (names and personal details out) and tag a theme. The original
+    text is kept, for staff only."""
+    _require(user, MODERATE)
+    question = _locked(question)
+    if question.status == Question.MERGED:
+        raise ValidationError("This question was merged into another: edit that one instead")
+    question.publication_text = _publication_text(publication_text)
+    question.theme = theme
+    question.save(update_fields=["publication_text", "theme"])
+    _audit(
+        user,
+        "question.edit",
+        question,
+        theme=theme.name if theme else "",
+        edited=bool(question.publication_text),
+    )
+    return question
+
+
+@transaction.atomic
+def question_approve(
+    *,
+    question: Question,
+    user,
+    publication_text: str | None = None,
+    theme: QuestionTheme | None = None,
+) -> Question:
+    _require(user, MODERATE)
+    question = _locked(question)
+    if question.status not in (Question.PENDING, Question.REJECTED):
+        raise ValidationError(
+            f"Only a question waiting for moderation can be approved (this one is {question.get_status_display().lower()})"
+        )
+    if publication_text is not None:
+        question.publication_text = _publication_text(publication_text)
+    if not question.publication_text and question_problem(question.text, max_length=PUBLISHED_QUESTION_MAX):
+        raise ValidationError(
+            {"publication_text": "Shorten the question for publication before you approve it"}
+        )
+    if theme is not None:
+        question.theme = theme
+    question.status = Question.APPROVED
+    question.rejection_reason = ""
+    question.position = _next_position(question.session)
+    question.moderated_at = timezone.now()
+    question.moderated_by = user
+    question.save()
+    _audit(user, "question.approve", question)
+    return question
+
+
+@transaction.atomic
+def question_reject(*, question: Question, user, reason: str) -> Question:
+    _require(user, MODERATE)
+    reason = clean_text(reason or "")
+    if not reason:
+        raise ValidationError({"reason": "Enter the reason for rejecting the question"})
+    if len(reason) > 500:
+        raise ValidationError({"reason": "The reason must be 500 characters or fewer"})
+    question = _locked(question)
+    if question.status not in (Question.PENDING, Question.APPROVED):
+        raise ValidationError(
+            f"This question cannot be rejected: it is {question.get_status_display().lower()}"
+        )
+    question.status = Question.REJECTED
+    question.rejection_reason = reason
+    question.moderated_at = timezone.now()
+    question.moderated_by = user
+    question.save()
+    _audit(user, "question.reject", question)
+    return question
+
+
+@transaction.atomic
+def question_merge(*, question: Question, into: Question, user) -> Question:
+    """Merge a duplicate into another question of the same session: the other counts one more asker
+    (and all of this one's), and this one leaves the queues. The original text stays for staff."""
+    _require(user, MODERATE)
+    if question.pk == into.pk:
+        raise ValidationError("A question cannot be merged into itself")
+    first, second = sorted([question.pk, into.pk])
+    locked = {q.pk: q for q in Question.objects.select_for_update().filter(pk__in=[first, second])}
+    question, into = locked[question.pk], locked[into.pk]
+    if question.session_id != into.session_id:
+        raise ValidationError("Only questions in the same session can be merged")
+    if question.status in (Question.MERGED, Question.ANSWERED):
+        raise ValidationError(
+            f"This question cannot be merged: it is {question.get_status_display().lower()}"
+        )
+    if into.status in (Question.MERGED, Question.REJECTED):
+        raise ValidationError("Choose a question that is waiting or approved to merge into")
+    Question.objects.filter(merged_into=question).update(merged_into=into)
+    into.asked_count = F("asked_count") + question.asked_count
+    into.save(update_fields=["asked_count"])
+    question.status = Question.MERGED
+    question.merged_into = into
+    question.moderated_at = timezone.now()
+    question.moderated_by = user
+    question.save()
+    _audit(user, "question.merge", question, into=into.pk)
+    into.refresh_from_db()
+    return question
+
+
+@transaction.atomic
+def question_move(*, question: Question, user, direction: str) -> Question:
+    """Move an approved question up or down the host's running order."""
+    _require(user, RUN)
+    if direction not in ("up", "down"):
+        raise ValidationError("Choose up or down")
+    question = _locked(question)
+    if question.status != Question.APPROVED:
+        raise ValidationError("Only approved questions waiting for an answer can be moved")
+    queue = list(
+        Question.objects.select_for_update()
+        .filter(session=question.session, status=Question.APPROVED)
+        .order_by("position", "received_at", "id")
+    )
+    index = next(i for i, q in enumerate(queue) if q.pk == question.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(queue):
+        queue[index], queue[other] = queue[other], queue[index]
+    for position, item in enumerate(queue, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+    _audit(user, "question.move", question, direction=direction)
+    question.refresh_from_db()
+    return question
+
+
+@transaction.atomic
+def question_answer(*, question: Question, user, answer: str) -> Question:
+    """The host answers an approved question; while the session is live it appears on the public page."""
+    _require(user, RUN)
+    answer = clean_text(answer or "")
+    if not answer:
+        raise ValidationError({"answer": "Enter the answer"})
+    if len(answer) > ANSWER_MAX:
+        raise ValidationError({"answer": f"The answer must be {ANSWER_MAX} characters or fewer"})
+    question = _locked(question)
+    if question.session.state not in (QandASession.LIVE, QandASession.ANSWERED):
+        raise ValidationError("Questions are answered while the session is live")
+    if question.status not in (Question.APPROVED, Question.ANSWERED):
+        raise ValidationError("Only approved questions can be answered")
+    question.answer = answer
+    question.status = Question.ANSWERED
+    question.answered_at = question.answered_at or timezone.now()
+    question.answered_by = user
+    question.save()
+    _audit(user, "question.answer", question)
+    return question
+
+
+# --- Published answers ----------------------------------------------------------------------------
+
+
+def _sheet_items(session: QandASession) -> list[PublishedAnswer]:
+    from .selectors import answered_questions
+
+    items = []
+    for question in answered_questions(session=session, by_theme=True):
+        items.append(
+            PublishedAnswer(
+                theme=question.theme.name if question.theme else "",
+                question=question.shown_text[:PUBLISHED_QUESTION_MAX],
+                asked_by=question.display_name,
+                asked_count=question.asked_count,
+                answer=question.answer,
+            )
+        )
+    return items
+
+
+@transaction.atomic
+def answers_prepare(*, session: QandASession, user) -> AnswerSheet:
+    """Copy the answered questions into a draft of the session's published answers. The public page
+    changes only when that draft is approved through the moderation workflow."""
+    _require(user, "qanda.change_answersheet")
+    session = QandASession.objects.select_for_update().get(pk=session.pk)
+    if session.state not in (QandASession.ANSWERED, QandASession.CLOSED):
+        raise ValidationError("Prepare the answers once the session is over (marked answered)")
+    items = _sheet_items(session)
+    if not items:
+        raise ValidationError("No questions have been answered yet")
+    sheet = AnswerSheet.objects.filter(session=session).first()
+    if sheet is not None and sheet.workflow_in_progress:
+        raise ValidationError("The answers are waiting for approval: they cannot be prepared again now")
+    if sheet is None:
+        sheet = AnswerSheet(session=session, live=False)
+        sheet.items = items
+        sheet.save()
+    else:
+        sheet = sheet.get_latest_revision_as_object()
+        sheet.items = items
+    sheet.save_revision(user=user, log_action=True)
+    _audit(user, "answers.prepare", session, items=len(items))
+    return sheet
+
+
+@transaction.atomic
+def answers_submit(*, sheet: AnswerSheet, user):
+    """Send the latest draft of the answers to the approval workflow (as the admin's "Submit" does)."""
+    _require(user, "qanda.change_answersheet")
+    workflow = sheet.get_workflow()
+    if workflow is None:
+        raise ValidationError("No approval workflow is set for Q&A answers")
+    if sheet.workflow_in_progress:
+        raise ValidationError("The answers are already waiting for approval")
+    state = workflow.start(sheet, user)
+    _audit(user, "answers.submit", sheet.session)
+    return state
+
+
+def answers_workflow_ensure() -> Workflow | None:
+    """Put published answers under the same approval workflow as the site's pages (the content app's
+    "Campaign approval": an editor submits, a campaign approver publishes). Runs after migrate and in
+    seed_demo; an assignment an administrator made in Settings > Workflows is left alone."""
+    content_type = ContentType.objects.get_for_model(AnswerSheet)
+    assigned = (
+        WorkflowContentType.objects.filter(content_type=content_type).select_related("workflow").first()
+    )
+    if assigned is not None:
+        return assigned.workflow
+    root = Page.get_first_root_node()
+    workflow = root.get_workflow() if root is not None else None
+    if workflow is None:
+        return None
+    WorkflowContentType.objects.create(workflow=workflow, content_type=content_type)
+    return workflow

@@ -1,0 +1,29 @@
+"""Per-client limits on sending questions. The client is known only by a keyed hash of its address,
+kept in the cache for the length of the window and never written anywhere else."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core.cache import cache
+
+QUESTIONS_PER_WINDOW = 10
+WINDOW_SECONDS = 10 * 60
+
+
+def _client_key(request, scope: str) -> str:
+    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"{scope}:{address}".encode(), hashlib.sha256).hexdigest()
+    return f"beacon:throttle:{scope}:{digest}"
+
+
+def throttle_hit(*, request, scope: str = "qanda-ask", limit: int = QUESTIONS_PER_WINDOW) -> bool:
+    """Count one attempt; True while the client is within its limit for the window."""
+    key = _client_key(request, scope)
+    cache.add(key, 0, WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, WINDOW_SECONDS)
+        count = 1
+    return count <= limit

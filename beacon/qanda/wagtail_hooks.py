@@ -1,0 +1,152 @@
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import CreateView, EditView, IndexView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import Button
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from . import admin_views, services
+from .models import AnswerSheet, QandASession, QuestionTheme, ReceivedEmail
+
+
+class SessionIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        user = self.request.user
+        if user.has_perm(services.MODERATE):
+            buttons.insert(
+                0,
+                Button(
+                    "Questions",
+                    url=reverse("qanda_admin:questions", args=[instance.pk]),
+                    icon_name="help",
+                    priority=1,
+                ),
+            )
+        if user.has_perm(services.RUN):
+            buttons.insert(
+                1,
+                Button(
+                    "Live view",
+                    url=reverse("qanda_admin:live", args=[instance.pk]),
+                    icon_name="view",
+                    priority=2,
+                ),
+            )
+        return buttons
+
+
+class SessionCreateView(CreateView):
+    def save_instance(self):
+        data = {
+            name: self.form.cleaned_data[name]
+            for name in services.SESSION_FIELDS
+            if name in self.form.cleaned_data
+        }
+        return services.session_save(user=self.request.user, data=data)
+
+
+class SessionEditView(EditView):
+    def save_instance(self):
+        data = {
+            name: self.form.cleaned_data[name]
+            for name in self.form.changed_data
+            if name in services.SESSION_FIELDS
+        }
+        return services.session_save(user=self.request.user, session=self.form.instance, data=data)
+
+
+class SessionViewSet(ModelViewSet):
+    model = QandASession
+    icon = "help"
+    menu_label = "Sessions"
+    index_view_class = SessionIndexView
+    add_view_class = SessionCreateView
+    edit_view_class = SessionEditView
+    list_display = [
+        "title",
+        "starts_at",
+        Column("state", label="State", accessor="get_state_display"),
+        "platform",
+    ]
+    list_filter = ["state", "platform"]
+    search_fields = ["title", "summary"]
+    ordering = ["-starts_at"]
+    form_fields = list(services.SESSION_FIELDS)
+    copy_view_enabled = False
+
+
+class QuestionThemeViewSet(ModelViewSet):
+    model = QuestionTheme
+    icon = "tag"
+    menu_label = "Themes"
+    list_display = ["name", "sort_order"]
+    form_fields = ["name", "slug", "sort_order"]
+    copy_view_enabled = False
+
+
+class ReceivedEmailViewSet(ModelViewSet):
+    """What became of each email read from the Q&A mailbox (nothing of its content is kept here)."""
+
+    model = ReceivedEmail
+    icon = "mail"
+    menu_label = "Email received"
+    list_display = [
+        "read_at",
+        Column("outcome", label="Outcome", accessor="get_outcome_display"),
+        "note",
+        "attachments_dropped",
+    ]
+    list_filter = ["outcome"]
+    inspect_view_enabled = True
+    form_fields = ["note"]
+    copy_view_enabled = False
+
+
+class QandAViewSetGroup(ModelViewSetGroup):
+    menu_label = "Live Q&A"
+    menu_icon = "help"
+    menu_order = 300
+    items = (
+        SessionViewSet("qanda_sessions"),
+        QuestionThemeViewSet("qanda_themes"),
+        ReceivedEmailViewSet("qanda_emails"),
+    )
+
+
+class AnswerSheetViewSet(SnippetViewSet):
+    """Published answers: a draft prepared from the live session, approved through the content workflow."""
+
+    model = AnswerSheet
+    icon = "doc-full"
+    menu_label = "Q&A answers"
+    add_to_admin_menu = True
+    menu_order = 301
+    list_display = ["__str__", "live"]
+    copy_view_enabled = False
+
+
+register_snippet(AnswerSheetViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_qanda_viewsets():
+    return QandAViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_qanda_admin_urls():
+    urls = [
+        path("sessions/<int:pk>/questions/", admin_views.SessionQuestionsView.as_view(), name="questions"),
+        path("sessions/<int:pk>/live/", admin_views.SessionLiveView.as_view(), name="live"),
+        path("sessions/<int:pk>/state/", admin_views.SessionStateView.as_view(), name="state"),
+        path(
+            "sessions/<int:pk>/prepare-answers/",
+            admin_views.PrepareAnswersView.as_view(),
+            name="prepare_answers",
+        ),
+        path("questions/<int:pk>/", admin_views.QuestionReviewView.as_view(), name="review"),
+    ]
+    return [path("qanda/", include((urls, "qanda_admin"), namespace="qanda_admin"))]
