@@ -513,10 +513,12 @@ class ContactDetailsForm(StepForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
+        if "email" in self.errors or "phone" in self.errors:
             return cleaned
         if not cleaned.get("email") and not cleaned.get("phone"):
             self.add_error("email", "Enter an email address or a phone number")
+            return cleaned
+        if "ways" in self.errors:
             return cleaned
         ways = set(cleaned.get("ways") or [])
         if ways & {"call", "text", "voicemail"} and not cleaned.get("phone"):

@@ -27,8 +27,9 @@ def neighbourhood(db):
 class Walker:
     """Answers pages in order, checking each answer leads where the journey says it should."""
 
-    def __init__(self, client):
+    def __init__(self, client, capture_on_commit=None):
         self.client = client
+        self.capture_on_commit = capture_on_commit
 
     def get(self, slug, **params):
         return self.client.get(f"/report/{slug}/", params)
@@ -84,15 +85,16 @@ class Walker:
         return self
 
     def submit(self):
-        response = self.client.post("/report/check/", {"website": ""})
+        with self.capture_on_commit(execute=True):
+            response = self.client.post("/report/check/", {"website": ""})
         assert response.status_code == 302, response.content.decode()[:3000]
         assert response.url == "/report/done/"
         return self.client.get("/report/done/")
 
 
 @pytest.fixture
-def walker(client, db):
-    return Walker(client)
+def walker(client, db, django_capture_on_commit_callbacks):
+    return Walker(client, django_capture_on_commit_callbacks)
 
 
 def image_bytes(fmt="JPEG", size=(64, 48), exif=None, **save):
