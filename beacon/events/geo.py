@@ -21,7 +21,7 @@ _NOT_POSTCODE_CHARS = re.compile(r"[^A-Z0-9]")
 
 
 def postcode_normalise(value: str) -> str | None:
-    """"nn12dl", " NN1  2DL " -> "NN1 2DL"; None if it cannot be a UK postcode."""
+    """ "nn12dl", " NN1  2DL " -> "NN1 2DL"; None if it cannot be a UK postcode."""
     if not isinstance(value, str) or len(value) > 16:
         return None
     compact = _NOT_POSTCODE_CHARS.sub("", value.upper())

@@ -6,7 +6,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -53,6 +53,7 @@ class Event(models.Model):
     description = models.TextField(
         "what to expect",
         max_length=2000,
+        validators=[MaxLengthValidator(2000)],
         blank=True,
         help_text="What people will find there and who they can talk to.",
     )
@@ -85,6 +86,7 @@ class Event(models.Model):
     accessibility = models.TextField(
         "accessibility information",
         max_length=1000,
+        validators=[MaxLengthValidator(1000)],
         blank=True,
         help_text="Step-free access, toilets, parking, quiet space, hearing loop.",
     )
@@ -127,7 +129,9 @@ class Event(models.Model):
             models.Index(fields=["is_public", "ends_at", "starts_at"], name="event_public_upcoming"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(kind=EventKind.PATROL, is_public=True), name="event_patrol_never_public"
             ),
@@ -141,6 +145,9 @@ class Event(models.Model):
         local = timezone.localtime(self.starts_at) if self.starts_at else None
         return f"{self.title} ({local:%d %b %Y %H:%M})" if local else self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
     def clean(self):
         errors = {}
         if self.kind == EventKind.PATROL:
@@ -149,7 +156,9 @@ class Event(models.Model):
             if self.ends_at <= self.starts_at:
                 errors["ends_at"] = "The end must be after the start"
             elif self.ends_at - self.starts_at > MAX_EVENT_LENGTH:
-                errors["ends_at"] = "An event can last up to 7 days. Add separate events for longer activities"
+                errors["ends_at"] = (
+                    "An event can last up to 7 days. Add separate events for longer activities"
+                )
         if self.status == EventStatus.CANCELLED and not self.cancellation_reason.strip():
             errors["cancellation_reason"] = "Enter why the event is cancelled"
         if self.neighbourhood_id and self.area_id and self.neighbourhood.area_id != self.area_id:
@@ -168,9 +177,6 @@ class Event(models.Model):
     @property
     def slug(self) -> str:
         return slugify(self.title)[:60] or "event"
-
-    def get_absolute_url(self) -> str:
-        return reverse("events:detail", kwargs={"pk": self.pk, "slug": self.slug})
 
     def ical_uid(self) -> str:
         return f"event-{self.pk}@beacon"
@@ -193,7 +199,7 @@ class EventOutcome(models.Model):
         default=list, blank=True, help_text="References of reports made about these concerns."
     )
     leaflets_given = models.PositiveIntegerField(validators=[MaxValueValidator(100_000)])
-    notes = models.TextField(max_length=2000, blank=True)
+    notes = models.TextField(max_length=2000, blank=True, validators=[MaxLengthValidator(2000)])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -242,14 +248,14 @@ class WorkshopRequest(models.Model):
     pupils = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(2000)])
     topics = models.JSONField(default=list)
     preferred_dates = models.JSONField(default=list, help_text="Two or three dates, ISO format.")
-    accessibility_needs = models.TextField(max_length=1000, blank=True)
+    accessibility_needs = models.TextField(max_length=1000, blank=True, validators=[MaxLengthValidator(1000)])
     status = models.CharField(
         max_length=10,
         choices=WorkshopRequestStatus.choices,
         default=WorkshopRequestStatus.PENDING,
         db_index=True,
     )
-    decline_reason = models.TextField(max_length=1000, blank=True)
+    decline_reason = models.TextField(max_length=1000, blank=True, validators=[MaxLengthValidator(1000)])
     event = models.OneToOneField(
         Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="workshop_request"
     )

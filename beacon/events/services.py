@@ -1,0 +1,527 @@
+"""Every write for events, outcomes and school workshop requests.
+
+Staff changes write an audit row in the same transaction. Emails go through tasks enqueued when the
+transaction commits, so nothing is sent for a change that did not happen.
+"""
+
+import datetime
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from beacon.core.selectors import neighbourhood_for_postcode
+from beacon.core.services import audit_record
+
+from . import geo
+from .models import (
+    REPORT_REFERENCE_RE,
+    Event,
+    EventKind,
+    EventOutcome,
+    EventStatus,
+    WorkshopRequest,
+    WorkshopRequestStatus,
+)
+
+# Fields staff may set on an event. Position, sequence and status are managed here.
+EVENT_FIELDS = (
+    "title",
+    "kind",
+    "description",
+    "starts_at",
+    "ends_at",
+    "place_name",
+    "address",
+    "postcode",
+    "area",
+    "neighbourhood",
+    "accessibility",
+    "campaign_week",
+    "officer",
+    "is_public",
+)
+# Changes to these make calendars update their copy (SEQUENCE is bumped).
+CALENDAR_FIELDS = (
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "place_name",
+    "address",
+    "postcode",
+    "accessibility",
+    "status",
+    "cancellation_reason",
+)
+
+# Free email services: a request from one of these is accepted but flagged for staff to check.
+FREEMAIL_DOMAINS = frozenset(
+    {
+        "aol.com", "aol.co.uk", "btinternet.com", "fastmail.com", "gmail.com", "googlemail.com",
+        "gmx.com", "gmx.co.uk", "hotmail.com", "hotmail.co.uk", "icloud.com", "live.com", "live.co.uk",
+        "mail.com", "me.com", "msn.com", "outlook.com", "outlook.co.uk", "protonmail.com", "proton.me",
+        "sky.com", "talktalk.net", "tiscali.co.uk", "virginmedia.com", "yahoo.com", "yahoo.co.uk",
+        "ymail.com", "zoho.com", "blueyonder.co.uk", "ntlworld.com", "plus.net", "gmx.net", "hushmail.com",
+        "tutanota.com", "tuta.io", "mac.com", "rocketmail.com", "virgin.net",
+    }
+)  # fmt: skip
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+DUPLICATE_WINDOW = datetime.timedelta(days=1)
+
+
+def _local(value: datetime.datetime) -> datetime.datetime:
+    return timezone.localtime(value)
+
+
+def _place_event(event: Event) -> None:
+    """Normalise the postcode, store its position and fill in the neighbourhood and area from it."""
+    normalised = geo.postcode_normalise(event.postcode or "")
+    if normalised is None:
+        raise ValidationError({"postcode": "Enter a real postcode, such as NN1 2DL"})
+    position = geo.postcode_position(normalised)
+    if position is None:
+        raise ValidationError({"postcode": "We could not find that postcode. Check it and try again"})
+    event.postcode = normalised
+    event.latitude, event.longitude = position
+    if event.neighbourhood_id is None:
+        event.neighbourhood = neighbourhood_for_postcode(postcode=normalised)
+    if event.area_id is None and event.neighbourhood_id is not None:
+        event.area_id = event.neighbourhood.area_id
+    if event.area_id is None:
+        raise ValidationError(
+            {"area": "Choose the policing area: the postcode is not in any neighbourhood we know"}
+        )
+
+
+def _validate(event: Event) -> None:
+    if event.kind == EventKind.PATROL:
+        event.is_public = False
+    errors: dict[str, list[str]] = {}
+    exclude = ["latitude", "longitude"]
+    raw = (event.postcode or "").strip()
+    normalised = geo.postcode_normalise(raw)
+    if normalised is not None:
+        event.postcode = normalised
+    else:
+        errors["postcode"] = [
+            "Enter the event’s postcode" if not raw else "Enter a real postcode, such as NN1 2DL"
+        ]
+        exclude.append("postcode")
+    # Check every field, so that all the problems are reported together.
+    try:
+        event.full_clean(exclude=exclude)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, messages)
+    if "postcode" not in errors:
+        try:
+            _place_event(event)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _snapshot(event: Event) -> dict:
+    return {name: getattr(event, name) for name in CALENDAR_FIELDS}
+
+
+def event_create(*, actor, **fields) -> Event:
+    unknown = set(fields) - set(EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown event fields: {', '.join(sorted(unknown))}")
+    event = Event(**fields)
+    _validate(event)
+    with transaction.atomic():
+        event.save()
+        audit_record(
+            actor=actor,
+            action="event.create",
+            object_type="event",
+            object_id=event.pk,
+            detail={"kind": event.kind, "starts_at": event.starts_at.isoformat()},
+        )
+    return event
+
+
+def event_update(*, event: Event, actor, **fields) -> Event:
+    """Change an event. A cancelled event cannot be changed: copy it to a new date instead."""
+    unknown = set(fields) - set(EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown event fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        current = Event.objects.select_for_update().get(pk=event.pk)
+        if current.status == EventStatus.CANCELLED:
+            raise ValidationError(
+                "This event has been cancelled, so it cannot be changed. Copy it to a new date instead"
+            )
+        before = _snapshot(current)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        if "postcode" in fields and fields["postcode"] != before["postcode"]:
+            # A new place: find its neighbourhood again unless staff chose one.
+            if "neighbourhood" not in fields:
+                current.neighbourhood = None
+            if "area" not in fields:
+                current.area = None
+        _validate(current)
+        changed = [name for name, value in _snapshot(current).items() if value != before[name]]
+        if changed:
+            current.sequence += 1
+        current.save()
+        audit_record(
+            actor=actor,
+            action="event.update",
+            object_type="event",
+            object_id=current.pk,
+            detail={"changed": sorted(set(changed) | (set(fields) - set(CALENDAR_FIELDS)))},
+        )
+    _refresh(event, current)
+    return event
+
+
+def _refresh(target: Event, source: Event) -> None:
+    for field in Event._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+
+
+def event_cancel(*, event: Event, actor, reason: str) -> Event:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"cancellation_reason": "Enter why the event is cancelled"})
+    if len(reason) > Event._meta.get_field("cancellation_reason").max_length:
+        raise ValidationError({"cancellation_reason": "The reason must be 300 characters or fewer"})
+    with transaction.atomic():
+        current = Event.objects.select_for_update().get(pk=event.pk)
+        if current.status == EventStatus.CANCELLED:
+            raise ValidationError("This event has already been cancelled")
+        if current.status == EventStatus.DONE:
+            raise ValidationError("This event has already happened, so it cannot be cancelled")
+        current.status = EventStatus.CANCELLED
+        current.cancellation_reason = reason
+        current.sequence += 1
+        current.save(update_fields=["status", "cancellation_reason", "sequence", "updated_at"])
+        audit_record(actor=actor, action="event.cancel", object_type="event", object_id=current.pk, detail={})
+    _refresh(event, current)
+    return event
+
+
+def event_copy(*, event: Event, actor, new_date: datetime.date, today: datetime.date | None = None) -> Event:
+    """A repeat of an event on another day, at the same local (Europe/London) times."""
+    today = today or timezone.localdate()
+    if new_date < today:
+        raise ValidationError({"new_date": "The new date must be today or in the future"})
+    start_local = _local(event.starts_at)
+    end_local = _local(event.ends_at)
+    tz = timezone.get_default_timezone()
+    new_start = datetime.datetime.combine(new_date, start_local.time(), tzinfo=tz)
+    new_end = datetime.datetime.combine(
+        new_date + (end_local.date() - start_local.date()), end_local.time(), tzinfo=tz
+    )
+    fields = {name: getattr(event, name) for name in EVENT_FIELDS}
+    fields.update(starts_at=new_start, ends_at=new_end)
+    if new_start == event.starts_at:
+        raise ValidationError({"new_date": "Choose a different date from the event you are copying"})
+    with transaction.atomic():
+        copy = event_create(actor=actor, **fields)
+        audit_record(
+            actor=actor,
+            action="event.copy",
+            object_type="event",
+            object_id=copy.pk,
+            detail={"from": event.pk},
+        )
+    return copy
+
+
+def event_delete(*, event: Event, actor) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="event.delete",
+            object_type="event",
+            object_id=event.pk,
+            detail={"kind": event.kind, "title": event.title},
+        )
+        event.delete()
+
+
+def _report_references(values) -> list[str]:
+    references = []
+    for value in values or []:
+        value = str(value).strip().upper()
+        if not value:
+            continue
+        if not REPORT_REFERENCE_RE.match(value):
+            raise ValidationError(
+                {"report_references": f"“{value[:20]}” is not a report reference. They look like K7QM-2XDP"}
+            )
+        if "-" not in value:
+            value = f"{value[:4]}-{value[4:]}"
+        if value not in references:
+            references.append(value)
+    return references
+
+
+def event_outcome_record(
+    *,
+    event: Event,
+    actor,
+    people_engaged: int,
+    young_people_reached: int,
+    concerns_raised: int,
+    leaflets_given: int,
+    report_references: list[str] | tuple = (),
+    notes: str = "",
+    now: datetime.datetime | None = None,
+) -> EventOutcome:
+    """Record (or correct) what happened at an event once it has started. Marks the event done."""
+    now = now or timezone.now()
+    references = _report_references(report_references)
+    with transaction.atomic():
+        current = Event.objects.select_for_update().get(pk=event.pk)
+        if current.status == EventStatus.CANCELLED:
+            raise ValidationError("This event was cancelled, so there is no outcome to record")
+        if current.starts_at > now:
+            raise ValidationError("You can record what happened once the event has started")
+        outcome = EventOutcome.objects.filter(event=current).first() or EventOutcome(event=current)
+        outcome.people_engaged = people_engaged
+        outcome.young_people_reached = young_people_reached
+        outcome.concerns_raised = concerns_raised
+        outcome.leaflets_given = leaflets_given
+        outcome.report_references = references
+        outcome.notes = notes
+        outcome.recorded_by = actor if getattr(actor, "pk", None) else None
+        outcome.full_clean(exclude=["event"])
+        outcome.save()
+        if current.status != EventStatus.DONE:
+            current.status = EventStatus.DONE
+            current.sequence += 1
+            current.save(update_fields=["status", "sequence", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="event.outcome",
+            object_type="event",
+            object_id=current.pk,
+            detail={
+                "people_engaged": people_engaged,
+                "young_people_reached": young_people_reached,
+                "concerns_raised": concerns_raised,
+                "leaflets_given": leaflets_given,
+                "report_references": references,
+            },
+        )
+    _refresh(event, current)
+    return outcome
+
+
+# ---------------------------------------------------------------- school workshop requests
+
+
+def email_is_freemail(email: str) -> bool:
+    domain = email.rsplit("@", 1)[-1].strip().lower().rstrip(".")
+    return domain in FREEMAIL_DOMAINS
+
+
+def _hash(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+@dataclass
+class WorkshopSubmitResult:
+    request: WorkshopRequest
+    created: bool
+
+
+def workshop_request_submit(
+    *,
+    token: str,
+    school_name: str,
+    contact_name: str,
+    email: str,
+    phone: str,
+    school_postcode: str,
+    year_groups: list[str],
+    pupils: int,
+    topics: list[str],
+    preferred_dates: list[datetime.date],
+    accessibility_needs: str = "",
+    today: datetime.date | None = None,
+) -> WorkshopSubmitResult:
+    """Store a school's request once. The same form sent twice (refresh, double click) or the same answers
+    sent again within a day return the first request instead of making another."""
+    today = today or timezone.localdate()
+    dates = sorted(set(preferred_dates))
+    errors = {}
+    if len(dates) < 2:
+        errors["preferred_dates"] = "Give at least 2 different dates"
+    elif len(dates) > 3:
+        errors["preferred_dates"] = "Give no more than 3 dates"
+    elif any(date <= today for date in dates):
+        errors["preferred_dates"] = "The dates must be in the future"
+    elif any(date > today + datetime.timedelta(days=366) for date in dates):
+        errors["preferred_dates"] = "The dates must be within the next 12 months"
+    postcode = geo.postcode_normalise(school_postcode)
+    if postcode is None or geo.postcode_position(postcode) is None:
+        errors["school_postcode"] = "Enter the school’s real postcode, such as NN1 2DL"
+    if errors:
+        raise ValidationError(errors)
+    email = email.strip()
+    answers = {
+        "school_name": school_name.strip(),
+        "contact_name": contact_name.strip(),
+        "email": email.lower(),
+        "phone": phone,
+        "school_postcode": postcode,
+        "year_groups": sorted(year_groups, key=int),
+        "pupils": pupils,
+        "topics": sorted(topics),
+        "preferred_dates": [date.isoformat() for date in dates],
+        "accessibility_needs": accessibility_needs.strip(),
+    }
+    content_hash = _hash(json.dumps(answers, sort_keys=True))
+    submission_key = (
+        _hash(f"token:{token}") if TOKEN_RE.match(token or "") else _hash(f"content:{content_hash}")
+    )
+
+    existing = _existing_request(submission_key=submission_key, content_hash=content_hash)
+    if existing is not None:
+        return WorkshopSubmitResult(request=existing, created=False)
+    request = WorkshopRequest(
+        school_name=answers["school_name"],
+        contact_name=answers["contact_name"],
+        email=email,
+        email_is_freemail=email_is_freemail(email),
+        phone=phone,
+        school_postcode=postcode,
+        year_groups=answers["year_groups"],
+        pupils=pupils,
+        topics=answers["topics"],
+        preferred_dates=answers["preferred_dates"],
+        accessibility_needs=answers["accessibility_needs"],
+        submission_key=submission_key,
+        content_hash=content_hash,
+    )
+    request.full_clean(exclude=["submission_key", "content_hash"])
+    try:
+        with transaction.atomic():
+            request.save()
+            _enqueue_email(request, "received")
+    except IntegrityError:
+        # The other click of a double click won the race: return its request.
+        existing = _existing_request(submission_key=submission_key, content_hash=content_hash)
+        if existing is None:
+            raise
+        return WorkshopSubmitResult(request=existing, created=False)
+    return WorkshopSubmitResult(request=request, created=True)
+
+
+def _existing_request(*, submission_key: str, content_hash: str) -> WorkshopRequest | None:
+    return (
+        WorkshopRequest.objects.filter(submission_key=submission_key).first()
+        or WorkshopRequest.objects.filter(
+            content_hash=content_hash, created_at__gte=timezone.now() - DUPLICATE_WINDOW
+        ).first()
+    )
+
+
+def _enqueue_email(request: WorkshopRequest, kind: str) -> None:
+    from .tasks import send_workshop_email
+
+    request_id = request.pk
+    transaction.on_commit(lambda: send_workshop_email.enqueue(request_id=request_id, kind=kind))
+
+
+def _pending_for_decision(request: WorkshopRequest) -> WorkshopRequest:
+    current = WorkshopRequest.objects.select_for_update().get(pk=request.pk)
+    if current.status != WorkshopRequestStatus.PENDING:
+        raise ValidationError(f"This request has already been {current.get_status_display().lower()}")
+    return current
+
+
+def workshop_request_confirm(
+    *,
+    request: WorkshopRequest,
+    actor,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    officer=None,
+    is_public: bool = False,
+    now: datetime.datetime | None = None,
+) -> Event:
+    """Confirm a request: create the school workshop event (not public unless chosen) and email the school."""
+    if actor is None or not actor.has_perm("events.change_workshoprequest"):
+        raise PermissionDenied
+    now = now or timezone.now()
+    if starts_at <= now:
+        raise ValidationError({"starts_at": "The workshop must start in the future"})
+    with transaction.atomic():
+        current = _pending_for_decision(request)
+        topics = ", ".join(current.topic_labels()).lower() or "staying safe"
+        event = event_create(
+            actor=actor,
+            title=f"Workshop on {topics} at {current.school_name}"[:120],
+            kind=EventKind.SCHOOL_WORKSHOP,
+            description=f"A workshop for {', '.join(current.year_group_labels())} ({current.pupils} pupils).",
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place_name=current.school_name,
+            postcode=current.school_postcode,
+            accessibility=current.accessibility_needs,
+            officer=officer,
+            is_public=is_public,
+        )
+        current.status = WorkshopRequestStatus.CONFIRMED
+        current.event = event
+        current.decided_by = actor
+        current.decided_at = now
+        current.save(update_fields=["status", "event", "decided_by", "decided_at"])
+        audit_record(
+            actor=actor,
+            action="workshop.confirm",
+            object_type="workshop_request",
+            object_id=current.pk,
+            detail={"event": event.pk},
+        )
+        _enqueue_email(current, "confirmed")
+    _refresh_request(request, current)
+    return event
+
+
+def workshop_request_decline(*, request: WorkshopRequest, actor, reason: str) -> WorkshopRequest:
+    if actor is None or not actor.has_perm("events.change_workshoprequest"):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"decline_reason": "Enter why the request is declined. The school will see it"})
+    if len(reason) > 1000:
+        raise ValidationError({"decline_reason": "The reason must be 1000 characters or fewer"})
+    with transaction.atomic():
+        current = _pending_for_decision(request)
+        current.status = WorkshopRequestStatus.DECLINED
+        current.decline_reason = reason
+        current.decided_by = actor
+        current.decided_at = timezone.now()
+        current.save(update_fields=["status", "decline_reason", "decided_by", "decided_at"])
+        audit_record(
+            actor=actor,
+            action="workshop.decline",
+            object_type="workshop_request",
+            object_id=current.pk,
+            detail={},
+        )
+        _enqueue_email(current, "declined")
+    _refresh_request(request, current)
+    return request
+
+
+def _refresh_request(target: WorkshopRequest, source: WorkshopRequest) -> None:
+    for field in WorkshopRequest._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))

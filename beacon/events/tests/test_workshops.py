@@ -1,0 +1,168 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from beacon.accounts import roles
+from beacon.core.models import AuditEvent
+from beacon.events import selectors, services
+from beacon.events.models import Event, EventKind, WorkshopRequest, WorkshopRequestStatus
+
+from .conftest import local, school_days
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(answers, token="a-token-that-is-long-enough", **changes):  # noqa: S107
+    return services.workshop_request_submit(token=token, **{**answers, **changes})
+
+
+def test_a_request_is_stored_and_the_school_is_emailed(
+    areas, workshop_answers, django_capture_on_commit_callbacks, settings
+):
+    settings.BEACON_EVENTS_TEAM_EMAIL = "events-team@beacon.invalid"
+    with django_capture_on_commit_callbacks(execute=True):
+        result = submit(workshop_answers)
+    request = result.request
+    assert result.created
+    assert request.status == WorkshopRequestStatus.PENDING
+    assert request.email_is_freemail is False
+    assert request.preferred_dates == [date.isoformat() for date in workshop_answers["preferred_dates"]]
+    assert [message.to for message in mail.outbox] == [
+        ["office@riverside-primary.example"],
+        ["events-team@beacon.invalid"],
+    ]
+    assert request.reference in mail.outbox[0].subject
+    assert "Riverside Primary School" in mail.outbox[0].body
+    assert list(selectors.workshop_queue()) == [request]
+
+
+def test_free_mail_addresses_are_accepted_but_flagged(areas, workshop_answers):
+    request = submit(workshop_answers, email="Head.Teacher@GMail.com").request
+    assert request.email_is_freemail is True
+    assert request.email == "Head.Teacher@GMail.com"
+
+
+def test_the_same_form_sent_twice_makes_one_request(
+    areas, workshop_answers, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = submit(workshop_answers)
+        again = submit(workshop_answers)  # refresh or double click: the same token
+        fresh_form = submit(workshop_answers, token="another-token-from-a-new-form")  # the same answers again
+    assert first.created and not again.created and not fresh_form.created
+    assert again.request.pk == first.request.pk == fresh_form.request.pk
+    assert WorkshopRequest.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_different_answers_from_the_same_school_are_a_new_request(areas, workshop_answers):
+    submit(workshop_answers)
+    second = submit(workshop_answers, token="another-token-from-a-new-form", pupils=30)
+    assert second.created
+    assert WorkshopRequest.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("dates", "message"),
+    [
+        (
+            lambda today: [today - datetime.timedelta(days=3), today + datetime.timedelta(days=3)],
+            "in the future",
+        ),
+        (lambda today: [today, today + datetime.timedelta(days=3)], "in the future"),
+        (lambda today: [today + datetime.timedelta(days=3)], "at least 2"),
+        (lambda today: [today + datetime.timedelta(days=3)] * 2, "at least 2 different"),
+        (lambda today: [today + datetime.timedelta(days=n) for n in (2, 3, 4, 5)], "no more than 3"),
+        (lambda today: [today + datetime.timedelta(days=n) for n in (2, 400)], "12 months"),
+    ],
+)
+def test_bad_dates_are_refused(areas, workshop_answers, dates, message):
+    with pytest.raises(ValidationError) as caught:
+        submit(workshop_answers, preferred_dates=dates(timezone.localdate()))
+    assert message in caught.value.message_dict["preferred_dates"][0]
+    assert not WorkshopRequest.objects.exists()
+
+
+def test_an_impossible_school_postcode_is_refused(areas, workshop_answers):
+    with pytest.raises(ValidationError) as caught:
+        submit(workshop_answers, school_postcode="NN1 9ZX")
+    assert "school_postcode" in caught.value.message_dict
+    assert not WorkshopRequest.objects.exists()
+
+
+def test_confirm_creates_a_private_school_workshop_and_emails_the_school(
+    make_staff, workshop_request, django_capture_on_commit_callbacks
+):
+    from beacon.content.models import Officer
+
+    officer = Officer.objects.create(rank="Sergeant", name="Tom Ellison", role="Safer Schools")
+    supervisor = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)
+    day = school_days(2)[1]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        event = services.workshop_request_confirm(
+            request=workshop_request,
+            actor=supervisor,
+            starts_at=local(day.year, day.month, day.day, 9, 30),
+            ends_at=local(day.year, day.month, day.day, 10, 30),
+            officer=officer,
+        )
+    assert event.kind == EventKind.SCHOOL_WORKSHOP
+    assert event.is_public is False
+    assert event.officer == officer
+    assert event.postcode == "NN1 1SY"
+    assert event.area.code == "northampton"
+    workshop_request.refresh_from_db()
+    assert workshop_request.status == WorkshopRequestStatus.CONFIRMED
+    assert workshop_request.event == event and workshop_request.decided_by == supervisor
+    assert list(Event.objects.public()) == []
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "Sergeant Tom Ellison" in body and "09:30" in body and f"{day.day}" in body
+    assert AuditEvent.objects.filter(action="workshop.confirm").exists()
+    with pytest.raises(ValidationError, match="already been confirmed"):
+        services.workshop_request_decline(
+            request=workshop_request, actor=supervisor, reason="Changed our minds"
+        )
+
+
+def test_confirm_with_a_bad_time_changes_nothing(make_staff, workshop_request):
+    supervisor = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)
+    day = school_days(2)[1]
+    with pytest.raises(ValidationError):
+        services.workshop_request_confirm(
+            request=workshop_request,
+            actor=supervisor,
+            starts_at=local(day.year, day.month, day.day, 11),
+            ends_at=local(day.year, day.month, day.day, 10),
+        )
+    with pytest.raises(ValidationError, match="future"):
+        services.workshop_request_confirm(
+            request=workshop_request,
+            actor=supervisor,
+            starts_at=timezone.now() - datetime.timedelta(days=1),
+            ends_at=timezone.now() - datetime.timedelta(days=1) + datetime.timedelta(hours=1),
+        )
+    workshop_request.refresh_from_db()
+    assert workshop_request.status == WorkshopRequestStatus.PENDING
+    assert not Event.objects.exists()
+
+
+def test_decline_needs_a_reason_and_emails_it(
+    make_staff, workshop_request, django_capture_on_commit_callbacks
+):
+    supervisor = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)
+    with pytest.raises(ValidationError):
+        services.workshop_request_decline(request=workshop_request, actor=supervisor, reason="  ")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.workshop_request_decline(
+            request=workshop_request, actor=supervisor, reason="Our team is fully booked that week."
+        )
+    assert workshop_request.status == WorkshopRequestStatus.DECLINED
+    assert len(mail.outbox) == 1
+    assert "fully booked" in mail.outbox[0].body
+    assert list(selectors.workshop_queue()) == []

@@ -1,0 +1,205 @@
+"""Public events pages, calendar files and the school workshop request form. Thin: forms, selectors,
+services and templates do the work."""
+
+import itertools
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from beacon.core.models import PolicingArea
+
+from . import selectors
+from .forms import EventFilterForm, NearMeForm, WorkshopRequestForm, new_submission_token
+from .ical import events_to_ical
+from .services import workshop_request_submit
+
+PER_PAGE = 20
+CONFIRMATION_SALT = "beacon.events.workshop-request"
+
+
+def _by_day(events):
+    """[(date, [events])] in Europe/London days."""
+    return [
+        (day, list(items))
+        for day, items in itertools.groupby(
+            events, key=lambda event: timezone.localtime(event.starts_at).date()
+        )
+    ]
+
+
+@require_GET
+def event_list(request):
+    areas = selectors.public_areas()
+    form = EventFilterForm(request.GET or None, areas=areas)
+    filters = form.filters() if request.GET else {"area_code": "", "kind": "", "query": ""}
+    events = selectors.public_events(**filters)
+    page = Paginator(events, PER_PAGE, allow_empty_first_page=True).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    area = next((area for area in areas if area.code == filters["area_code"]), None)
+    return render(
+        request,
+        "events/list.html",
+        {
+            "form": form,
+            "page": page,
+            "days": _by_day(page.object_list),
+            "filtered": any(filters.values()),
+            "query_string": query.urlencode(),
+            "areas": areas,
+            "area": area,
+        },
+    )
+
+
+@require_GET
+def event_detail(request, pk: int, slug: str = ""):
+    event = selectors.public_event(pk=pk)
+    if event is None:
+        raise Http404("No such event")
+    if slug != event.slug:
+        return redirect(event, permanent=True)
+    return render(
+        request,
+        "events/detail.html",
+        {"event": event, "is_past": event.ends_at < timezone.now()},
+    )
+
+
+@require_GET
+def near_me(request):
+    form = NearMeForm(request.GET or None)
+    results = None
+    if request.GET and form.is_valid():
+        latitude, longitude = form.position
+        results = selectors.events_near(latitude=latitude, longitude=longitude)
+    return render(
+        request,
+        "events/near_me.html",
+        {
+            "form": form,
+            "results": results,
+            "postcode": form.cleaned_data.get("postcode", "") if results is not None else "",
+            "radius": f"{settings.BEACON_EVENTS_NEAR_ME_MILES:g}",
+        },
+    )
+
+
+def _ical_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def event_ical(request, pk: int):
+    event = selectors.public_event(pk=pk)
+    if event is None:
+        raise Http404("No such event")
+    body = events_to_ical([event], name=event.title, base_url=request.build_absolute_uri("/"))
+    return _ical_response(body, f"event-{event.pk}.ics")
+
+
+@require_GET
+def feed_all(request):
+    body = events_to_ical(selectors.feed_events(), name="Events", base_url=request.build_absolute_uri("/"))
+    return _ical_response(body, "events.ics")
+
+
+@require_GET
+def feed_area(request, code: str):
+    area = get_object_or_404(PolicingArea, code=code)
+    body = events_to_ical(
+        selectors.feed_events(area_code=area.code),
+        name=f"Events in {area.name}",
+        base_url=request.build_absolute_uri("/"),
+    )
+    return _ical_response(body, f"events-{area.code}.ics")
+
+
+@require_GET
+def feed_campaign(request, slug: str):
+    from beacon.content.models import CampaignPage
+
+    campaign = CampaignPage.objects.live().public().filter(slug=slug).first()
+    if campaign is None:
+        raise Http404("No such campaign")
+    body = events_to_ical(
+        selectors.feed_events(campaign=campaign),
+        name=f"{campaign.title}: events",
+        base_url=request.build_absolute_uri("/"),
+    )
+    return _ical_response(body, f"events-{campaign.slug}.ics")
+
+
+@require_GET
+def feeds(request):
+    from beacon.content.models import CampaignPage
+
+    campaigns = CampaignPage.objects.live().public().order_by("-start_date")[:10]
+    return render(
+        request,
+        "events/feeds.html",
+        {"areas": selectors.public_areas(), "campaigns": campaigns},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def workshop_request(request):
+    if request.method == "POST":
+        form = WorkshopRequestForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = workshop_request_submit(
+                    token=data["token"],
+                    school_name=data["school_name"],
+                    contact_name=data["contact_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    school_postcode=data["school_postcode"],
+                    year_groups=data["year_groups"],
+                    pupils=data["pupils"],
+                    topics=data["topics"],
+                    preferred_dates=form.preferred_dates(),
+                    accessibility_needs=data["accessibility_needs"],
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                signed = signing.dumps(result.request.pk, salt=CONFIRMATION_SALT)
+                return redirect("events:workshop_sent", signed=signed)
+    else:
+        form = WorkshopRequestForm(initial={"token": new_submission_token()})
+    return render(request, "events/workshop_request.html", {"form": form})
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    names = {"preferred_dates": "date_1", "school_postcode": "school_postcode"}
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            target = names.get(name, name if name in form.fields else None)
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@require_GET
+def workshop_sent(request, signed: str):
+    from .models import WorkshopRequest
+
+    try:
+        pk = signing.loads(signed, salt=CONFIRMATION_SALT, max_age=60 * 60 * 24)
+    except signing.BadSignature:
+        raise Http404("No such request") from None
+    workshop = get_object_or_404(WorkshopRequest, pk=pk)
+    return render(request, "events/workshop_sent.html", {"workshop": workshop})
