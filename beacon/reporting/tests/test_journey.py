@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from beacon.reporting import crypto
@@ -95,7 +96,7 @@ def test_when_it_happened_once_asks_for_the_date(walker):
     walker.answer("when", {"when": "once"}, expect="when-once")
     bad = walker.post("when-once", {"date_0": "31", "date_1": "2", "date_2": "2025"})
     assert bad.status_code == 200 and "must be a real date" in bad.content.decode()
-    future = datetime.date.today() + datetime.timedelta(days=3)
+    future = timezone.localdate() + datetime.timedelta(days=3)
     bad = walker.post("when-once", {"date_0": future.day, "date_1": future.month, "date_2": future.year})
     assert "today or in the past" in bad.content.decode()
     bad = walker.post("when-once", {"date_0": "x", "date_1": "", "date_2": "2025"})
