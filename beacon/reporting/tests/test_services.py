@@ -1,0 +1,260 @@
+"""report_submit, messages, deletion and the dashboard counts, through the real services."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from beacon.core.models import AuditEvent
+from beacon.reporting import crypto
+from beacon.reporting.models import Report, ReportAttachment, ReportIdentifier, ReportMessage
+from beacon.reporting.selectors import (
+    followup_view,
+    report_content,
+    report_counts,
+    report_for_receipt,
+    report_messages,
+)
+from beacon.reporting.services import report_delete, report_message_add, report_submit
+from beacon.reporting.signals import report_submitted
+
+from .conftest import image_bytes
+from .scan import database_hits
+
+pytestmark = pytest.mark.django_db
+
+NARRATIVE = "Zebra-lantern narrative: a blue door opens at midnight"
+
+
+def document(**overrides):
+    doc = {
+        "immediate_danger": False,
+        "categories": ["cuckooing", "dealing"],
+        "where": {"address": "Flat 4, 9 Sample Road", "postcode": "nn1 1af", "description": ""},
+        "when": {"kind": "ongoing", "since": "March"},
+        "people": [{"name": "Marcus  Quill", "age": "40s", "description": "", "is_child": False}],
+        "vehicles": [{"registration": "ab12 cde", "make": "", "model": "", "colour": "black"}],
+        "phones": ["07700 900321"],
+        "handles": [{"platform": "instagram", "handle": "@Quill.Supply"}],
+        "child": None,
+        "how_known": "saw",
+        "details": NARRATIVE,
+        "contact": None,
+    }
+    doc.update(overrides)
+    return doc
+
+
+def test_submit_stores_clear_fields_sealed_content_and_blind_indexes(
+    neighbourhood, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        result = report_submit(answers=document(), files=[("a.png", image_bytes("PNG"))])
+    report = result.report
+    assert result.reference == report.reference and len(report.reference) == 9
+    assert result.receipt_code and report.receipt_hash and result.receipt_code not in report.receipt_hash
+    assert report.categories == ["dealing", "cuckooing"]
+    assert report.neighbourhood == neighbourhood and report.postcode_district == "NN1"
+    content = report_content(report=report)
+    assert content["details"] == NARRATIVE
+    assert content["phones"] == ["+447700900321"]
+    assert content["vehicles"][0]["registration"] == "AB12CDE"
+    expected = {
+        ("phone", crypto.blind_index("phone", "+447700900321")),
+        ("vehicle", crypto.blind_index("vehicle", "AB12CDE")),
+        ("postcode", crypto.blind_index("postcode", "NN1 1AF")),
+        ("handle", crypto.blind_index("handle", "instagram:quill.supply")),
+        ("name", crypto.blind_index("name", "marcus quill")),
+    }
+    assert set(ReportIdentifier.objects.filter(report=report).values_list("kind", "digest")) == expected
+    assert ReportAttachment.objects.filter(report=report).count() == 1
+    assert len(mail.outbox) == 1 and "priority 0" in mail.outbox[0].subject
+
+
+def test_a_database_dump_holds_no_plaintext_of_the_narrative():
+    report_submit(answers=document(), files=[])
+    assert (
+        database_hits([NARRATIVE, "Zebra-lantern", "Marcus", "Sample Road", "900321", "Quill.Supply"]) == []
+    )
+
+
+def test_a_process_with_only_the_public_key_accepts_reports_and_cannot_read_them(settings):
+    settings.BEACON_REPORT_PRIVATE_KEY = ""
+    assert not crypto.can_decrypt()
+    report = report_submit(answers=document(), files=[]).report
+    with pytest.raises(ImproperlyConfigured):
+        report_content(report=Report.objects.get(pk=report.pk))
+    with pytest.raises(ImproperlyConfigured):
+        crypto.unseal(bytes(report.sealed))
+
+
+def test_the_signal_runs_inside_the_transaction_and_can_undo_the_report():
+    seen = []
+
+    def receiver(sender, report, **kwargs):
+        seen.append((report.pk, connection.in_atomic_block))
+        raise RuntimeError("linking failed")
+
+    report_submitted.connect(receiver)
+    try:
+        with pytest.raises(RuntimeError):
+            report_submit(answers=document(), files=[("a.png", image_bytes("PNG"))])
+    finally:
+        report_submitted.disconnect(receiver)
+    assert seen and seen[0][1] is True
+    assert Report.objects.count() == 0 and ReportAttachment.objects.count() == 0
+    assert ReportIdentifier.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"categories": []},
+        {"categories": ["dealing", "arson"]},
+        {"where": {"postcode": "NOT A POSTCODE"}},
+        {"phones": ["12"]},
+        {"vehicles": [{"registration": "AB12 <CDE>"}]},
+        {"handles": [{"platform": "myspace", "handle": "x"}]},
+        {"details": "x" * 100_000},
+        {"when": {"kind": "yesterday"}},
+        {"contact": {"name": "No way to reach me"}},
+    ],
+)
+def test_a_malformed_report_is_refused_and_nothing_is_stored(overrides):
+    with pytest.raises(ValidationError):
+        report_submit(answers=document(**overrides), files=[])
+    assert Report.objects.count() == 0
+
+
+def test_a_bad_file_refuses_the_whole_report():
+    with pytest.raises(ValidationError):
+        report_submit(
+            answers=document(), files=[("ok.png", image_bytes("PNG")), ("bad.jpg", b"MZ" + b"\0" * 99)]
+        )
+    assert Report.objects.count() == 0 and ReportAttachment.objects.count() == 0
+
+
+def test_priority_flags():
+    # Nothing to link these three by (triage raises the priority of linked reports).
+    unlinked = {"where": {"postcode": "NN1"}, "people": [], "vehicles": [], "phones": [], "handles": []}
+    danger = report_submit(answers=document(immediate_danger=True, **unlinked), files=[]).report
+    child = report_submit(answers=document(categories=["child_exploitation"], **unlinked), files=[]).report
+    both = report_submit(
+        answers=document(child={"ages": "13", "in_danger": "yes", "where_known": ""}, **unlinked), files=[]
+    ).report
+    assert (danger.priority, child.priority, both.priority) == (1000, 500, 1500)
+    assert both.immediate_danger and both.child_involved
+
+
+def test_questions_and_replies_for_an_anonymous_reporter(make_staff, django_capture_on_commit_callbacks):
+    result = report_submit(answers=document(), files=[])
+    report = result.report
+    officer = make_staff("Triage officer")
+    with django_capture_on_commit_callbacks(execute=True):
+        report_message_add(report=report, direction="to_reporter", text="Which door is it?", author=officer)
+        report_message_add(
+            report=report,
+            direction="from_reporter",
+            text="The blue one",
+            files=[("p.jpg", image_bytes("JPEG"))],
+        )
+    timeline = report_messages(report=report)
+    assert [m["text"] for m in timeline] == ["Which door is it?", "The blue one"]
+    assert (
+        timeline[0]["author"] == officer.username
+        and timeline[1]["attachments"][0]["content_type"] == "image/jpeg"
+    )
+    assert AuditEvent.objects.filter(action="report.question", object_id=str(report.pk)).count() == 1
+    # The reporter reads both with the receipt code alone.
+    view = followup_view(report=report, code=result.receipt_code)
+    assert [m["text"] for m in view["messages"]] == ["Which door is it?", "The blue one"]
+    assert view["messages"][1]["files"] == 1
+    # A reply tells triage without content.
+    reply_mail = [m for m in mail.outbox if "replied" in m.subject]
+    assert len(reply_mail) == 1 and "blue one" not in reply_mail[0].body
+
+
+def test_a_question_to_an_identified_reporter_emails_a_notice_without_the_question(
+    make_staff, django_capture_on_commit_callbacks
+):
+    contact = {"name": "Ali", "email": "ali@example.org", "phone": "", "ways": ["email"], "when": ""}
+    report = report_submit(answers=document(contact=contact), files=[]).report
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        report_message_add(
+            report=report,
+            direction="to_reporter",
+            text="Secret question text",
+            author=make_staff("Triage officer"),
+        )
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ali@example.org"]
+    assert report.reference in mail.outbox[0].body and "Secret question" not in mail.outbox[0].body
+
+
+def test_the_task_queue_never_holds_an_address_in_clear():
+    from beacon.reporting import tasks
+
+    locked = tasks.lock_address("ali@example.org")
+    assert "ali" not in locked and tasks.unlock_address(locked) == "ali@example.org"
+
+
+def test_messages_are_checked():
+    report = report_submit(answers=document(), files=[]).report
+    for bad in ("", "   ", "\u202e\u200b", "x" * 100_000):
+        with pytest.raises(ValidationError):
+            report_message_add(report=report, direction="from_reporter", text=bad)
+    with pytest.raises(ValidationError):
+        report_message_add(report=report, direction="sideways", text="hello")
+    assert ReportMessage.objects.count() == 0
+
+
+def test_delete_removes_everything_and_the_receipt_dies():
+    result = report_submit(answers=document(), files=[("a.png", image_bytes("PNG"))])
+    report_message_add(
+        report=result.report, direction="from_reporter", text="more", files=[("b.png", image_bytes("PNG"))]
+    )
+    assert report_for_receipt(code=result.receipt_code) == result.report
+    report_delete(report=result.report)
+    assert Report.objects.count() == 0
+    assert (
+        ReportIdentifier.objects.count()
+        == ReportMessage.objects.count()
+        == ReportAttachment.objects.count()
+        == 0
+    )
+    assert report_for_receipt(code=result.receipt_code) is None
+
+
+def test_report_counts_per_category_and_area(neighbourhood):
+    report_submit(answers=document(), files=[])
+    report_submit(answers=document(categories=["weapons"], where={"description": "the park"}), files=[])
+    old = report_submit(answers=document(categories=["weapons"]), files=[]).report
+    Report.objects.filter(pk=old.pk).update(received_at=timezone.now() - datetime.timedelta(days=40))
+    today = timezone.localdate()
+    rows = report_counts(start=today - datetime.timedelta(days=7), end=today)
+    assert rows == [
+        {"category": "cuckooing", "area": "Town Centre", "count": 1},
+        {"category": "dealing", "area": "Town Centre", "count": 1},
+        {"category": "weapons", "area": "Unknown", "count": 1},
+    ]
+
+
+def test_references_and_receipts_use_an_unambiguous_alphabet():
+    from beacon.reporting import codes
+
+    seen = set()
+    for _ in range(200):
+        receipt = codes.receipt_new()
+        reference = codes.reference_new()
+        assert not set(receipt.replace("-", "")) & set("01ILOU")
+        assert not set(reference.replace("-", "")) & set("01ILOU")
+        seen.add(receipt)
+    assert len(seen) == 200
+    assert len(codes.ALPHABET) ** codes.RECEIPT_LENGTH >= 2**80
+    sample = codes.receipt_new()
+    assert codes.receipt_normalise(sample.lower().replace("-", " ")) == sample.replace("-", "")
+    assert codes.receipt_normalise("OOOO-1111-IIII-LLLL-UUUU") is None
