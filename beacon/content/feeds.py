@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from .cache import mark_cacheable
 from .selectors import news_feed_items
 
 FEED_LENGTH = 20
@@ -19,7 +20,7 @@ class NewsFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
-        return super().__call__(request, *args, **kwargs)
+        return mark_cacheable(super().__call__(request, *args, **kwargs))
 
     def title(self):  # noqa: F811 (the class attribute is the fallback Feed documents)
         from django.conf import settings

@@ -25,6 +25,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import body_blocks
+from .cache import mark_cacheable
 
 # Rich text features that keep pages accessible: no arbitrary headings levels, no embeds.
 SIMPLE_RICH_TEXT = ["bold", "italic", "link", "ol", "ul"]
@@ -64,7 +65,18 @@ class SocialMetaMixin:
         return getattr(self, "hero_image_alt", "")
 
 
-class HomePage(SocialMetaMixin, Page):
+class PublicPageMixin(SocialMetaMixin):
+    """Beacon's public pages: sharing metadata, and responses the page cache may keep (see cache.py:
+    only anonymous, cookie-free responses are ever stored)."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if not getattr(request, "is_preview", False):
+            mark_cacheable(response)
+        return response
+
+
+class HomePage(PublicPageMixin, Page):
     """The site root: what Beacon is for, the way to report, and promotions editors choose."""
 
     hero_heading = models.CharField(
@@ -217,7 +229,7 @@ def _hero_alt_errors(image, alt: str) -> dict[str, str]:
     return {}
 
 
-class CampaignIndexPage(SocialMetaMixin, Page):
+class CampaignIndexPage(PublicPageMixin, Page):
     """/campaigns/: every published campaign, current ones first."""
 
     intro = models.TextField(max_length=600, blank=True)
@@ -236,7 +248,7 @@ class CampaignIndexPage(SocialMetaMixin, Page):
         return context
 
 
-class CampaignPage(SocialMetaMixin, Page):
+class CampaignPage(PublicPageMixin, Page):
     """One campaign, such as a multi-week week of action, made of CampaignWeekPages."""
 
     hashtag = models.CharField(
@@ -361,7 +373,7 @@ def week_errors(
     return errors
 
 
-class CampaignWeekPage(SocialMetaMixin, Page):
+class CampaignWeekPage(PublicPageMixin, Page):
     """One week of a campaign: its theme, lead officer, focus and activities."""
 
     FOCUS_CHOICES = [
@@ -448,7 +460,7 @@ class CampaignWeekPage(SocialMetaMixin, Page):
 # --- News -----------------------------------------------------------------------------------------
 
 
-class NewsIndexPage(SocialMetaMixin, Page):
+class NewsIndexPage(PublicPageMixin, Page):
     """/news/: articles newest first, filtered by campaign, week and theme, ten to a page."""
 
     intro = models.TextField(max_length=600, blank=True)
@@ -473,7 +485,7 @@ class NewsArticleTag(TaggedItemBase):
     )
 
 
-class NewsArticlePage(SocialMetaMixin, Page):
+class NewsArticlePage(PublicPageMixin, Page):
     date = models.DateField("published on", default=timezone.localdate)
     summary = models.TextField(
         max_length=600, help_text="One or two sentences shown in listings and shared links."
@@ -527,7 +539,7 @@ class NewsArticlePage(SocialMetaMixin, Page):
 # --- Advice ---------------------------------------------------------------------------------------
 
 
-class AdviceIndexPage(SocialMetaMixin, Page):
+class AdviceIndexPage(PublicPageMixin, Page):
     """/advice/: every advice topic and the support services."""
 
     intro = models.TextField(max_length=600, blank=True)
@@ -545,7 +557,7 @@ class AdviceIndexPage(SocialMetaMixin, Page):
         return context
 
 
-class AdvicePage(SocialMetaMixin, Page):
+class AdvicePage(PublicPageMixin, Page):
     """Advice on one topic: signs of child criminal exploitation, county lines, cuckooing…"""
 
     summary = models.TextField(
@@ -561,3 +573,22 @@ class AdvicePage(SocialMetaMixin, Page):
 
     class Meta:
         verbose_name = "advice page"
+
+
+# --- Page cache -----------------------------------------------------------------------------------
+
+
+class PageCacheGeneration(models.Model):
+    """One row: a random value replaced in the same transaction as any change that public pages show.
+
+    Cached pages are keyed by it, so every app process (and every app server sharing the database) stops
+    serving a page the moment the change that made it stale commits. See beacon/content/cache.py.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "page cache generation"
+
+    def __str__(self) -> str:
+        return f"page cache generation {self.value}"

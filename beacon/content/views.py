@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap as PageSitemap
 
+from .cache import mark_cacheable
 from .selectors import site_search
 
 # Sitemaps other apps provide once their issues land (module path, class name).
@@ -30,7 +31,7 @@ def _sitemaps() -> dict:
 
 @require_safe
 def sitemap(request):
-    return sitemap_views.sitemap(request, sitemaps=_sitemaps())
+    return mark_cacheable(sitemap_views.sitemap(request, sitemaps=_sitemaps()))
 
 
 ROBOTS_DISALLOW = ["/admin/", "/account/", "/report/", "/feedback/", "/leave", "/search/"]
@@ -40,7 +41,7 @@ ROBOTS_DISALLOW = ["/admin/", "/account/", "/report/", "/feedback/", "/leave", "
 def robots_txt(request):
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), ""]
     lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    return mark_cacheable(HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"))
 
 
 @require_safe

@@ -12,3 +12,6 @@ class CampaignDashboard(models.Model):
         managed = False
         default_permissions = ()
         permissions = [("view_campaign_dashboard", "Can view the campaign dashboard")]
+
+    def __str__(self) -> str:
+        return "campaign dashboard"

@@ -338,3 +338,18 @@ BEACON_QANDA_IMAP_TLS = env.bool("BEACON_QANDA_IMAP_TLS", default=True)
 # The address people send questions to; a session's own address adds "+<slug>" (qanda+slug@…).
 BEACON_QANDA_EMAIL_ADDRESS = env("BEACON_QANDA_EMAIL_ADDRESS", default="qanda@beacon.invalid")
 BEACON_QANDA_FETCH_INTERVAL = env.int("BEACON_QANDA_FETCH_INTERVAL", default=300)
+
+# --- content ---
+# Page cache for anonymous visitors (beacon/content/cache.py): only pages the content app marks, only GETs
+# without a query string, session cookie or credentials, never a response that sets a cookie or carries a
+# CSRF token. Invalidated in the same transaction as any publish, unpublish, move or delete.
+BEACON_PAGE_CACHE = env.bool("BEACON_PAGE_CACHE", default=True)
+BEACON_PAGE_CACHE_SECONDS = env.int("BEACON_PAGE_CACHE_SECONDS", default=600)
+# Models (besides pages and the content snippets) whose changes campaign pages show.
+BEACON_PAGE_CACHE_DEPENDENCIES = ["events.Event", "qanda.QandASession"]
+# Per-process memory by default; set PAGE_CACHE_URL (e.g. redis://…) to share pages between servers.
+CACHES["pages"] = env.cache("PAGE_CACHE_URL", default="locmemcache://beacon-pages")
+CACHES["pages"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 2000
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "beacon.content.cache.PageCacheMiddleware"
+)

@@ -30,6 +30,7 @@ def social_card(context, page) -> dict:
         "title": page.seo_title or page.title,
         "description": page.social_description,
         "url": page.get_full_url(request) or "",
+        "path": page.get_url(request) or "",
         "published": getattr(page, "date", None) and page.date.isoformat(),
     }
     image = page.social_image

@@ -1,0 +1,171 @@
+"""Beacon's page cache: whole responses for anonymous visitors, correct by construction.
+
+What is stored: only responses that a Beacon content page or feed marked as cacheable (`mark_cacheable`),
+answering a GET with no query string, from a visitor with no session cookie and no Authorization header,
+with status 200, no Set-Cookie, no CSRF token rendered in the page, no session data or signed-in user, and no
+`Cache-Control: private`. Nothing personal or per-visitor can therefore be in a stored page.
+
+How it stays fresh: every key contains the current generation (`PageCacheGeneration`, one database row) and
+today's date. Publishing, unpublishing, moving or deleting a page, or saving an officer, theme, support service,
+image, event or Q&A session, replaces the generation with a new random value in the same transaction as the
+change, so every process
+(and every server sharing the database) stops serving the old page as soon as the change commits. The date
+in the key retires pages whose content depends on the day (the home page's "this week").
+
+Where the pages live: Django's cache alias `pages` (per-process memory by default; point it at a shared
+cache for several servers). Stored entries also expire after BEACON_PAGE_CACHE_SECONDS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError, connection, transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+VARY_SPLIT = re.compile(r"\s*,\s*")
+
+CACHEABLE_ATTR = "beacon_page_cacheable"
+HIT_HEADER = "X-Beacon-Page-Cache"
+# Content models whose changes public pages show, besides Wagtail pages themselves.
+CONTENT_DEPENDENCIES = ["content.Theme", "content.Officer", "content.SupportService", "wagtailimages.Image"]
+
+
+def mark_cacheable(response):
+    setattr(response, CACHEABLE_ATTR, True)
+    return response
+
+
+def _table() -> str:
+    return apps.get_model("content", "PageCacheGeneration")._meta.db_table
+
+
+def current_generation() -> int | None:
+    """The generation row's value; None if it cannot be read (then the cache is skipped).
+
+    The row is created on first use with a random value, and every bump writes a new random value, so a
+    database that is emptied and refilled (as tests do) never meets pages cached for an earlier one."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT value FROM {_table()} WHERE id = 1")  # noqa: S608 (table name is ours)
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
+        model = apps.get_model("content", "PageCacheGeneration")
+        with transaction.atomic():
+            return model.objects.get_or_create(pk=1, defaults={"value": _fresh()})[0].value
+    except DatabaseError:
+        return None
+
+
+def _fresh() -> int:
+    return secrets.randbits(62)
+
+
+def generation_bump(**_kwargs) -> None:
+    """Invalidate every cached page, atomically with the caller's transaction."""
+    model = apps.get_model("content", "PageCacheGeneration")
+    with transaction.atomic():
+        if not model.objects.filter(pk=1).update(value=_fresh()):
+            model.objects.get_or_create(pk=1, defaults={"value": _fresh()})
+
+
+def _key(request, generation: int) -> str:
+    host = request.get_host()
+    digest = hashlib.blake2b(f"{host}{request.path}".encode(), digest_size=16).hexdigest()
+    return f"p:{generation}:{timezone.localdate().isoformat()}:{digest}"
+
+
+def _eligible_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.META.get("QUERY_STRING")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _storable(request, response) -> bool:
+    """Only a response that is the same for every visitor: marked by a content view, 200, no cookie set, no
+    CSRF token rendered, no session data or signed-in user behind it, not marked private."""
+    if not getattr(response, CACHEABLE_ATTR, False) or response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and (session.modified or not session.is_empty()):
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        return False
+    # Vary: Cookie is expected (the session was looked at, and found empty); Vary: * never is.
+    if "*" in {v.strip() for v in VARY_SPLIT.split(response.get("Vary", ""))}:
+        return False
+    # `no-store` is Beacon's default for browsers and proxies (beacon.core.middleware) and still reaches them
+    # on every cached copy; `private` would mean the view itself found something personal.
+    return "private" not in response.get("Cache-Control", "").lower()
+
+
+class PageCacheMiddleware:
+    """Put it early in MIDDLEWARE (after SecurityMiddleware and WhiteNoise): a hit skips the rest."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.enabled = getattr(settings, "BEACON_PAGE_CACHE", False)
+        self.timeout = getattr(settings, "BEACON_PAGE_CACHE_SECONDS", 600)
+
+    def __call__(self, request):
+        if not self.enabled or not _eligible_request(request):
+            return self.get_response(request)
+        generation = current_generation()
+        if generation is None:
+            return self.get_response(request)
+        store = caches["pages"]
+        key = _key(request, generation)
+        cached = store.get(key)
+        if cached is not None:
+            status, headers, content = cached
+            response = HttpResponse(content, status=status, headers=headers)
+            response[HIT_HEADER] = "hit"
+            return response
+        response = self.get_response(request)
+        if request.method == "GET" and _storable(request, response):
+            store.set(key, (response.status_code, dict(response.items()), response.content), self.timeout)
+            response[HIT_HEADER] = "stored"
+        return response
+
+
+def connect_signals() -> None:
+    """Bump the generation whenever something a public page shows changes."""
+    from wagtail.models import Page
+    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+    page_published.connect(generation_bump, dispatch_uid="beacon_page_cache_published")
+    page_unpublished.connect(generation_bump, dispatch_uid="beacon_page_cache_unpublished")
+    page_slug_changed.connect(generation_bump, dispatch_uid="beacon_page_cache_slug")
+    post_page_move.connect(generation_bump, dispatch_uid="beacon_page_cache_moved")
+
+    def on_page_delete(sender, instance, **kwargs):
+        if isinstance(instance, Page):
+            generation_bump()
+
+    post_delete.connect(on_page_delete, dispatch_uid="beacon_page_cache_page_deleted", weak=False)
+
+    labels = CONTENT_DEPENDENCIES + list(getattr(settings, "BEACON_PAGE_CACHE_DEPENDENCIES", []))
+    for label in labels:
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            logger.info("page cache: %s is not installed yet; not watching it", label)
+            continue
+        post_save.connect(generation_bump, sender=model, dispatch_uid=f"beacon_page_cache_save_{label}")
+        post_delete.connect(generation_bump, sender=model, dispatch_uid=f"beacon_page_cache_delete_{label}")
