@@ -138,7 +138,8 @@ class AreaViewSetMixin:
         return [
             pattern
             for pattern in super().get_urlpatterns()
-            if pattern.name in {"index", "index_results", "add", "edit", "history", "history_results"}
+            if pattern.name
+            in {"index", "index_results", "add", "edit", "history", "history_results", "usage"}
         ]
 
 

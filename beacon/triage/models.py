@@ -198,6 +198,17 @@ class Outcome(models.Model):
     def __str__(self):
         return f"Report {self.report_id}: {self.get_kind_display()}"
 
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.CRIME_RECORDED and not (self.crime_reference or "").strip():
+            errors["crime_reference"] = "Enter the crime reference"
+        if self.kind == self.Kind.NO_FURTHER_ACTION and not (self.reason or "").strip():
+            errors["reason"] = "Enter the reason for no further action"
+        if self.kind == self.Kind.DUPLICATE and self.duplicate_of_id is None:
+            errors["duplicate_of"] = "Enter the reference of the original report"
+        if errors:
+            raise ValidationError(errors)
+
 
 class ReportLink(models.Model):
     """Two reports that share at least one blind-indexed identifier. One row per pair (lower id first)."""

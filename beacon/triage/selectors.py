@@ -39,6 +39,8 @@ CLEAR_FIELDS = (
     "priority",
     "version",
 )
+# Never needed for a list, and large or sensitive: the sealed content and the reporter's keys.
+SECRET_FIELDS = ("sealed", "receipt_hash", "reader_public_key", "reader_locked_key")
 FLAGS = {
     "danger": ("Immediate danger", Q(immediate_danger=True)),
     "child": ("Child involved", Q(child_involved=True)),
@@ -137,7 +139,7 @@ def report_queue(*, filters: QueueFilters, page: int = 1, page_size: int | None 
     reports = {
         r.pk: r
         for r in Report.objects.filter(pk__in=ids)
-        .only(*CLEAR_FIELDS)
+        .defer(*SECRET_FIELDS)
         .select_related("neighbourhood", "triage")
     }
     names = {}

@@ -12,6 +12,7 @@ Rules that hold whoever calls them:
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -96,6 +97,24 @@ def _claim(*, report: Report, expected_version: int) -> Report:
     report.priority = fresh.priority
     report.neighbourhood_id = fresh.neighbourhood_id
     return fresh
+
+
+_SNAPSHOT_FIELDS = ("version", "status", "priority", "neighbourhood_id")
+
+
+@contextmanager
+def _change(*, report: Report, expected_version: int):
+    """One staff change: a transaction that first claims the report version. If the change fails, the
+    caller's report object is put back as it was, like the database row."""
+    snapshot = {name: getattr(report, name) for name in _SNAPSHOT_FIELDS}
+    try:
+        with transaction.atomic():
+            _claim(report=report, expected_version=expected_version)
+            yield
+    except BaseException:
+        for name, value in snapshot.items():
+            setattr(report, name, value)
+        raise
 
 
 def _set_status(report: Report, status: str) -> None:
@@ -223,8 +242,7 @@ def assessment_record(
     """Record a THRIVE assessment. Its overall risk raises or lowers the priority; a new report becomes
     assessed."""
     require_permission(user, PERM_VIEW, PERM_WORK)
-    with transaction.atomic():
-        _claim(report=report, expected_version=expected_version)
+    with _change(report=report, expected_version=expected_version):
         _require_open(report)
         now = timezone.now()
         change = settings.BEACON_TRIAGE_RISK_PRIORITY.get(risk, 0)
@@ -275,8 +293,7 @@ def grading_record(
     conditions: str = "",
 ) -> Grading:
     require_permission(user, PERM_VIEW, PERM_GRADE)
-    with transaction.atomic():
-        _claim(report=report, expected_version=expected_version)
+    with _change(report=report, expected_version=expected_version):
         grading = Grading(
             report=report,
             source=source,
@@ -294,8 +311,7 @@ def grading_record(
 
 def report_route(*, user, report: Report, expected_version: int, neighbourhood: Neighbourhood | None) -> None:
     require_permission(user, PERM_VIEW, PERM_WORK)
-    with transaction.atomic():
-        _claim(report=report, expected_version=expected_version)
+    with _change(report=report, expected_version=expected_version):
         _require_open(report)
         before = report.neighbourhood_id
         Report.objects.filter(pk=report.pk).update(neighbourhood=neighbourhood)
@@ -317,8 +333,7 @@ def report_assign(*, user, report: Report, expected_version: int, assignee) -> N
     require_permission(user, PERM_VIEW, PERM_WORK)
     if assignee is None or not assignee.is_active or not assignee.has_perms([PERM_VIEW, PERM_WORK]):
         raise ValidationError({"assignee": "Select someone who can work on reports"})
-    with transaction.atomic():
-        _claim(report=report, expected_version=expected_version)
+    with _change(report=report, expected_version=expected_version):
         _require_open(report)
         if report.status == Status.NEW:
             raise ValidationError(
@@ -342,8 +357,7 @@ def report_assign(*, user, report: Report, expected_version: int, assignee) -> N
 
 def report_mark_actioned(*, user, report: Report, expected_version: int) -> None:
     require_permission(user, PERM_VIEW, PERM_WORK)
-    with transaction.atomic():
-        _claim(report=report, expected_version=expected_version)
+    with _change(report=report, expected_version=expected_version):
         if report.status != Status.ASSIGNED:
             raise ValidationError(
                 f"Only an assigned report can be marked as actioned. This report is {report.get_status_display().lower()}.",
@@ -366,8 +380,7 @@ def report_close(
     """Close a report with its outcome. Only an actioned report closes, except a duplicate, which can
     close from any open status. A report with a child involved needs a safeguarding decision first."""
     require_permission(user, PERM_VIEW, PERM_WORK)
-    with transaction.atomic():
-        _claim(report=report, expected_version=expected_version)
+    with _change(report=report, expected_version=expected_version):
         _require_open(report)
         if kind != Outcome.Kind.DUPLICATE and report.status != Status.ACTIONED:
             raise ValidationError(
@@ -449,8 +462,7 @@ def safeguarding_decision_record(
         errors["no_referral_reason"] = "Enter why there was no referral"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        _claim(report=report, expected_version=expected_version)
+    with _change(report=report, expected_version=expected_version):
         _require_open(report)
         decision = SafeguardingDecision(
             report=report,
