@@ -41,7 +41,7 @@ def _limit(slug: str):
 urlpatterns = [
     path("", views.start, name="start"),
     *(
-        path(f"{slug}/", body_limit(_limit(slug))(view.as_view()), name=slug)
+        path(f"{slug}/", body_limit(_limit(slug), upload=slug == "files")(view.as_view()), name=slug)
         for slug, view in STEP_VIEWS.items()
     ),
     path("done/", views.done, name="done"),

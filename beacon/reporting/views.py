@@ -20,7 +20,9 @@ from .journey import DONE_KEY, Journey
 from .summary import summary_rows
 from .uploads import safe_name
 
-SMALL_BODY = 256 * 1024  # a page of answers is a few KB; the longest text answers fit easily
+# A page of answers is a few KB. Up to Django's own limit for form data, an over-long answer gets its
+# field's error message; beyond it, a page explaining the answer was too long.
+SMALL_BODY = 2 * 1024 * 1024
 
 
 def _upload_body_limit() -> int:
@@ -31,7 +33,7 @@ def _reply_body_limit() -> int:
     return settings.BEACON_REPORT_REPLY_MAX_FILES * settings.BEACON_REPORT_MAX_FILE_BYTES + 1024 * 1024
 
 
-def body_limit(limit):
+def body_limit(limit, *, upload: bool = False):
     """Refuse an over-large POST from its Content-Length, before the body is read, with a page saying why.
     The CSRF check runs after the size check (so it never buffers an over-large body)."""
 
@@ -52,7 +54,7 @@ def body_limit(limit):
                         "reporting/too_large.html",
                         {
                             "back_url": request.get_full_path(),
-                            "upload": maximum > SMALL_BODY,
+                            "upload": upload,
                             "max_mb": settings.BEACON_REPORT_MAX_FILE_BYTES // (1024 * 1024),
                         },
                         status=413,
@@ -614,7 +616,7 @@ def followup(request):
     return _status_page(request, report, form.cleaned_data["receipt"])
 
 
-@body_limit(_reply_body_limit)
+@body_limit(_reply_body_limit, upload=True)
 @require_http_methods(["POST"])
 def followup_reply(request):
     form = forms.ReplyForm(request.POST, request.FILES)

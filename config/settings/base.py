@@ -353,3 +353,5 @@ CACHES["pages"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 2000
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "beacon.content.cache.PageCacheMiddleware"
 )
+# Pillow logs every EXIF tag it reads (GPS positions included) at DEBUG: keep it out of the logs.
+LOGGING["loggers"]["PIL"] = {"level": "WARNING"}

@@ -1,0 +1,133 @@
+"""Coming back with a receipt code: status, staff questions, replies with files, and throttling."""
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from beacon.reporting.models import Report, ReportAttachment, ReportMessage
+from beacon.reporting.selectors import report_messages
+from beacon.reporting.services import report_delete, report_message_add
+
+from .conftest import image_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sent(walker):
+    done = walker.minimal().submit().content.decode()
+    receipt = done.split("data-receipt>")[1].split("<")[0]
+    return Report.objects.get(), receipt
+
+
+def test_the_receipt_round_trip(client, sent, make_staff):
+    report, receipt = sent
+    page = client.get("/report/follow-up/")
+    assert page.status_code == 200 and "Enter your receipt code" in page.content.decode()
+    status = client.post("/report/follow-up/", {"receipt": receipt.lower().replace("-", " ")})
+    text = status.content.decode()
+    assert status.status_code == 200
+    assert report.reference in text and "Received" in text and "We have not asked you anything" in text
+
+    report_message_add(
+        report=report,
+        direction="to_reporter",
+        text="What colour is the door?",
+        author=make_staff("Triage officer"),
+    )
+    text = client.post("/report/follow-up/", {"receipt": receipt}).content.decode()
+    assert "What colour is the door?" in text and "Answer our question" in text
+
+    photo = SimpleUploadedFile("door.jpg", image_bytes("JPEG"), content_type="image/jpeg")
+    sent_page = client.post(
+        "/report/follow-up/reply/",
+        {"receipt": receipt, "text": "Green, with a <b>brass</b> knocker", "files": [photo]},
+    )
+    assert sent_page.status_code == 200 and "Reply sent" in sent_page.content.decode()
+    reply = ReportMessage.objects.get(direction="from_reporter")
+    assert ReportAttachment.objects.filter(message=reply).count() == 1
+    assert report_messages(report=report)[-1]["text"] == "Green, with a <b>brass</b> knocker"
+    shown = client.post("/report/follow-up/", {"receipt": receipt}).content.decode()
+    assert "Green, with a &lt;b&gt;brass&lt;/b&gt; knocker" in shown  # escaped, never markup
+
+    Report.objects.filter(pk=report.pk).update(status="assigned")
+    assert "Being looked at" in client.post("/report/follow-up/", {"receipt": receipt}).content.decode()
+    Report.objects.filter(pk=report.pk).update(status="closed")
+    closed = client.post("/report/follow-up/", {"receipt": receipt}).content.decode()
+    assert "Closed" in closed and "Send reply" not in closed
+
+
+def test_a_reply_needs_text_and_a_good_file(client, sent):
+    report, receipt = sent
+    empty = client.post("/report/follow-up/reply/", {"receipt": receipt, "text": ""})
+    assert "Enter your reply" in empty.content.decode()
+    exe = SimpleUploadedFile("x.jpg", b"MZ" + b"\0" * 300)
+    bad = client.post("/report/follow-up/reply/", {"receipt": receipt, "text": "see file", "files": [exe]})
+    assert bad.status_code == 200 and "must be a photo" in bad.content.decode()
+    assert ReportMessage.objects.count() == 0
+
+
+def test_a_wrong_code_is_explained(client, sent):
+    page = client.post("/report/follow-up/", {"receipt": "ABCD-EFGH-JKMN-PQRS-TVWX"})
+    assert "We could not find a report with that receipt code" in page.content.decode()
+    assert "Enter your receipt code" in client.post("/report/follow-up/", {"receipt": ""}).content.decode()
+
+
+def test_guessing_is_throttled_per_client(client, sent, settings):
+    report, receipt = sent
+    per_client, _total, _window = settings.BEACON_REPORT_RATE_LIMITS["followup"]
+    for attempt in range(per_client):
+        page = client.post("/report/follow-up/", {"receipt": f"WRONG{attempt}"}, REMOTE_ADDR="192.0.2.10")
+        assert page.status_code == 200
+    blocked = client.post("/report/follow-up/", {"receipt": receipt}, REMOTE_ADDR="192.0.2.10")
+    assert blocked.status_code == 429 and "Please wait" in blocked.content.decode()
+    assert int(blocked["Retry-After"]) > 0
+    # A reply with the right code is refused too while the client is blocked.
+    assert (
+        client.post(
+            "/report/follow-up/reply/", {"receipt": receipt, "text": "hi"}, REMOTE_ADDR="192.0.2.10"
+        ).status_code
+        == 429
+    )
+    # Another client is unaffected.
+    other = client.post("/report/follow-up/", {"receipt": receipt}, REMOTE_ADDR="192.0.2.99")
+    assert other.status_code == 200 and report.reference in other.content.decode()
+    # The cache holds keyed hashes of addresses, never the addresses.
+    keys = " ".join(str(k) for k in cache._cache)  # locmem cache internals, for this check only
+    assert "192.0.2.10" not in keys and "192.0.2.99" not in keys
+
+
+def test_guessing_is_throttled_globally(client, sent, settings):
+    report, receipt = sent
+    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "followup": (100, 3, 900)}
+    for n in range(3):
+        client.post("/report/follow-up/", {"receipt": "nope"}, REMOTE_ADDR=f"192.0.2.{n + 1}")
+    blocked = client.post("/report/follow-up/", {"receipt": receipt}, REMOTE_ADDR="192.0.2.200")
+    assert blocked.status_code == 429
+
+
+def test_submissions_are_throttled_and_the_answers_kept(walker, settings):
+    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "submit": (1, 100, 600)}
+    walker.minimal().submit()
+    walker.minimal()
+    blocked = walker.client.post("/report/check/", {"website": ""})
+    assert blocked.status_code == 429
+    assert Report.objects.count() == 1
+    assert walker.client.get("/report/check/").status_code == 200  # still complete, still there
+    assert "Check your answers" in walker.client.get("/report/check/").content.decode()
+
+
+def test_a_purged_report_has_no_receipt(client, sent):
+    report, receipt = sent
+    report_delete(report=report)
+    page = client.post("/report/follow-up/", {"receipt": receipt})
+    assert "We could not find a report" in page.content.decode()
+
+
+def test_identified_reports_cannot_be_opened_with_a_receipt(client, sent):
+    report, receipt = sent
+    Report.objects.filter(pk=report.pk).update(anonymous=False)
+    assert (
+        "We could not find a report"
+        in client.post("/report/follow-up/", {"receipt": receipt}).content.decode()
+    )
