@@ -1,0 +1,132 @@
+"""Retention: closed reports are purged after their outcome's period, leaving statistics only."""
+
+import datetime as dt
+import io
+
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from beacon.core.models import AuditEvent
+from beacon.reporting.models import Report, ReportIdentifier, ReportMessage
+from beacon.reporting.services import report_message_add
+from beacon.triage import services
+from beacon.triage.models import Outcome, PurgedReportStatistic, ReportLink
+from beacon.triage.selectors import purged_report_counts
+from beacon.triage.tasks import next_purge_time, purge_expired_reports, purge_schedule_ensure
+
+from .test_workflow import _to_actioned, close
+
+START = dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC)
+
+
+def _closed(submit, officer, **kwargs):
+    report = submit(categories=["dealing", "weapons"])
+    _to_actioned(officer, report)
+    close(officer, report, **kwargs)
+    return report
+
+
+def test_purge_after_the_retention_period_keeps_only_statistics(submit, officer, settings):
+    settings.BEACON_RETENTION_DAYS = {**settings.BEACON_RETENTION_DAYS, "no_further_action": 30}
+    with time_machine.travel(START, tick=False):
+        report = _closed(submit, officer, kind="no_further_action", reason="Not enough to act on")
+        open_report = submit(details="still open")
+        report_message_add(report=report, direction="from_reporter", text="One more thing")
+    pk = report.pk
+
+    with time_machine.travel(START + dt.timedelta(days=29), tick=False):
+        assert services.reports_purge_expired() == 0
+    assert Report.objects.filter(pk=pk).exists()
+
+    with time_machine.travel(START + dt.timedelta(days=31), tick=False):
+        assert services.reports_purge_expired() == 1
+
+    assert not Report.objects.filter(pk=pk).exists()
+    assert not ReportIdentifier.objects.filter(report_id=pk).exists()
+    assert not ReportMessage.objects.filter(report_id=pk).exists()
+    assert not Outcome.objects.filter(report_id=pk).exists()
+    assert (
+        not ReportLink.objects.filter(low_id=pk).exists()
+        and not ReportLink.objects.filter(high_id=pk).exists()
+    )
+    assert Report.objects.filter(pk=open_report.pk).exists()  # open reports are never purged
+
+    stats = list(PurgedReportStatistic.objects.values_list("month", "category", "area", "outcome", "count"))
+    assert sorted(stats) == [
+        (dt.date(2026, 1, 1), "dealing", "Town Centre", "no_further_action", 1),
+        (dt.date(2026, 1, 1), "weapons", "Town Centre", "no_further_action", 1),
+    ]
+    purge = AuditEvent.objects.get(action="report.purge")
+    assert purge.object_id == str(pk) and purge.actor is None
+    assert purge.detail["outcome"] == "no_further_action"
+    counts = purged_report_counts(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
+    assert {(row["category"], row["count"]) for row in counts} == {("dealing", 1), ("weapons", 1)}
+
+
+def test_each_outcome_has_its_own_period(submit, officer, settings):
+    settings.BEACON_RETENTION_DAYS = {
+        "intelligence_recorded": 100,
+        "safeguarding_referral": 200,
+        "crime_recorded": 100,
+        "no_further_action": 10,
+        "duplicate": 5,
+    }
+    with time_machine.travel(START, tick=False):
+        intelligence = _closed(submit, officer, kind="intelligence_recorded")
+        nfa = _closed(submit, officer, kind="no_further_action", reason="No detail")
+        duplicate = submit(details="dup")
+        close(officer, duplicate, kind="duplicate", duplicate_of=intelligence)
+    with time_machine.travel(START + dt.timedelta(days=20), tick=False):
+        assert services.reports_purge_expired() == 2
+    remaining = set(Report.objects.values_list("pk", flat=True))
+    assert intelligence.pk in remaining and nfa.pk not in remaining and duplicate.pk not in remaining
+    with time_machine.travel(START + dt.timedelta(days=101), tick=False):
+        assert services.reports_purge_expired() == 1
+    assert not Report.objects.exists()
+    assert sum(PurgedReportStatistic.objects.values_list("count", flat=True)) == 2 + 2 + 1  # per category
+
+
+def test_purge_statistics_accumulate(submit, officer, settings):
+    settings.BEACON_RETENTION_DAYS = {**settings.BEACON_RETENTION_DAYS, "intelligence_recorded": 1}
+    with time_machine.travel(START, tick=False):
+        for _ in range(3):
+            _closed(submit, officer, kind="intelligence_recorded")
+    with time_machine.travel(START + dt.timedelta(days=2), tick=False):
+        call_command("purge_reports", stdout=(out := io.StringIO()))
+    assert "Purged 3 expired reports." in out.getvalue()
+    row = PurgedReportStatistic.objects.get(category="dealing")
+    assert row.count == 3
+
+
+def test_the_daily_task_purges(submit, officer, settings):
+    settings.BEACON_RETENTION_DAYS = {**settings.BEACON_RETENTION_DAYS, "intelligence_recorded": 1}
+    with time_machine.travel(START, tick=False):
+        report = _closed(submit, officer, kind="intelligence_recorded")
+    with time_machine.travel(START + dt.timedelta(days=3), tick=False):
+        result = purge_expired_reports.enqueue()
+    assert result.return_value == 1
+    assert not Report.objects.filter(pk=report.pk).exists()
+
+
+def test_next_purge_is_the_next_three_in_the_morning():
+    with time_machine.travel(dt.datetime(2026, 3, 5, 1, 30, tzinfo=dt.UTC), tick=False):
+        first = timezone.localtime(next_purge_time())
+    assert (first.day, first.hour) == (5, 3)
+    with time_machine.travel(dt.datetime(2026, 3, 5, 4, 0, tzinfo=dt.UTC), tick=False):
+        later = timezone.localtime(next_purge_time())
+    assert (later.day, later.hour) == (6, 3)
+
+
+def test_the_daily_purge_is_booked_once_on_the_database_queue(db, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with time_machine.travel(dt.datetime(2026, 3, 5, 12, 0, tzinfo=dt.UTC), tick=False):
+        assert purge_schedule_ensure() is True
+        assert purge_schedule_ensure() is False
+        call_command("purge_reports", "--schedule", stdout=(out := io.StringIO()))
+    assert "already booked" in out.getvalue()
+    booked = DBTaskResult.objects.get(task_path=purge_expired_reports.module_path)
+    assert timezone.localtime(booked.run_after).hour == 3
+    assert timezone.localtime(booked.run_after).date() == dt.date(2026, 3, 6)

@@ -1,0 +1,210 @@
+"""The triage pages through the test client: what they show, what they audit, how they refuse."""
+
+import pytest
+
+from beacon.core.models import AuditEvent
+from beacon.reporting.models import Report
+from beacon.triage.models import Assessment, Grading
+
+THRIVE_POST = {
+    "threat": "Visitors at night",
+    "harm": "high",
+    "risk": "high",
+    "investigation": "Check records",
+    "vulnerability": "Tenant",
+    "engagement": "Visit",
+}
+
+
+@pytest.fixture
+def signed_in(officer, staff_client):
+    return staff_client(officer)
+
+
+def test_queue_shows_clear_fields_only_most_urgent_first(submit, signed_in):
+    plain = submit(phones=["07700 900501"], vehicles=[], people=[], details="the quiet one")
+    danger = submit(phones=["07700 900502"], vehicles=[], people=[], immediate_danger=True)
+    response = signed_in.get("/admin/triage/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.index(danger.reference) < body.index(plain.reference)
+    assert "the quiet one" not in body and "Example Street" not in body and "Big Dave" not in body
+    assert "Immediate danger" in body
+    assert not AuditEvent.objects.filter(action="report.view").exists()  # the list decrypts nothing
+
+
+def test_queue_filters_and_pagination(submit, signed_in, settings):
+    settings.BEACON_TRIAGE_QUEUE_PAGE_SIZE = 2
+    reports = [submit(phones=[f"07700 9006{i:02d}"], vehicles=[], people=[]) for i in range(3)]
+    weapons = submit(phones=["07700 900699"], vehicles=[], people=[], categories=["weapons"])
+    page1 = signed_in.get("/admin/triage/").content.decode()
+    assert "Page 1 of 2" in page1
+    page2 = signed_in.get("/admin/triage/?page=2").content.decode()
+    assert reports[2].reference in page2 and reports[0].reference not in page2
+    only_weapons = signed_in.get("/admin/triage/?category=weapons").content.decode()
+    assert weapons.reference in only_weapons and reports[0].reference not in only_weapons
+    danger_only = signed_in.get("/admin/triage/?flags=danger").content.decode()
+    assert "There are no reports to show" in danger_only
+    # nonsense filters and pages are ignored, never a 500
+    for query in [
+        "?page=-4",
+        "?page=abc",
+        "?page=99999",
+        "?area=abc&status=zzz&assignee=%00",
+        "?flags=<script>",
+    ]:
+        assert signed_in.get("/admin/triage/" + query).status_code == 200
+
+
+def test_viewing_a_report_writes_an_audit_row_with_who_and_what(submit, signed_in, officer):
+    report = submit()
+    response = signed_in.get(f"/admin/triage/reports/{report.pk}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Big Dave" in body and "Flat 2, 10 Example Street" in body and "07700 900123" in body
+    event = AuditEvent.objects.get(action="report.view")
+    assert event.actor == officer
+    assert event.object_id == str(report.pk)
+    assert "content" in event.detail["shown"]
+    signed_in.get(f"/admin/triage/reports/{report.pk}/")
+    assert AuditEvent.objects.filter(action="report.view").count() == 2  # every view, not the first
+
+
+def test_detail_lists_linked_reports_and_what_they_share(submit, signed_in):
+    first = submit()
+    second = submit(details="again")
+    body = signed_in.get(f"/admin/triage/reports/{second.pk}/").content.decode()
+    assert first.reference in body
+    assert "Phone number" in body and "Vehicle registration" in body
+
+
+def test_unknown_ids_are_404(areas, analyst, officer, staff_client):
+    client = staff_client(officer)
+    for url in [
+        "/admin/triage/reports/999999/",
+        "/admin/triage/reports/999999/assess/",
+        "/admin/triage/reports/999999/files/1/",
+    ]:
+        assert client.get(url).status_code == 404, url
+    client = staff_client(analyst)
+    for url in ["/admin/triage/linked/phone/nothex/", "/admin/triage/linked/colour/" + "a" * 64 + "/"]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_wrong_methods_are_refused(submit, signed_in):
+    report = submit()
+    assert signed_in.post("/admin/triage/", {}).status_code == 405
+    assert signed_in.post(f"/admin/triage/reports/{report.pk}/", {}).status_code == 405
+    assert signed_in.put(f"/admin/triage/reports/{report.pk}/assess/").status_code == 405
+
+
+def test_assessment_form_validates_with_clear_messages(submit, signed_in):
+    report = submit()
+    response = signed_in.post(f"/admin/triage/reports/{report.pk}/assess/", {"version": report.version})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in body
+    assert "Enter threat" in body and "Select how serious the harm would be" in body
+    hostile = signed_in.post(
+        f"/admin/triage/reports/{report.pk}/assess/",
+        {
+            **THRIVE_POST,
+            "harm": "<script>alert(1)</script>",
+            "version": report.version,
+            "threat": "\x00" * 3000,
+        },
+    )
+    assert hostile.status_code == 400
+    assert "<script>alert(1)</script>" not in hostile.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_a_stale_form_is_refused_and_nothing_is_overwritten(submit, signed_in, make_staff, staff_client):
+    report = submit()
+    signed_in.post(f"/admin/triage/reports/{report.pk}/assess/", {**THRIVE_POST, "version": report.version})
+    report.refresh_from_db()
+    assert report.version == 2
+    # a second form opened before the first was saved still carries version 1
+    again = signed_in.post(
+        f"/admin/triage/reports/{report.pk}/assess/", {**THRIVE_POST, "risk": "low", "version": 1}
+    )
+    assert again.status_code == 400
+    assert "Someone else changed this report" in again.content.decode()
+    assert Assessment.objects.count() == 1
+    report.refresh_from_db()
+    assert report.priority == 200
+    missing = signed_in.post(f"/admin/triage/reports/{report.pk}/assess/", {**THRIVE_POST, "version": "x"})
+    assert "This form is out of date" in missing.content.decode()
+
+
+def test_illegal_transition_shows_the_reason(submit, signed_in):
+    report = submit()
+    response = signed_in.post(f"/admin/triage/reports/{report.pk}/actioned/", {"version": report.version})
+    assert response.status_code == 400
+    assert "Only an assigned report can be marked as actioned" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == "new"
+
+
+def test_close_as_duplicate_by_reference(submit, signed_in):
+    original = submit()
+    repeat = submit(details="again")
+    bad = signed_in.post(
+        f"/admin/triage/reports/{repeat.pk}/close/",
+        {"kind": "duplicate", "duplicate_of": "ZZZZ-ZZZZ", "version": repeat.version},
+    )
+    assert "There is no report with that reference" in bad.content.decode()
+    ok = signed_in.post(
+        f"/admin/triage/reports/{repeat.pk}/close/",
+        {"kind": "duplicate", "duplicate_of": original.reference.lower(), "version": repeat.version},
+    )
+    assert ok.status_code == 302
+    assert Report.objects.get(pk=repeat.pk).status == "closed"
+    merged = signed_in.get(f"/admin/triage/reports/{original.pk}/").content.decode()
+    assert repeat.reference in merged  # the duplicate's timeline is merged into the original's
+
+
+def test_grading_page_for_an_analyst(submit, analyst, staff_client):
+    report = submit()
+    client = staff_client(analyst)
+    response = client.post(
+        f"/admin/triage/reports/{report.pk}/grade/",
+        {"source": "2", "intelligence": "B", "handling": "C", "conditions": "", "version": report.version},
+    )
+    assert "Enter the conditions for sharing" in response.content.decode()
+    client.post(
+        f"/admin/triage/reports/{report.pk}/grade/",
+        {"source": "2", "intelligence": "B", "handling": "P", "version": report.version},
+    )
+    assert Grading.objects.get().code == "2BP"
+
+
+def test_network_view_for_an_analyst(submit, analyst, staff_client):
+    first = submit()
+    second = submit(details="again", vehicles=[{"registration": "XY51 ABC"}])
+    client = staff_client(analyst)
+    lookup = client.get("/admin/triage/linked/", {"kind": "phone", "value": "07700900123"})
+    assert lookup.status_code == 302
+    network = client.get(lookup["Location"])
+    body = network.content.decode()
+    assert first.reference in body and second.reference in body
+    assert "Shared" in body
+    assert AuditEvent.objects.filter(action="identifier.view", actor=analyst).exists()
+    bad = client.get("/admin/triage/linked/", {"kind": "vehicle", "value": "AB1?"})
+    assert bad.status_code == 400
+    assert "full registration" in bad.content.decode()
+
+
+def test_attachment_download_is_audited(areas, officer, staff_client):
+    from beacon.reporting.services import report_submit
+
+    from .conftest import answers
+    from .test_access import png
+
+    report = report_submit(answers=answers(), files=[("my photo.png", png())]).report
+    attachment = report.attachments.get()
+    response = staff_client(officer).get(f"/admin/triage/reports/{report.pk}/files/{attachment.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/")
+    assert 'filename="my_photo' in response["Content-Disposition"]
+    assert AuditEvent.objects.filter(action="report.attachment_view", object_id=str(report.pk)).exists()
