@@ -482,3 +482,9 @@ def test_every_question_explains_a_missing_answer(walker, slug, message):
     assert page.status_code == 200
     assert "There is a problem" in text and message in text
     assert "<title>Error: " in text
+
+
+def test_select_all_that_apply_questions_are_checkboxes(walker):
+    walker.minimal(upto="about")
+    page = walker.get("about").content.decode()
+    assert page.count('type="checkbox"') == 7 and 'type="radio"' not in page
