@@ -121,7 +121,9 @@ class Theme(index.Indexed, models.Model):
     """A campaign theme from a managed list: drug harm, knife crime, violence against women and girls…"""
 
     name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(
+        max_length=80, unique=True, blank=True, help_text="Made from the name if left empty."
+    )
     description = models.TextField(max_length=400, blank=True)
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
@@ -132,6 +134,15 @@ class Theme(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        if not self.slug:
+            self.slug = slugify(self.name)[:80]
+            if not self.slug:
+                raise ValidationError({"name": "Enter a name with at least one letter or number"})
+            if Theme.objects.filter(slug=self.slug).exclude(pk=self.pk).exists():
+                raise ValidationError({"slug": "Another theme already uses this slug: enter a different one"})
 
     def save(self, *args, **kwargs):
         if not self.slug:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -95,7 +96,8 @@ def news_listing(*, index, params) -> dict[str, Any]:
     week_id = str(params.get("week", ""))[:20]
     if week_id:
         selected["week"] = week_id
-        articles = articles.filter(campaign_week_id=int(week_id)) if week_id.isdigit() else articles.none()
+        valid = re.fullmatch(r"[0-9]{1,18}", week_id)
+        articles = articles.filter(campaign_week_id=int(week_id)) if valid else articles.none()
     theme_slug = str(params.get("theme", ""))[:100]
     if theme_slug:
         selected["theme"] = theme_slug

@@ -1,7 +1,7 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Officer, Theme
+from .models import Officer, SupportService, Theme
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -20,5 +20,14 @@ class OfficerViewSet(SnippetViewSet):
     search_fields = ["name", "role"]
 
 
+class SupportServiceViewSet(SnippetViewSet):
+    model = SupportService
+    icon = "help"
+    menu_label = "Support services"
+    list_display = ["name", "phone", "sort_order"]
+    search_fields = ["name", "description"]
+
+
 register_snippet(ThemeViewSet)
+register_snippet(SupportServiceViewSet)
 register_snippet(OfficerViewSet)
