@@ -135,6 +135,11 @@ class Theme(index.Indexed, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:80]
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         if not self.slug:
@@ -143,11 +148,6 @@ class Theme(index.Indexed, models.Model):
                 raise ValidationError({"name": "Enter a name with at least one letter or number"})
             if Theme.objects.filter(slug=self.slug).exclude(pk=self.pk).exists():
                 raise ValidationError({"slug": "Another theme already uses this slug: enter a different one"})
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.name)[:80]
-        super().save(*args, **kwargs)
 
 
 class Officer(index.Indexed, models.Model):
