@@ -52,6 +52,7 @@ SESSION_FIELDS = (
     "allow_replies",
 )
 CLOSED_MESSAGE = "This session is no longer taking questions"
+REPEAT_WINDOW = datetime.timedelta(minutes=10)
 
 
 def _require(user, perm: str) -> None:
@@ -108,7 +109,11 @@ def session_transition(*, session: QandASession, user, state: str) -> QandASessi
     before = session.state
     session.state = state
     session.save(update_fields=["state", "updated_at"])
-    _audit(user, "session.state", session, before=before, after=state)
+    forgotten = 0
+    if state == QandASession.CLOSED:
+        # Reply addresses were kept only so staff could answer during the session.
+        forgotten = Question.objects.filter(session=session).exclude(reply_to="").update(reply_to="")
+    _audit(user, "session.state", session, before=before, after=state, reply_addresses_removed=forgotten)
     return session
 
 
@@ -150,6 +155,18 @@ def question_submit(
     submission_token = (submission_token or "")[:64]
     if submission_token:
         existing = Question.objects.filter(session=session, submission_token=submission_token).first()
+        if existing:
+            return existing, False
+    if web:
+        # Back and send again, or a second tab: the same words under the same name a moment later are
+        # the same question, not a second person asking.
+        existing = Question.objects.filter(
+            session=session,
+            source=Question.WEB,
+            text=text,
+            display_name=display_name,
+            received_at__gte=timezone.now() - REPEAT_WINDOW,
+        ).first()
         if existing:
             return existing, False
     question = Question(

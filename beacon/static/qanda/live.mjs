@@ -3,7 +3,7 @@
 // it shows the answers as they were when it loaded, with a link to refresh.
 // Text is set with textContent only: nothing from the server is ever parsed as HTML.
 
-const MIN_SECONDS = 10;
+const MIN_SECONDS = 2; // the server sets the pace (data-refresh-seconds); this only stops a runaway loop
 
 function item(answer) {
   const li = document.createElement("li");

@@ -1,0 +1,411 @@
+"""The public Q&A pages and the staff screens, through the real URLs."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from beacon.accounts import roles
+from beacon.qanda import services
+from beacon.qanda.models import AnswerSheet, QandASession, Question, QuestionTheme
+from beacon.qanda.throttle import QUESTIONS_PER_WINDOW
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def token_from(response) -> str:
+    return re.search(rb'name="token" value="([^"]+)"', response.content).group(1).decode()
+
+
+def ask_page(session):
+    return reverse("qanda:ask", kwargs={"slug": session.slug})
+
+
+# --- Public pages ---------------------------------------------------------------------------------
+
+
+def test_list_shows_live_open_and_past(client, make_session):
+    live = make_session(state=QandASession.LIVE, title="Live one")
+    upcoming = make_session(title="Upcoming one")
+    past = make_session(state=QandASession.CLOSED, title="Past one")
+    response = client.get("/qanda/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index("Live now") < html.index(live.title) < html.index("Open for questions")
+    assert html.index("Open for questions") < html.index(upcoming.title) < html.index("Past sessions")
+    assert html.index("Past sessions") < html.index(past.title)
+
+
+def test_session_page_says_how_to_take_part(client, make_session, settings):
+    settings.BEACON_QANDA_EMAIL_ADDRESS = "qanda@example.police.uk"
+    session = make_session(slug="ask-us", platform="facebook", link="https://www.facebook.com/nvp")
+    html = client.get(session.get_absolute_url()).content.decode()
+    assert ask_page(session) in html
+    assert "mailto:qanda+ask-us@example.police.uk" in html
+    assert "https://www.facebook.com/nvp" in html
+    assert "We keep only the words of your question, not your email address." in html
+    assert "<script" not in html.split("</head>")[1]  # no script in the body
+    assert "qanda/live.mjs" not in html  # only a live session loads the refresh script
+
+
+def test_live_session_shows_answers_and_loads_the_refresh_module(client, make_session, editor):
+    session = make_session(state=QandASession.LIVE, by=editor)
+    question = services.question_approve(
+        question=services.question_submit(session=session, text="Is cannabis legal now?")[0], user=editor
+    )
+    services.question_answer(question=question, user=editor, answer="No, it is a class B drug.")
+    html = client.get(session.get_absolute_url()).content.decode()
+    assert '<script type="module" src="/static/qanda/live.mjs"></script>' in html
+    assert "Is cannabis legal now?" in html and "No, it is a class B drug." in html
+    assert "Refresh the answers" in html  # the plain way, without the script
+
+    data = client.get(reverse("qanda:live_answers", kwargs={"slug": session.slug})).json()
+    assert data["live"] is True
+    assert data["answers"] == [
+        {
+            "id": question.pk,
+            "question": "Is cannabis legal now?",
+            "asked_by": "",
+            "asked_count": 1,
+            "answer": "No, it is a class B drug.",
+        }
+    ]
+
+
+def test_finished_session_shows_published_answers_by_theme_only(client, make_session, editor, approver):
+    session = make_session(state=QandASession.LIVE, by=editor)
+    theme = QuestionTheme.objects.create(name="Getting help", sort_order=1)
+    question = services.question_approve(
+        question=services.question_submit(session=session, text="Who helps parents?")[0],
+        user=editor,
+        theme=theme,
+    )
+    services.question_answer(
+        question=question, user=editor, answer="Several charities; see our advice pages."
+    )
+    services.session_transition(session=session, user=editor, state=QandASession.ANSWERED)
+    html = client.get(session.get_absolute_url()).content.decode()
+    assert "will be published here once they have been checked" in html
+    assert "Who helps parents?" not in html  # answered, but not yet approved for publication
+    json = client.get(reverse("qanda:live_answers", kwargs={"slug": session.slug})).json()
+    assert json == {"state": "answered", "live": False, "answers": []}
+
+    sheet = services.answers_prepare(session=session, user=editor)
+    sheet.get_latest_revision().publish(user=approver)
+    html = client.get(session.get_absolute_url()).content.decode()
+    assert "Getting help" in html and "Who helps parents?" in html
+    assert "This session is no longer taking questions" in html
+
+
+def test_unknown_session_and_wrong_methods(client, make_session):
+    session = make_session()
+    assert client.get("/qanda/no-such-session/").status_code == 404
+    assert client.get("/qanda/no-such-session/ask/").status_code == 404
+    assert client.get("/qanda/no-such-session/answers.json").status_code == 404
+    assert client.post(session.get_absolute_url()).status_code == 405
+    assert client.put(ask_page(session)).status_code == 405
+    assert client.delete("/qanda/").status_code == 405
+
+
+# --- Asking ---------------------------------------------------------------------------------------
+
+
+def test_asking_a_question_then_the_confirmation(client, make_session):
+    session = make_session()
+    form = client.get(ask_page(session))
+    assert form.status_code == 200
+    response = client.post(
+        ask_page(session),
+        {"question": "What is county lines?", "display_name": "Jo", "token": token_from(form)},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "qanda:sent", kwargs={"slug": session.slug}
+    )
+    question = Question.objects.get()
+    assert (question.text, question.display_name, question.source) == (
+        "What is county lines?",
+        "Jo",
+        Question.WEB,
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "Question sent" in page
+    assert 'href="/report/"' in page and 'href="tel:999"' in page and 'href="tel:101"' in page
+    assert "not a way to report a crime" in page
+
+
+def test_refreshing_the_post_counts_once(client, make_session):
+    session = make_session()
+    token = token_from(client.get(ask_page(session)))
+    for _ in range(3):
+        assert (
+            client.post(
+                ask_page(session), {"question": "Is the Beat Bus coming to Duston?", "token": token}
+            ).status_code
+            == 302
+        )
+    assert Question.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "name", "message"),
+    [
+        ("", "", "Enter your question"),
+        ("x" * 501, "", "Your question must be 500 characters or fewer"),
+        ("https://spam.example https://spam.example/2", "", "not only links"),
+        ("<script>alert(1)</script>", "", "must not include code"),
+        ("What happens next?", "https://spam.example", "Your name must not include a link"),
+        ("What happens next?", "n" * 41, "Your name must be 40 characters or fewer"),
+    ],
+)
+def test_bad_input_gets_an_error_summary_and_keeps_the_answers(client, make_session, question, name, message):
+    session = make_session()
+    token = token_from(client.get(ask_page(session)))
+    response = client.post(ask_page(session), {"question": question, "display_name": name, "token": token})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html and message in html
+    assert "<title>Error: " in html
+    assert token_from(response) == token  # correcting and sending again still counts once
+    if question and "<script>" not in question:
+        assert question[:50] in html
+    assert "<script>alert(1)</script>" not in html
+    assert not Question.objects.exists()
+
+
+def test_hostile_and_huge_input_never_errors(client, make_session):
+    session = make_session()
+    for payload in (
+        {"question": "\x00\x01\ufffe" * 10, "display_name": "\u202e\u200b"},
+        {"question": "A" * 200_000},
+        {"question": "' OR 1=1; DROP TABLE qanda_question; --"},
+        {"question": ["two", "values"], "display_name": ["a", "b"], "token": "../../etc"},
+        {},
+    ):
+        response = client.post(ask_page(session), payload)
+        assert response.status_code in (200, 302), payload
+    assert (
+        client.post(
+            ask_page(session), b"\xff\xfe\x00garbage", content_type="application/octet-stream"
+        ).status_code
+        == 200
+    )
+
+
+def test_a_closed_session_refuses_politely(client, make_session):
+    session = make_session(state=QandASession.CLOSED)
+    for response in (
+        client.get(ask_page(session)),
+        client.post(ask_page(session), {"question": "Still open?"}),
+    ):
+        assert response.status_code == 200
+        assert "This session is no longer taking questions" in response.content.decode()
+    assert not Question.objects.exists()
+
+
+def test_throttling_per_client_keeps_nothing_identifying(client, make_session):
+    session = make_session()
+    for number in range(QUESTIONS_PER_WINDOW):
+        response = client.post(
+            ask_page(session),
+            {"question": f"Question number {number} about county lines?"},
+            REMOTE_ADDR="203.0.113.9",
+        )
+        assert response.status_code == 302
+    blocked = client.post(
+        ask_page(session), {"question": "One too many about county lines?"}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert blocked.status_code == 429
+    assert "Wait 10 minutes" in blocked.content.decode()
+    assert Question.objects.count() == QUESTIONS_PER_WINDOW
+    # Someone else is not affected.
+    assert (
+        client.post(
+            ask_page(session), {"question": "A different person asking?"}, REMOTE_ADDR="198.51.100.4"
+        ).status_code
+        == 302
+    )
+    # The address is only ever a keyed hash, and only in the cache.
+    keys = [key for key in cache._cache if "throttle" in key]  # locmem cache internals
+    assert keys and not any("203.0.113.9" in key for key in keys)
+    stored = " ".join(
+        str(v) for v in Question.objects.values_list("text", "display_name", "submission_token")
+    )
+    assert "203.0.113.9" not in stored
+
+
+def test_sitemap_lists_sessions(make_session):
+    from beacon.qanda.sitemaps import QandASitemap
+
+    session = make_session()
+    sitemap = QandASitemap()
+    assert list(sitemap.items()) == [session]
+    assert sitemap.location(session) == f"/qanda/{session.slug}/"
+
+
+# --- Staff screens --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def editor_client(staff_client, editor):
+    return staff_client(editor)
+
+
+def test_moderation_screens(editor_client, make_session):
+    session = make_session()
+    question = services.question_submit(
+        session=session, text="My neighbour Ann at number 3 is being cuckooed, what can I do?"
+    )[0]
+    duplicate = services.question_submit(
+        session=session, text="What can I do if my neighbour is being cuckooed?"
+    )[0]
+    theme = QuestionTheme.objects.create(name="Cuckooing")
+
+    listing = editor_client.get(reverse("qanda_admin:questions", args=[session.pk]))
+    assert listing.status_code == 200 and "Ann at number 3" in listing.content.decode()
+
+    review = editor_client.get(reverse("qanda_admin:review", args=[question.pk]))
+    assert review.status_code == 200
+    assert (
+        "What can I do if my neighbour is being cuckooed?" in review.content.decode()
+    )  # suggested duplicate
+
+    response = editor_client.post(
+        reverse("qanda_admin:review", args=[question.pk]),
+        {
+            "action": "approve",
+            "publication_text": "My neighbour is being cuckooed, what can I do?",
+            "theme": theme.pk,
+        },
+    )
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert (
+        question.status == Question.APPROVED
+        and question.shown_text == "My neighbour is being cuckooed, what can I do?"
+    )
+
+    response = editor_client.post(
+        reverse("qanda_admin:review", args=[duplicate.pk]), {"action": "merge", "into": question.pk}
+    )
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into == question
+
+    third = services.question_submit(session=session, text="Buy cheap followers here today now")[0]
+    no_reason = editor_client.post(
+        reverse("qanda_admin:review", args=[third.pk]), {"action": "reject", "reason": ""}
+    )
+    assert no_reason.status_code == 400 and "Enter the reason" in no_reason.content.decode()
+    editor_client.post(reverse("qanda_admin:review", args=[third.pk]), {"action": "reject", "reason": "Spam"})
+    third.refresh_from_db()
+    assert third.status == Question.REJECTED
+    # Merging into something not suggested (another session's question) is refused.
+    elsewhere = services.question_submit(
+        session=make_session(), text="What can I do if my neighbour is being cuckooed?"
+    )[0]
+    fourth = services.question_submit(session=session, text="What can I do about cuckooing next door?")[0]
+    bad = editor_client.post(
+        reverse("qanda_admin:review", args=[fourth.pk]), {"action": "merge", "into": elsewhere.pk}
+    )
+    assert bad.status_code == 400
+    assert editor_client.get(reverse("qanda_admin:review", args=[999999])).status_code == 404
+
+
+def test_live_view_state_and_publication(editor_client, make_session, editor):
+    session = make_session(by=editor)
+    question = services.question_approve(
+        question=services.question_submit(session=session, text="Who do I call about needles?")[0],
+        user=editor,
+    )
+    other = services.question_approve(
+        question=services.question_submit(session=session, text="Is the park safe at night?")[0], user=editor
+    )
+    state_url = reverse("qanda_admin:state", args=[session.pk])
+    assert editor_client.post(state_url, {"state": "live", "next": "live"}).status_code == 302
+    session.refresh_from_db()
+    assert session.state == QandASession.LIVE
+
+    live_url = reverse("qanda_admin:live", args=[session.pk])
+    page = editor_client.get(live_url).content.decode()
+    assert page.index("Who do I call about needles?") < page.index("Is the park safe at night?")
+    editor_client.post(live_url, {"question": other.pk, "action": "up"})
+    page = editor_client.get(live_url).content.decode()
+    assert page.index("Is the park safe at night?") < page.index("Who do I call about needles?")
+
+    empty = editor_client.post(
+        live_url, {"question": question.pk, "action": "answer", f"q{question.pk}-answer": ""}
+    )
+    assert empty.status_code == 400 and "Enter the answer" in empty.content.decode()
+    done = editor_client.post(
+        live_url,
+        {
+            "question": question.pk,
+            "action": "answer",
+            f"q{question.pk}-answer": "Call the council's needle line.",
+        },
+    )
+    assert done.status_code == 302
+    question.refresh_from_db()
+    assert question.status == Question.ANSWERED
+
+    editor_client.post(state_url, {"state": "answered"})
+    response = editor_client.post(reverse("qanda_admin:prepare_answers", args=[session.pk]))
+    sheet = AnswerSheet.objects.get(session=session)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "wagtailsnippets_qanda_answersheet:edit", args=[sheet.pk]
+    )
+    assert not sheet.live
+    edit = editor_client.get(response["Location"])
+    assert edit.status_code == 200 and "Call the council" in edit.content.decode()
+    # The editor can submit for approval but not publish.
+    assert "Campaign approval" in edit.content.decode()
+    assert 'name="action-publish"' not in edit.content.decode()
+
+
+def test_staff_screens_need_the_qanda_role(staff_client, make_staff, make_session):
+    session = make_session()
+    question = services.question_submit(session=session, text="A question for the host?")[0]
+    triage = staff_client(make_staff(roles.TRIAGE_OFFICER))
+    for url in (
+        reverse("qanda_admin:questions", args=[session.pk]),
+        reverse("qanda_admin:live", args=[session.pk]),
+        reverse("qanda_admin:review", args=[question.pk]),
+    ):
+        assert triage.get(url).status_code in (302, 403)
+    assert triage.post(reverse("qanda_admin:state", args=[session.pk]), {"state": "live"}).status_code in (
+        302,
+        403,
+    )
+    session.refresh_from_db()
+    assert session.state == QandASession.OPEN
+
+
+def test_admin_session_viewset_goes_through_services(editor_client):
+    response = editor_client.post(
+        reverse("qanda_sessions:add"),
+        {
+            "title": "Ask the Exploitation Team",
+            "slug": "ask-exploitation-team",
+            "summary": "",
+            "platform": "website",
+            "link": "",
+            "location": "",
+            "starts_at": "2030-05-01 18:00",
+            "ends_at": "2030-05-01 19:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    session = QandASession.objects.get(slug="ask-exploitation-team")
+    from beacon.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="qanda.session.create", object_id=str(session.pk)).exists()
+    index = editor_client.get(reverse("qanda_sessions:index")).content.decode()
+    assert reverse("qanda_admin:live", args=[session.pk]) in index

@@ -1,0 +1,406 @@
+"""Every state change in the Q&A goes through a service: sessions, questions, moderation, live answers
+and the approval of published answers."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from beacon.accounts import roles
+from beacon.core.models import AuditEvent
+from beacon.qanda import selectors, services
+from beacon.qanda.models import AnswerSheet, QandASession, Question, QuestionTheme
+
+pytestmark = pytest.mark.django_db
+
+
+def ask(session, text, **kwargs):
+    question, created = services.question_submit(session=session, text=text, **kwargs)
+    assert created
+    return question
+
+
+# --- Sessions -------------------------------------------------------------------------------------
+
+
+def test_session_moves_open_live_answered_closed_with_audit(make_session, editor):
+    session = make_session(by=editor)
+    assert session.state == QandASession.OPEN
+    for state in (QandASession.LIVE, QandASession.ANSWERED, QandASession.CLOSED):
+        session = services.session_transition(session=session, user=editor, state=state)
+        assert session.state == state
+    changes = AuditEvent.objects.filter(action="qanda.session.state", object_id=str(session.pk))
+    assert changes.count() == 3
+    assert AuditEvent.objects.filter(action="qanda.session.create", object_id=str(session.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "to"),
+    [
+        (QandASession.OPEN, QandASession.ANSWERED),
+        (QandASession.LIVE, QandASession.OPEN),
+        (QandASession.CLOSED, QandASession.LIVE),
+        (QandASession.ANSWERED, QandASession.LIVE),
+        (QandASession.OPEN, "nonsense"),
+    ],
+)
+def test_session_refuses_impossible_moves(make_session, editor, start, to):
+    session = make_session(state=start, by=editor)
+    with pytest.raises(ValidationError):
+        services.session_transition(session=session, user=editor, state=to)
+    session.refresh_from_db()
+    assert session.state == start
+
+
+def test_only_qanda_staff_run_sessions(make_session, make_staff):
+    session = make_session()
+    triage = make_staff(roles.TRIAGE_OFFICER)
+    with pytest.raises(PermissionDenied):
+        services.session_transition(session=session, user=triage, state=QandASession.LIVE)
+    with pytest.raises(PermissionDenied):
+        services.session_save(user=triage, data={"title": "x"})
+
+
+def test_session_details_are_checked(editor):
+    now = timezone.now()
+    with pytest.raises(ValidationError) as error:
+        services.session_save(
+            user=editor,
+            data={
+                "title": "Ask us",
+                "slug": "ask-us",
+                "starts_at": now,
+                "ends_at": now - datetime.timedelta(hours=1),
+                "link": "http://insecure.example",
+            },
+        )
+    assert set(error.value.message_dict) >= {"ends_at", "link"}
+    with pytest.raises(ValidationError):
+        services.session_save(user=editor, data={"title": "x", "state": "live"})
+
+
+def test_closing_a_session_forgets_reply_addresses(make_session, editor):
+    session = make_session(by=editor, allow_replies=True)
+    question = ask(
+        session,
+        "Can someone reply to me about the youth club?",
+        source=Question.EMAIL,
+        reply_to="pat@example.org",
+    )
+    assert question.reply_to == "pat@example.org"
+    for state in (QandASession.LIVE, QandASession.CLOSED):
+        services.session_transition(session=session, user=editor, state=state)
+    question.refresh_from_db()
+    assert question.reply_to == ""
+
+
+# --- Asking ---------------------------------------------------------------------------------------
+
+
+def test_a_question_keeps_only_what_was_typed(make_session):
+    session = make_session()
+    question = ask(session, "  What is cuckooing?\u202e  ", display_name=" Sam ")
+    assert question.text == "What is cuckooing?"
+    assert question.display_name == "Sam"
+    assert question.status == Question.PENDING
+    assert question.reply_to == ""
+    # No field for an address, a browser or a device exists to fill.
+    names = {field.name for field in Question._meta.get_fields()}
+    assert not names & {"ip", "ip_address", "user_agent", "email"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Enter your question"),
+        ("   \u200b  ", "Enter your question"),
+        ("x" * 501, "500 characters or fewer"),
+        ("https://a.example https://b.example", "not only links"),
+        (
+            "Look: https://a.example https://b.example https://c.example what do you think of these?",
+            "no more than 2 links",
+        ),
+        ("<script>alert(1)</script> is this safe", "must not include code"),
+        ('Nice <img src=x onerror="alert(1)"> page', "must not include code"),
+        ("javascript:alert(1) please answer this question", "must not include code"),
+        ("?!?! 123", "must include some words"),
+    ],
+)
+def test_bad_questions_get_clear_messages(make_session, text, message):
+    session = make_session()
+    with pytest.raises(ValidationError) as error:
+        services.question_submit(session=session, text=text)
+    assert message in " ".join(error.value.message_dict["text"])
+    assert not Question.objects.exists()
+
+
+def test_a_closed_session_refuses_politely(make_session):
+    session = make_session(state=QandASession.ANSWERED)
+    with pytest.raises(ValidationError) as error:
+        services.question_submit(session=session, text="Is it too late to ask?")
+    assert error.value.code == "closed"
+    assert "no longer taking questions" in error.value.messages[0]
+
+
+def test_a_live_session_still_takes_questions(make_session):
+    session = make_session(state=QandASession.LIVE)
+    assert ask(session, "Can I still ask now?").session == session
+
+
+def test_the_same_submission_twice_counts_once(make_session):
+    session = make_session()
+    first, created = services.question_submit(
+        session=session, text="What is a deal line?", submission_token="t" * 32
+    )
+    again, created_again = services.question_submit(
+        session=session, text="What is a deal line?", submission_token="t" * 32
+    )
+    assert created and not created_again and first.pk == again.pk
+    assert Question.objects.count() == 1
+    # Back and send again from a fresh form a moment later: still the same question.
+    _same, created_from_new_form = services.question_submit(
+        session=session, text="What is a deal line?", submission_token="u" * 32
+    )
+    assert not created_from_new_form
+    # Under another name, or after the window, it is someone else asking.
+    ask(session, "What is a deal line?", display_name="Ali")
+    Question.objects.update(
+        received_at=timezone.now() - services.REPEAT_WINDOW - datetime.timedelta(seconds=1)
+    )
+    ask(session, "What is a deal line?")
+    assert Question.objects.count() == 3
+
+
+# --- Moderation -----------------------------------------------------------------------------------
+
+
+def test_moderation_approve_edit_reject_with_audit(make_session, editor):
+    session = make_session()
+    theme = QuestionTheme.objects.create(name="Reporting")
+    question = ask(session, "My neighbour Mrs Smith at number 4 is being cuckooed, what can I do?")
+    services.question_edit(
+        question=question,
+        user=editor,
+        publication_text="My neighbour is being cuckooed, what can I do?",
+        theme=theme,
+    )
+    question = services.question_approve(question=question, user=editor)
+    assert question.status == Question.APPROVED
+    assert question.shown_text == "My neighbour is being cuckooed, what can I do?"
+    assert question.text.startswith("My neighbour Mrs Smith")  # the original is kept for staff
+    assert question.theme == theme and question.moderated_by == editor
+
+    other = ask(session, "Buy followers cheap today at our amazing shop")
+    with pytest.raises(ValidationError):
+        services.question_reject(question=other, user=editor, reason="  ")
+    other = services.question_reject(question=other, user=editor, reason="Advertising")
+    assert other.status == Question.REJECTED and other.rejection_reason == "Advertising"
+    actions = set(AuditEvent.objects.filter(object_type="question").values_list("action", flat=True))
+    assert actions == {"qanda.question.edit", "qanda.question.approve", "qanda.question.reject"}
+
+
+def test_publication_text_is_checked_too(make_session, editor):
+    question = ask(make_session(), "What happens when I report?")
+    with pytest.raises(ValidationError) as error:
+        services.question_approve(
+            question=question, user=editor, publication_text="<script>x</script> hi there"
+        )
+    assert "publication_text" in error.value.message_dict
+
+
+def test_moderation_needs_the_permission(make_session, make_staff):
+    question = ask(make_session(), "Who do I call about needles in the park?")
+    analyst = make_staff(roles.INTELLIGENCE_ANALYST)
+    for call in (
+        lambda: services.question_approve(question=question, user=analyst),
+        lambda: services.question_reject(question=question, user=analyst, reason="no"),
+        lambda: services.question_edit(question=question, user=analyst, publication_text="x", theme=None),
+    ):
+        with pytest.raises(PermissionDenied):
+            call()
+
+
+def test_merge_duplicates(make_session, editor):
+    session = make_session()
+    keep = ask(session, "How do I report drug dealing anonymously?")
+    dupe = ask(session, "Can I report dealers without giving my name?")
+    dupe_of_dupe = ask(session, "Can I report dealing without my name?")
+    services.question_merge(question=dupe_of_dupe, into=dupe, user=editor)
+    services.question_merge(question=dupe, into=keep, user=editor)
+    keep.refresh_from_db()
+    dupe.refresh_from_db()
+    dupe_of_dupe.refresh_from_db()
+    assert keep.asked_count == 3
+    assert dupe.status == Question.MERGED and dupe.merged_into == keep
+    assert dupe_of_dupe.merged_into == keep  # re-pointed, so nothing hangs off a merged question
+    assert dupe.text == "Can I report dealers without giving my name?"  # original kept
+
+    other_session = ask(make_session(), "How do I report drug dealing anonymously?")
+    with pytest.raises(ValidationError):
+        services.question_merge(question=other_session, into=keep, user=editor)
+    with pytest.raises(ValidationError):
+        services.question_merge(question=keep, into=keep, user=editor)
+    with pytest.raises(ValidationError):
+        services.question_merge(question=keep, into=dupe, user=editor)
+
+
+# --- Live -----------------------------------------------------------------------------------------
+
+
+def test_host_orders_and_answers_live(make_session, editor):
+    session = make_session(state=QandASession.LIVE, by=editor)
+    first, second, third = (
+        services.question_approve(question=ask(session, text), user=editor)
+        for text in ("What is county lines?", "What is cuckooing?", "Who runs the Beat Bus?")
+    )
+    assert list(selectors.live_queue(session=session)) == [first, second, third]
+    services.question_move(question=third, user=editor, direction="up")
+    services.question_move(question=first, user=editor, direction="up")  # already first: stays
+    assert list(selectors.live_queue(session=session)) == [first, third, second]
+
+    with pytest.raises(ValidationError):
+        services.question_answer(question=second, user=editor, answer="   ")
+    services.question_answer(question=third, user=editor, answer="The neighbourhood teams, all week.")
+    assert list(selectors.live_queue(session=session)) == [first, second]
+    live = selectors.live_answers(session=session)
+    assert [item["question"] for item in live] == ["Who runs the Beat Bus?"]
+    assert live[0]["answer"] == "The neighbourhood teams, all week."
+
+
+def test_answers_wait_for_the_session_to_be_live(make_session, editor):
+    session = make_session(by=editor)
+    question = services.question_approve(question=ask(session, "Is this answered yet?"), user=editor)
+    with pytest.raises(ValidationError):
+        services.question_answer(question=question, user=editor, answer="Not yet")
+    pending = ask(session, "And this one?")
+    services.session_transition(session=session, user=editor, state=QandASession.LIVE)
+    with pytest.raises(ValidationError):
+        services.question_answer(question=pending, user=editor, answer="Not approved")
+
+
+# --- Published answers and their approval ---------------------------------------------------------
+
+
+def _answered_session(editor):
+    from beacon.qanda.models import QandASession as Session
+
+    now = timezone.now()
+    session = services.session_save(
+        user=editor,
+        data={
+            "title": "County lines questions",
+            "slug": "county-lines-answers",
+            "platform": "website",
+            "starts_at": now,
+            "ends_at": now + datetime.timedelta(hours=1),
+        },
+    )
+    services.session_transition(session=session, user=editor, state=Session.LIVE)
+    theme = QuestionTheme.objects.create(name="Exploitation", sort_order=1)
+    q = services.question_approve(
+        question=ask(session, "Mr Jones on my road grooms kids, what are the signs?"), user=editor
+    )
+    services.question_edit(
+        question=q, user=editor, publication_text="What are the signs a child is being groomed?", theme=theme
+    )
+    services.question_answer(question=q, user=editor, answer="Unexplained money, new phones, going missing.")
+    services.session_transition(session=session, user=editor, state=Session.ANSWERED)
+    return Session.objects.get(pk=session.pk)
+
+
+def test_published_answers_go_through_the_content_approval_workflow(editor, approver):
+    session = _answered_session(editor)
+    workflow = services.answers_workflow_ensure()
+    assert workflow is not None and workflow.name == "Campaign approval"
+
+    sheet = services.answers_prepare(session=session, user=editor)
+    assert not sheet.live
+    assert selectors.published_answers(session=session) is None  # nothing public yet
+
+    services.answers_submit(sheet=sheet, user=editor)
+    sheet.refresh_from_db()
+    assert sheet.workflow_in_progress
+    task_state = sheet.current_workflow_task_state
+    # The editor who submitted is not in the approving group: only a campaign approver can approve.
+    assert task_state.task.specific.get_actions(sheet, editor) == []
+    assert "approve" in [name for name, *_ in task_state.task.specific.get_actions(sheet, approver)]
+    task_state.task.specific.on_action(task_state, approver, "approve")
+
+    sheet.refresh_from_db()
+    assert sheet.live
+    published = selectors.published_answers(session=session)
+    assert [(theme, [item.question for item in items]) for theme, items in published] == [
+        ("Exploitation", ["What are the signs a child is being groomed?"])
+    ]
+    assert "Mr Jones" not in str([item.question for _t, items in published for item in items])
+
+
+def test_preparing_again_does_not_change_the_public_page_until_approved(editor, approver):
+    session = _answered_session(editor)
+    sheet = services.answers_prepare(session=session, user=editor)
+    sheet.get_latest_revision().publish(user=approver)
+    question = Question.objects.get(session=session)
+    services.question_answer(question=question, user=editor, answer="A better, approved answer.")
+    services.answers_prepare(session=session, user=editor)
+    published = selectors.published_answers(session=session)
+    assert published[0][1][0].answer == "Unexplained money, new phones, going missing."
+    AnswerSheet.objects.get(session=session).get_latest_revision().publish(user=approver)
+    assert selectors.published_answers(session=session)[0][1][0].answer == "A better, approved answer."
+
+
+def test_answers_are_prepared_only_after_the_session(make_session, editor):
+    session = make_session(state=QandASession.LIVE, by=editor)
+    with pytest.raises(ValidationError):
+        services.answers_prepare(session=session, user=editor)
+    services.session_transition(session=session, user=editor, state=QandASession.ANSWERED)
+    with pytest.raises(ValidationError, match="No questions have been answered"):
+        services.answers_prepare(session=session, user=editor)
+
+
+# --- Contracts with other apps --------------------------------------------------------------------
+
+
+def test_question_counts_for_the_dashboard(make_session, editor):
+    session = make_session(state=QandASession.LIVE, by=editor)
+    today = timezone.localdate()
+    old = ask(session, "Asked long ago about the park?")
+    Question.objects.filter(pk=old.pk).update(received_at=timezone.now() - datetime.timedelta(days=40))
+    answered = services.question_approve(question=ask(session, "What is a county line?"), user=editor)
+    services.question_answer(question=answered, user=editor, answer="A phone line used to sell drugs.")
+    ask(session, "Another one still waiting?")
+    assert selectors.question_counts(start=today - datetime.timedelta(days=7), end=today) == {
+        "asked": 2,
+        "answered": 1,
+    }
+    assert selectors.question_counts(start=today - datetime.timedelta(days=60), end=today) == {
+        "asked": 3,
+        "answered": 1,
+    }
+    assert selectors.question_counts(
+        start=today + datetime.timedelta(days=1), end=today + datetime.timedelta(days=2)
+    ) == {
+        "asked": 0,
+        "answered": 0,
+    }
+
+
+def test_sessions_for_week(make_session):
+    from wagtail.models import Page
+
+    from beacon.content.models import CampaignWeekPage
+
+    root = Page.get_first_root_node()
+    week = CampaignWeekPage(
+        title="Week 1",
+        slug="week-1-test",
+        week_number=1,
+        start_date=timezone.localdate(),
+        end_date=timezone.localdate() + datetime.timedelta(days=6),
+        summary="A week",
+    )
+    root.add_child(instance=week)
+    later = make_session(campaign_week=week, starts_in_days=5)
+    sooner = make_session(campaign_week=week, starts_in_days=1)
+    make_session()
+    assert selectors.sessions_for_week(week=week) == [sooner, later]
