@@ -53,7 +53,7 @@ def content_rows(content: dict) -> list[dict]:
     if when.get("date") or when.get("time"):
         when_lines.append(_join(_date(when.get("date")) if when.get("date") else "", when.get("time")))
     if when.get("since"):
-        when_lines.append(f"Since {when['since']}")
+        when_lines.append(f"Since: {when['since']}")
     if when.get("times"):
         when_lines.append("Times: " + ", ".join(str(t) for t in when["times"]))
     row("When", when_lines)

@@ -60,15 +60,8 @@ REQUIRED = {
     "neighbourhoods:history_results": {"core.change_neighbourhood"},
     "neighbourhoods:usage": {"core.change_neighbourhood"},
 }
-ALL_ROLES = [
-    roles.TRIAGE_OFFICER,
-    roles.INTELLIGENCE_ANALYST,
-    roles.NEIGHBOURHOOD_SUPERVISOR,
-    roles.SAFEGUARDING_LEAD,
-    roles.CAMPAIGN_EDITOR,
-    roles.ADMINISTRATOR,
-    None,  # signed in with two factors but in no group
-]
+# Every role in the table (new roles join the walk automatically), and a signed-in person in no group.
+ALL_ROLES = [*roles.ROLE_PERMISSIONS, None]
 CONVERTER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
 
