@@ -67,8 +67,9 @@ def no_js_page(browser):
 
 
 @pytest.fixture
-def demo_site(live_server, django_db_blocker):
-    """The live server with the demo data loaded."""
+def demo_site(django_db_serialized_rollback, live_server, django_db_blocker):
+    """The live server with the demo data loaded. Serialized rollback restores the rows migrations made
+    (Wagtail's root page, roles) after each test flushes the database."""
     with django_db_blocker.unblock():
         call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return live_server

@@ -1,0 +1,182 @@
+"""The safety shell in a real browser: quick exit three ways, Back, no JavaScript, axe, keyboard, no third parties."""
+
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+NEUTRAL = "https://www.bbc.co.uk/weather"
+
+
+def navigations(page):
+    seen = []
+    page.on("request", lambda request: seen.append(request.url) if request.is_navigation_request() else None)
+    return seen
+
+
+def hold_leave(page):
+    """Report, through the console, whether the page was blanked before it went to /leave."""
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.evaluate(
+        """() => new MutationObserver(() => {
+             if (document.documentElement.classList.contains('beacon-leaving')) {
+               const hidden = [...document.body.children].every(el => el.hidden);
+               console.log('beacon-blanked:' + hidden + ':' + (document.title === ''));
+             }
+           }).observe(document.documentElement, {attributes: true})"""
+    )
+    return messages
+
+
+def wait_for_exit(page, seen, messages):
+    for _ in range(50):
+        if any(url.startswith(NEUTRAL) for url in seen):
+            break
+        page.wait_for_timeout(100)
+    assert "beacon-blanked:true:true" in messages, f"the page was not blanked at once: {messages}"
+    assert any(url.endswith("/leave") for url in seen), seen
+    assert any(url.startswith(NEUTRAL) for url in seen), f"never went to the neutral site: {seen}"
+
+
+@pytest.fixture
+def site(demo_site, settings):
+    settings.BEACON_NEUTRAL_URL = NEUTRAL
+    return demo_site.url
+
+
+def test_escape_key_exits(page, site):
+    page.goto(site + "/cookies/")
+    seen = navigations(page)
+    held = hold_leave(page)
+    page.keyboard.press("Escape")
+    wait_for_exit(page, seen, held)
+
+
+def test_shift_three_times_exits(page, site):
+    page.goto(site + "/cookies/")
+    seen = navigations(page)
+    held = hold_leave(page)
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    wait_for_exit(page, seen, held)
+
+
+def test_two_shift_presses_do_not_exit(page, site):
+    page.goto(site + "/cookies/")
+    seen = navigations(page)
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    page.keyboard.type("a")
+    page.keyboard.press("Shift")
+    page.wait_for_timeout(400)
+    assert seen == [] and page.url == site + "/cookies/"
+
+
+def test_button_exits_and_blanks_the_page(page, site):
+    page.goto(site + "/cookies/")
+    seen = navigations(page)
+    held = hold_leave(page)
+    page.get_by_role("link", name="Leave this site").click(no_wait_after=True)
+    wait_for_exit(page, seen, held)
+
+
+def test_back_after_exit_does_not_return_to_the_page(page, site):
+    page.goto("about:blank")
+    page.goto(site + "/privacy/")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(800)
+    page.go_back(wait_until="commit")
+    page.wait_for_timeout(300)
+    assert page.url == "about:blank", f"Back returned to {page.url}"
+
+
+def test_without_javascript_the_link_still_exits(no_js_page, site):
+    page = no_js_page
+    page.goto(site + "/cookies/")
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    seen = navigations(page)
+    page.get_by_role("link", name="Leave this site").click(no_wait_after=True)
+    page.wait_for_timeout(800)
+    assert any(url.endswith("/leave") for url in seen)
+    leave = next(r for r in responses if r.url.endswith("/leave"))
+    assert leave.status == 302
+    headers = leave.all_headers()
+    assert headers["clear-site-data"] == '"cache", "cookies", "storage"'
+    assert headers["location"] == NEUTRAL
+
+
+def crawl(page, start, limit=60):
+    """Every public page reachable from the home page (same origin, not staff or exit links)."""
+    origin = urlsplit(start).netloc
+    queue, seen = [start + "/"], set()
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        yield url
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+            absolute = urljoin(url, href).split("#")[0]
+            parts = urlsplit(absolute)
+            if (
+                parts.netloc != origin
+                or parts.path in ("/leave",)
+                or parts.path.startswith(("/admin", "/account"))
+            ):
+                continue
+            if parts.path.endswith((".ics", ".xml", ".csv", ".json")) or "/feed" in parts.path:
+                continue
+            if absolute not in seen and absolute not in queue:
+                queue.append(absolute)
+
+
+def test_every_public_page_passes_axe_and_stays_on_our_origin(page, site, axe):
+    outside = []
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
+            if urlsplit(r.url).hostname not in ("127.0.0.1", "localhost") and not r.url.startswith("data:")
+            else None
+        ),
+    )
+    visited = []
+    pages = crawl(page, site)
+    for url in pages:
+        response = page.goto(url)
+        assert response.status < 500, f"{url} answered {response.status}"
+        visited.append(url)
+        axe(page)
+        page.set_viewport_size({"width": 390, "height": 844})
+        axe(page)
+        page.set_viewport_size({"width": 1280, "height": 900})
+    assert len(visited) >= 6
+    assert outside == [], f"requests left 127.0.0.1: {outside}"
+
+
+def test_keyboard_reaches_every_link_with_a_visible_focus(page, site):
+    page.goto(site + "/")
+    links = page.eval_on_selector_all(
+        "a[href]", "els => els.filter(e => e.offsetParent !== null).map(e => e.getAttribute('href'))"
+    )
+    reached = []
+    for _ in range(len(links) + 10):
+        page.keyboard.press("Tab")
+        info = page.evaluate(
+            """() => {
+              const el = document.activeElement;
+              if (!el || el === document.body) return null;
+              const style = getComputedStyle(el);
+              const visible = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0
+                || style.boxShadow !== 'none';
+              return {href: el.getAttribute('href'), visible};
+            }"""
+        )
+        if info is None:
+            break
+        assert info["visible"], f"no visible focus on {info['href']}"
+        reached.append(info["href"])
+    # The first Escape-free tab stop is the skip link; every visible link is reached.
+    assert reached[0] == "#main-content"
+    assert set(links) <= set(reached), f"not reached by keyboard: {set(links) - set(reached)}"
