@@ -29,14 +29,11 @@ INSTALLED_APPS = [
     "beacon.qanda",
     "beacon.insights",
     "beacon.feedback",
-    # Wagtail
-    "wagtail.contrib.forms",
+    # Wagtail (without embeds, search promotions, form pages and translation: Beacon fetches nothing from
+    # other sites, and its forms are Django forms)
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
-    "wagtail.contrib.search_promotions",
-    "wagtail.contrib.simple_translation",
-    "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
