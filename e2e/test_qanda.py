@@ -176,5 +176,18 @@ def test_host_live_view_passes_axe_and_answers_in_one_click(browser, live_server
         page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
         axe(page)
         assert Question.objects.get(text="Are knife arches used at the station?").status == Question.ANSWERED
+
+        # The moderation screens too.
+        pending = services.question_submit(
+            session=session, text="How do I know if my flat is being used by dealers?"
+        )[0]
+        services.question_submit(
+            session=session, text="How can I tell if dealers are using my neighbour's flat?"
+        )
+        page.goto(f"{live_server.url}/admin/qanda/sessions/{session.pk}/questions/")
+        axe(page)
+        page.goto(f"{live_server.url}/admin/qanda/questions/{pending.pk}/")
+        assert page.get_by_text("How can I tell if dealers are using my neighbour's flat?").is_visible()
+        axe(page)
     finally:
         context.close()

@@ -335,3 +335,38 @@ def test_parse_message_survives_anything():
     for raw in [*MALFORMED, b"", b"\r\n\r\n", base64.b64encode(b"x" * 100)]:
         parsed = email_intake.parse_message(raw)
         assert isinstance(parsed.text, str)
+
+
+def test_the_task_worker_reads_the_mailbox_on_a_schedule(mailbox, open_session, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from beacon.qanda.tasks import fetch_questions_every, schedule_fetch
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.BEACON_QANDA_FETCH_INTERVAL = 120
+    assert schedule_fetch() is True
+    assert schedule_fetch() is False  # one read waiting is enough
+    waiting = DBTaskResult.objects.get()
+    assert waiting.task_path == "beacon.qanda.tasks.fetch_questions_every"
+    assert 100 < (waiting.run_after - waiting.enqueued_at).total_seconds() <= 121
+
+    mailbox.deliver(
+        mailbox.folder, plain(address(open_session), "Is the youth club on Friday still running?")
+    )
+    outcome = fetch_questions_every.call()  # what the worker runs when the time comes
+    assert "1 questions added" in outcome
+    assert Question.objects.filter(session=open_session).count() == 1
+    assert DBTaskResult.objects.filter(status="READY").count() == 2  # it queued the next read itself
+
+    settings.BEACON_QANDA_IMAP_PASSWORD = "wrong"
+    assert "mailbox not read" in fetch_questions_every.call()  # a bad day does not end the schedule
+    assert DBTaskResult.objects.filter(status="READY").count() == 3
+
+
+def test_no_schedule_without_a_mailbox_or_a_deferring_backend(settings):
+    from beacon.qanda.tasks import schedule_fetch
+
+    settings.BEACON_QANDA_IMAP_HOST = ""
+    assert schedule_fetch() is False
+    settings.BEACON_QANDA_IMAP_HOST = "127.0.0.1"
+    assert schedule_fetch() is False  # the test settings run tasks at once: nothing to defer

@@ -409,3 +409,23 @@ def test_admin_session_viewset_goes_through_services(editor_client):
     assert AuditEvent.objects.filter(action="qanda.session.create", object_id=str(session.pk)).exists()
     index = editor_client.get(reverse("qanda_sessions:index")).content.decode()
     assert reverse("qanda_admin:live", args=[session.pk]) in index
+
+
+def test_admin_lists_render(editor_client, make_session, editor):
+    session = make_session(state=QandASession.LIVE, by=editor)
+    question = services.question_approve(
+        question=services.question_submit(session=session, text="Is the park safe?")[0], user=editor
+    )
+    services.question_answer(question=question, user=editor, answer="We patrol it every evening.")
+    services.session_transition(session=session, user=editor, state=QandASession.ANSWERED)
+    services.answers_prepare(session=session, user=editor)
+    QuestionTheme.objects.create(name="Safety")
+    for name in (
+        "qanda_sessions:index",
+        "qanda_themes:index",
+        "qanda_emails:index",
+        "wagtailsnippets_qanda_answersheet:list",
+    ):
+        response = editor_client.get(reverse(name))
+        assert response.status_code == 200, name
+    assert "Safety" in editor_client.get(reverse("qanda_themes:index")).content.decode()
