@@ -86,6 +86,7 @@ class EventCreateView(generic.CreateView):
             self.object = services.event_create(actor=self.request.user, **_event_fields(form))
         except ValidationError as error:
             add_service_errors(form, error)
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
         return self.save_action()
 
@@ -99,6 +100,7 @@ class EventEditView(generic.EditView):
             )
         except ValidationError as error:
             add_service_errors(form, error)
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
         return self.save_action()
 
@@ -114,7 +116,7 @@ class EventDeleteView(generic.DeleteView):
 class ActionView(WagtailAdminTemplateMixin, FormView):
     """A small form about one object (copy, cancel, outcome, confirm, decline)."""
 
-    template_name = "wagtailadmin/generic/form.html"
+    template_name = "events/admin/form.html"
     model = Event
     permission = "events.change_event"
     header_icon = "date"
@@ -329,6 +331,16 @@ class WorkshopConfirmView(WorkshopActionView):
     def get_initial(self):
         dates = self.object.preferred_date_values()
         return {"date": dates[0] if dates else None}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        dates = "; ".join(f"{date:%A %-d %B %Y}" for date in self.object.preferred_date_values())
+        form.fields["date"].help_text = f"The school would like: {dates}."
+        if self.object.email_is_freemail:
+            form.fields[
+                "date"
+            ].help_text += " The request came from a free email address: check it is genuine."
+        return form
 
     def perform(self, form) -> str:
         data = form.cleaned_data

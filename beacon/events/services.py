@@ -467,9 +467,12 @@ def workshop_request_confirm(
         topics = ", ".join(current.topic_labels()).lower() or "staying safe"
         event = event_create(
             actor=actor,
-            title=f"Workshop on {topics} at {current.school_name}"[:120],
+            title=f"School workshop: {current.school_name}"[:120],
             kind=EventKind.SCHOOL_WORKSHOP,
-            description=f"A workshop for {', '.join(current.year_group_labels())} ({current.pupils} pupils).",
+            description=(
+                f"A workshop on {topics} for {', '.join(current.year_group_labels())} "
+                f"({current.pupils} pupils)."
+            ),
             starts_at=starts_at,
             ends_at=ends_at,
             place_name=current.school_name,

@@ -3,7 +3,7 @@
 from django.urls import path
 from django.utils import timezone
 from wagtail import hooks
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from . import admin_views
@@ -21,6 +21,7 @@ class LocalTimeColumn(Column):
 
 class EventViewSet(ModelViewSet):
     model = Event
+    template_prefix = "events/admin/"
     icon = "date"
     menu_label = "Events"
     menu_order = 100
@@ -37,7 +38,7 @@ class EventViewSet(ModelViewSet):
         "place_name",
         "area",
         "status",
-        "is_public",
+        BooleanColumn("is_public", label="Public"),
     ]
     list_filter = ["area", "kind", "status", "starts_at", "is_public"]
     search_fields = ["title", "place_name", "postcode"]
@@ -55,6 +56,7 @@ class EventViewSet(ModelViewSet):
 
 class WorkshopRequestViewSet(ModelViewSet):
     model = WorkshopRequest
+    template_prefix = "events/admin/"
     icon = "group"
     menu_label = "School workshop requests"
     menu_order = 110
@@ -68,7 +70,7 @@ class WorkshopRequestViewSet(ModelViewSet):
         "school_name",
         LocalTimeColumn("created_at", label="Received", sort_key="created_at"),
         "status",
-        "email_is_freemail",
+        BooleanColumn("email_is_freemail", label="Free email"),
         "pupils",
         "school_postcode",
     ]

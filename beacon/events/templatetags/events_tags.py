@@ -66,3 +66,19 @@ def miles(value: float) -> str:
         return "less than 0.1 miles"
     rounded = round(value, 1)
     return "1 mile" if rounded == 1 else f"{rounded:g} miles"
+
+
+@register.filter
+def govuk_paragraphs(text: str):
+    """Plain text as GOV.UK body paragraphs: a blank line starts a new paragraph, a newline breaks a line."""
+    from django.utils.html import escape, format_html_join
+    from django.utils.safestring import mark_safe
+
+    paragraphs = [
+        part.strip() for part in str(text or "").replace("\r\n", "\n").split("\n\n") if part.strip()
+    ]
+    return format_html_join(
+        "\n",
+        '<p class="govuk-body">{}</p>',
+        ((mark_safe(escape(part).replace("\n", "<br>")),) for part in paragraphs),  # noqa: S308
+    )

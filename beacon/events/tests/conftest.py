@@ -29,12 +29,20 @@ def areas(db):
     welly = Neighbourhood.objects.create(
         area=wellingborough, name="Wellingborough", code="wellingborough", postcode_districts=["NN8", "NN9"]
     )
+    duston = Neighbourhood.objects.create(
+        area=northampton, name="Duston", code="duston", postcode_districts=["NN4", "NN5"]
+    )
+    rushden = Neighbourhood.objects.create(
+        area=wellingborough, name="Rushden", code="rushden", postcode_districts=["NN10"]
+    )
     return {
         "northampton": northampton,
         "wellingborough": wellingborough,
         "town": town,
         "weston": weston,
         "welly": welly,
+        "duston": duston,
+        "rushden": rushden,
     }
 
 

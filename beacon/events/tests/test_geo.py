@@ -1,0 +1,81 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from beacon.events import geo, selectors
+from beacon.events.models import EventKind, Postcode
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("NN1 2DL", "NN1 2DL"),
+        ("nn12dl", "NN1 2DL"),
+        ("  nn1   2dl ", "NN1 2DL"),
+        ("NN10 6FS", "NN10 6FS"),
+        ("EC1A 1BB", "EC1A 1BB"),
+        ("NN1", None),
+        ("12345", None),
+        ("NN1 2DLX", None),
+        ("", None),
+        ("../../etc/passwd", None),
+        ("N" * 100, None),
+        (None, None),
+    ],
+)
+def test_postcode_normalise(value, expected):
+    assert geo.postcode_normalise(value) == expected
+
+
+def test_positions_come_from_the_shipped_code_point_open_data():
+    latitude, longitude = geo.postcode_position("NN1 1AF")
+    assert latitude == pytest.approx(52.2370, abs=0.0005)
+    assert longitude == pytest.approx(-0.8930, abs=0.0005)
+    assert geo.postcode_position("NN1 9ZX") is None  # well formed, but no such postcode
+    assert geo.postcode_position("QQ1 1QQ") is None  # no such area
+    assert geo.postcode_position("not one") is None
+
+
+def test_a_loaded_postcode_table_is_used_first():
+    Postcode.objects.create(postcode="NN1 1AF", latitude=51.5, longitude=-0.1)
+    assert geo.postcode_position("nn1 1af") == (51.5, -0.1)
+
+
+def test_distances_between_real_places():
+    town = geo.postcode_position("NN1 2DL")
+    wellingborough = geo.postcode_position("NN8 1AS")
+    miles = geo.distance_miles(*town, *wellingborough)
+    assert 9 < miles < 11  # Northampton to Wellingborough, as the crow flies
+
+
+def test_near_me_orders_by_distance_and_keeps_to_the_radius(make_event, settings):
+    settings.BEACON_EVENTS_NEAR_ME_MILES = 13
+    rushden = make_event(title="Rushden Lakes", place_name="Rushden Lakes", postcode="NN10 6FS")
+    duston = make_event(title="Duston", place_name="Duston", postcode="NN5 6JT")
+    market = make_event(title="Market Square", place_name="Market Square", postcode="NN1 2DL")
+    weston = make_event(title="Weston Favell", place_name="Weston Favell", postcode="NN3 8JZ")
+    make_event(title="Patrol", kind=EventKind.PATROL, place_name="Market Square", postcode="NN1 2DL")
+    make_event(title="Private", kind=EventKind.SCHOOL_WORKSHOP, is_public=False, postcode="NN1 1SY")
+    now = timezone.now()
+    make_event(
+        title="Over",
+        postcode="NN1 2AW",
+        starts_at=now - datetime.timedelta(hours=3),
+        ends_at=now - datetime.timedelta(hours=1),
+    )
+    make_event(title="Leicester", place_name="Leicester", postcode="LE1 5WW", area=duston.area)
+
+    found = selectors.events_near(latitude=52.2370, longitude=-0.8930)  # NN1 1AF
+    assert [item.event for item in found] == [market, duston, weston, rushden]
+    assert [round(item.miles, 1) for item in found] == sorted(round(item.miles, 1) for item in found)
+    assert 12 < found[-1].miles < 13
+
+    settings.BEACON_EVENTS_NEAR_ME_MILES = 5
+    assert [item.event for item in selectors.events_near(latitude=52.2370, longitude=-0.8930)] == [
+        market,
+        duston,
+        weston,
+    ]

@@ -1,0 +1,318 @@
+import datetime
+import re
+
+import icalendar
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from beacon.events import services
+from beacon.events.models import EventKind, WorkshopRequest
+
+from .conftest import school_days
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def events(make_event):
+    now = timezone.now()
+    bus = make_event()
+    welly = make_event(title="Beat Bus drop-in: Swansgate", place_name="Swansgate", postcode="NN8 1AS")
+    meeting = make_event(
+        title="Residents meeting",
+        kind=EventKind.COMMUNITY_MEETING,
+        place_name="Weston Favell",
+        postcode="NN3 8JZ",
+    )
+    patrol = make_event(
+        title="Secret patrol on Kettering Road", kind=EventKind.PATROL, place_name="Kettering Road"
+    )
+    private = make_event(
+        title="Private workshop at a school", kind=EventKind.SCHOOL_WORKSHOP, is_public=False
+    )
+    past = make_event(
+        title="Last week's drop-in",
+        starts_at=now - datetime.timedelta(days=7),
+        ends_at=now - datetime.timedelta(days=7, hours=-2),
+    )
+    cancelled = make_event(title="Rained off drop-in", place_name="Abington Street", postcode="NN1 2AW")
+    services.event_cancel(event=cancelled, actor=None, reason="Storm warning for the whole county.")
+    return {
+        "bus": bus,
+        "welly": welly,
+        "meeting": meeting,
+        "patrol": patrol,
+        "private": private,
+        "past": past,
+        "cancelled": cancelled,
+    }
+
+
+HIDDEN = ("Secret patrol", "Private workshop")
+
+
+def assert_hidden(content: str):
+    for text in HIDDEN:
+        assert text not in content
+
+
+def test_listing_shows_upcoming_public_events_and_cancellations_with_reasons(client, events):
+    response = client.get(reverse("events:list"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    for key in ("bus", "welly", "meeting"):
+        assert events[key].title in content
+    assert "Cancelled: Rained off drop-in" in content
+    assert "Storm warning for the whole county." in content
+    assert "Last week" not in content
+    assert_hidden(content)
+
+
+def test_listing_filters_by_area_type_and_text(client, events):
+    content = client.get(reverse("events:list"), {"area": "wellingborough-rushden"}).content.decode()
+    assert "Swansgate" in content and "Market Square" not in content
+    content = client.get(reverse("events:list"), {"type": EventKind.COMMUNITY_MEETING}).content.decode()
+    assert "Residents meeting" in content and "Swansgate" not in content
+    content = client.get(reverse("events:list"), {"q": "swans"}).content.decode()
+    assert "Swansgate" in content and "Residents meeting" not in content
+    # Patrols are not a type the public can ask for, or find by name.
+    content = client.get(reverse("events:list"), {"type": EventKind.PATROL, "q": "Secret"}).content.decode()
+    assert_hidden(content)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"area": "<script>alert(1)</script>"},
+        {"type": "'; DROP TABLE events_event; --"},
+        {"q": "x" * 100_000},
+        {"q": "\u202e\u0000bidi"},
+        {"page": "99999"},
+        {"page": "-1"},
+        {"page": "abc"},
+    ],
+)
+def test_hostile_filters_never_fail(client, events, params):
+    response = client.get(reverse("events:list"), params)
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_wrong_methods_are_refused(client, events):
+    assert client.post(reverse("events:list")).status_code == 405
+    assert client.delete(reverse("events:workshop_request")).status_code == 405
+    assert client.post(reverse("events:feed")).status_code == 405
+
+
+def test_event_page(client, events):
+    bus = events["bus"]
+    response = client.get(bus.get_absolute_url())
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "What to expect" in content and "Accessibility" in content
+    assert "https://www.google.com/maps/dir/?api=1&amp;destination=Market+Square%2C+NN1+2DL" in content
+    assert reverse("events:ical", args=[bus.pk]) in content
+    # The short or a wrong slug redirects to the canonical address.
+    assert client.get(f"/events/{bus.pk}/").url == bus.get_absolute_url()
+    assert client.get(f"/events/{bus.pk}/wrong-slug/").status_code == 301
+
+
+def test_cancelled_event_page_keeps_the_reason(client, events):
+    content = client.get(events["cancelled"].get_absolute_url()).content.decode()
+    assert "This event is cancelled" in content and "Storm warning" in content
+    assert "Get directions" not in content
+
+
+@pytest.mark.parametrize("key", ["patrol", "private"])
+def test_internal_events_have_no_page_and_no_calendar_file(client, events, key):
+    event = events[key]
+    assert client.get(f"/events/{event.pk}/{event.slug}/").status_code == 404
+    assert client.get(f"/events/{event.pk}/").status_code == 404
+    assert client.get(reverse("events:ical", args=[event.pk])).status_code == 404
+
+
+def test_unknown_ids_are_404(client, events):
+    assert client.get("/events/999999/").status_code == 404
+    assert client.get("/events/999999999999999999999999/").status_code == 404
+    assert client.get("/events/areas/nowhere/feed.ics").status_code == 404
+    assert client.get("/events/campaigns/nothing/feed.ics").status_code == 404
+
+
+def test_near_me_orders_by_distance_from_real_postcodes(client, events):
+    response = client.get(reverse("events:near_me"), {"postcode": "nn1 1af"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Upcoming events nearest NN1 1AF" in content
+    # NN1 1AF is by Abington Street (0.1 miles), then Market Square (0.2), Weston Favell (2.8), Swansgate (9.6).
+    order = [content.index(text) for text in ("Rained off", "Market Square", "Weston Favell", "Swansgate")]
+    assert order == sorted(order)
+    assert "0.2 miles away" in content and "9.6 miles away" in content
+    assert "Contains OS data © Crown copyright and database right" in content
+    assert_hidden(content)
+
+
+@pytest.mark.parametrize(
+    ("postcode", "message"),
+    [
+        ("", "Enter a postcode"),
+        ("banana", "Enter a real postcode, such as NN1 2DL"),
+        ("NN1 9ZX", "We could not find that postcode"),
+        ("<script>", "Enter a real postcode"),
+        ("N" * 5000, "Enter a real postcode"),
+    ],
+)
+def test_near_me_explains_bad_postcodes(client, events, postcode, message):
+    response = client.get(reverse("events:near_me"), {"postcode": postcode})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in content and message in content
+    assert "<title>Error:" in content
+
+
+def test_near_me_far_away_finds_nothing(client, events):
+    content = client.get(reverse("events:near_me"), {"postcode": "LE1 5WW"}).content.decode()
+    assert "No upcoming events near LE1 5WW" in content
+
+
+def test_feeds_parse_and_never_include_internal_events(client, events):
+    response = client.get(reverse("events:feed"))
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar = icalendar.Calendar.from_ical(response.content)
+    uids = {str(item["UID"]) for item in calendar.walk("VEVENT")}
+    expected = {f"event-{events[key].pk}@beacon" for key in ("bus", "welly", "meeting", "past", "cancelled")}
+    assert uids == expected
+    cancelled = next(
+        item
+        for item in calendar.walk("VEVENT")
+        if str(item["UID"]) == f"event-{events['cancelled'].pk}@beacon"
+    )
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert int(cancelled["SEQUENCE"]) == 1
+    assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Europe/London"
+    assert_hidden(response.content.decode())
+
+    area = icalendar.Calendar.from_ical(client.get("/events/areas/wellingborough-rushden/feed.ics").content)
+    assert [str(item["UID"]) for item in area.walk("VEVENT")] == [f"event-{events['welly'].pk}@beacon"]
+
+    single = icalendar.Calendar.from_ical(client.get(reverse("events:ical", args=[events["bus"].pk])).content)
+    assert [str(item["UID"]) for item in single.walk("VEVENT")] == [f"event-{events['bus'].pk}@beacon"]
+
+
+def test_feeds_page_links_every_area(client, events):
+    content = client.get(reverse("events:feeds")).content.decode()
+    assert "/events/areas/northampton/feed.ics" in content and "/events/feed.ics" in content
+
+
+def test_sitemap_lists_public_events_only(events):
+    from beacon.events.sitemaps import EventSitemap
+
+    sitemap = EventSitemap()
+    items = set(sitemap.items())
+    assert items == {events[key] for key in ("bus", "welly", "meeting", "past", "cancelled")}
+    assert sitemap.location(events["bus"]) == events["bus"].get_absolute_url()
+
+
+def test_site_search_does_not_find_patrols(client, events):
+    response = client.get("/search/", {"q": "Kettering"})
+    assert response.status_code == 200
+    assert_hidden(response.content.decode())
+
+
+# ---------------------------------------------------------------- school workshop request form
+
+
+def form_data(client, **changes):
+    page = client.get(reverse("events:workshop_request")).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    first, second, third = school_days(6)[3:]
+    data = {
+        "token": token,
+        "school_name": "Riverside Primary School",
+        "school_postcode": "nn1 1sy",
+        "contact_name": "Priya Shah",
+        "email": "office@riverside-primary.example",
+        "phone": "01604 496000",
+        "topics": ["county_lines", "cce"],
+        "year_groups": ["5", "6"],
+        "pupils": "58",
+        "date_1_0": first.day,
+        "date_1_1": first.month,
+        "date_1_2": first.year,
+        "date_2_0": second.day,
+        "date_2_1": second.month,
+        "date_2_2": second.year,
+        "date_3_0": third.day,
+        "date_3_1": third.month,
+        "date_3_2": third.year,
+        "accessibility_needs": "Two pupils use wheelchairs.",
+    }
+    data.update(changes)
+    return data
+
+
+def test_workshop_request_round_trip(client, areas, django_capture_on_commit_callbacks):
+    data = form_data(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("events:workshop_request"), data)
+        again = client.post(reverse("events:workshop_request"), data)  # refresh, or a second click
+    assert response.status_code == 302 and again.status_code == 302
+    assert WorkshopRequest.objects.count() == 1
+    request = WorkshopRequest.objects.get()
+    assert request.phone == "+441604496000" and request.school_postcode == "NN1 1SY"
+    assert request.topics == ["cce", "county_lines"]
+    confirmation = client.get(response.url).content.decode()
+    assert "Workshop request sent" in confirmation and request.reference in confirmation
+    assert client.get(again.url).status_code == 200
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["office@riverside-primary.example"]
+
+
+def test_workshop_confirmation_links_cannot_be_forged(client, areas):
+    assert client.get("/events/schools/request/sent/1/").status_code == 404
+    assert client.get("/events/schools/request/sent/abc:def/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"school_name": ""}, "school_name", "Enter the school’s name"),
+        ({"school_name": "x" * 151}, "school_name", "150 characters or fewer"),
+        ({"school_postcode": "NN1 9ZX"}, "school_postcode", "We could not find that postcode"),
+        ({"school_postcode": "12345"}, "school_postcode", "Enter the school’s real postcode"),
+        ({"email": "not-an-email"}, "email", "Enter an email address in the correct format"),
+        ({"phone": "12"}, "phone", "Enter a phone number"),
+        ({"topics": ["county_lines", "knitting"]}, "topics", "Select a topic from the list"),
+        ({"topics": []}, "topics", "Select at least one topic"),
+        ({"year_groups": []}, "year_groups", "Select at least one year group"),
+        ({"pupils": "lots"}, "pupils", "Enter the number of pupils as a number"),
+        ({"pupils": "0"}, "pupils", "1 or more"),
+        ({"date_1_0": "31", "date_1_1": "2", "date_1_2": "2027"}, "date_1", "must be a real date"),
+        ({"date_1_0": "1", "date_1_1": "1", "date_1_2": "2020"}, "date_1", "must be in the future"),
+        ({"date_2_0": "", "date_2_1": "", "date_2_2": ""}, "date_2", "Enter your second choice of date"),
+        ({"accessibility_needs": "a" * 1001}, "accessibility_needs", "1000 characters or fewer"),
+    ],
+)
+def test_workshop_request_errors(client, areas, changes, field, message):
+    response = client.post(reverse("events:workshop_request"), form_data(client, **changes))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in content and message in content
+    assert f'href="#id_{field}' in content
+    assert not WorkshopRequest.objects.exists()
+    assert "Riverside Primary School" in content or changes.get("school_name") is not None
+
+
+def test_the_same_date_twice_is_refused(client, areas):
+    data = form_data(client)
+    data.update(date_2_0=data["date_1_0"], date_2_1=data["date_1_1"], date_2_2=data["date_1_2"])
+    content = client.post(reverse("events:workshop_request"), data).content.decode()
+    assert "must be a different day from your first choice" in content
+    assert not WorkshopRequest.objects.exists()
+
+
+def test_a_huge_body_is_refused_without_a_500(client, areas):
+    data = form_data(client, accessibility_needs="a" * (3 * 1024 * 1024))
+    response = client.post(reverse("events:workshop_request"), data)
+    assert response.status_code == 400
+    assert not WorkshopRequest.objects.exists()
