@@ -38,7 +38,9 @@ def test_out_of_range_rating_and_hostile_text(client):
     assert "Select a valid choice" in client.post("/feedback/", {"rating": "9"}).content.decode()
     refused = client.post("/feedback/", {"rating": "2", "comment": "nul\x00byte"})
     assert refused.status_code == 200 and "Null characters are not allowed" in refused.content.decode()
-    response = client.post("/feedback/", {"rating": "2", "comment": "<script>alert(1)</script>\u202eevil'; DROP TABLE x;--"})
+    response = client.post(
+        "/feedback/", {"rating": "2", "comment": "<script>alert(1)</script>\u202eevil'; DROP TABLE x;--"}
+    )
     assert response.status_code == 302
     comment = Feedback.objects.get().comment
     assert "\u202e" not in comment, "bidi override characters are stripped"
@@ -46,7 +48,9 @@ def test_out_of_range_rating_and_hostile_text(client):
 
 
 def test_feedback_keeps_nothing_about_the_person(client):
-    client.post("/feedback/", {"rating": "5"}, HTTP_USER_AGENT="Distinctive-Agent/9.9", REMOTE_ADDR="203.0.113.77")
+    client.post(
+        "/feedback/", {"rating": "5"}, HTTP_USER_AGENT="Distinctive-Agent/9.9", REMOTE_ADDR="203.0.113.77"
+    )
     fields = {f.name for f in Feedback._meta.get_fields()}
     assert fields == {"id", "rating", "comment", "received_on"}
     assert not client.cookies.get("sessionid")
