@@ -12,10 +12,12 @@ import datetime
 import io
 import random
 
+from django.conf import settings
 from django.core.files.images import ImageFile
 from django.utils import timezone
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
 from .models import (
@@ -253,6 +255,13 @@ def seed_home() -> HomePage:
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()
+        if (
+            root is None
+        ):  # a flushed database (browser tests) has lost the tree root Wagtail's migrations made
+            Locale.objects.get_or_create(
+                language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+            )
+            root = Page.add_root(instance=Page(title="Root", slug="root"))
         # Wagtail's initial migration makes a placeholder "Welcome" page; Beacon's home replaces it.
         for placeholder in root.get_children().exclude(content_type__model="homepage"):
             placeholder.delete()
