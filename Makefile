@@ -48,10 +48,11 @@ setup: $(VENV)/.installed beacon/static/dist/.built var/beacon-keys.env ## Insta
 	@$(MANAGE) migrate --noinput -v 0
 	@$(MANAGE) seed_demo
 
-run: setup ## Serve the demo site on http://127.0.0.1:8000 with the task worker
+run: setup ## Serve the demo site on http://127.0.0.1:8000 with the task worker and periodic jobs
 	@echo "Beacon: http://$(HOST):$(PORT)/  (staff: http://$(HOST):$(PORT)/admin/)"
 	@$(MANAGE) db_worker --interval 2 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) run_schedule & schedule=$$!; \
+	  trap 'kill $$worker $$schedule 2>/dev/null; wait $$worker $$schedule 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver $(HOST):$(PORT) --noreload
 
 test: $(VENV)/.installed beacon/static/dist/.built ## Run the whole suite: unit and browser tests

@@ -219,6 +219,12 @@ BEACON_TRIAGE_EMAIL = env("BEACON_TRIAGE_EMAIL", default="triage@beacon.invalid"
 
 # Background tasks: Django's tasks on the django-tasks-db backend; `manage.py db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Periodic jobs run by `manage.py run_schedule` (started by `make run`): (management command, seconds).
+BEACON_SCHEDULE = [
+    ("publish_scheduled", 60),  # Wagtail: publish and unpublish pages whose time has come
+    ("fetch_questions", 300),  # Q&A questions sent by email
+    ("purge_reports", 24 * 60 * 60),  # retention
+]
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Beacon"
