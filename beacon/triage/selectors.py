@@ -10,8 +10,8 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from beacon.core.models import AuditEvent, Neighbourhood, PolicingArea
-from beacon.reporting.models import CATEGORY_CHOICES, Report, ReportIdentifier
+from beacon.core.models import AuditEvent, Neighbourhood
+from beacon.reporting.models import Report, ReportIdentifier
 
 from .models import (
     Assessment,
@@ -48,7 +48,7 @@ FLAGS = {
     "anonymous": ("Anonymous", Q(anonymous=True)),
     "identified": ("Reporter gave contact details", Q(anonymous=False)),
 }
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 @dataclass
@@ -81,6 +81,7 @@ class QueuePage:
     total_is_capped: bool
     page: int
     pages: int
+    has_next: bool = False
 
 
 def response_target(*, priority: int) -> dt.timedelta:
@@ -116,26 +117,37 @@ def report_queue(*, filters: QueueFilters, page: int = 1, page_size: int | None 
     """Reports by priority (highest first), then oldest first.
 
     Each status is read separately down the (status, -priority, received_at) index and the runs are
-    merged, so the first pages cost the same with a thousand reports or a million."""
+    merged, so the first pages cost the same with a thousand reports or a million. Counting stops at
+    COUNT_CAP ("more than 1,000"); the pages go on beyond it."""
     page_size = page_size or settings.BEACON_TRIAGE_QUEUE_PAGE_SIZE
     statuses = [filters.status] if filters.status else list(OPEN_STATUSES)
     base = _filtered(filters)
-    total = base.filter(status__in=statuses).values("pk")[: COUNT_CAP + 1].count()
+    # One count per status: an equality on status lets the database pick the queue index even where it
+    # cannot know that most reports are closed (SQLite keeps no histogram).
+    total = 0
+    for status in statuses:
+        total += base.filter(status=status).order_by().values("pk")[: COUNT_CAP + 1 - total].count()
+        if total > COUNT_CAP:
+            break
     capped = total > COUNT_CAP
     total = min(total, COUNT_CAP)
     pages = max(1, -(-total // page_size))
-    page = min(max(1, page), pages)
+    page = max(1, min(page, pages if not capped else 10_000))
     offset = (page - 1) * page_size
     runs = [
         list(
             base.filter(status=status)
             .order_by("-priority", "received_at", "pk")
-            .values_list("priority", "received_at", "pk")[: offset + page_size]
+            .values_list("priority", "received_at", "pk")[: offset + page_size + 1]
         )
         for status in statuses
     ]
-    merged = heapq.merge(*runs, key=lambda row: (-row[0], row[1], row[2]))
-    ids = [pk for _, _, pk in list(merged)[offset : offset + page_size]]
+    merged = list(heapq.merge(*runs, key=lambda row: (-row[0], row[1], row[2])))
+    if not merged[offset : offset + 1] and page > 1:  # past the end: show the last page there is
+        page = max(1, -(-len(merged) // page_size))
+        offset = (page - 1) * page_size
+    has_next = len(merged) > offset + page_size
+    ids = [pk for _, _, pk in merged[offset : offset + page_size]]
     reports = {
         r.pk: r
         for r in Report.objects.filter(pk__in=ids)
@@ -167,25 +179,29 @@ def report_queue(*, filters: QueueFilters, page: int = 1, page_size: int | None 
                 overdue=not assessed and report.status == Report.Status.NEW and waiting > target,
             )
         )
-    return QueuePage(rows=rows, total=total, total_is_capped=capped, page=page, pages=pages)
+    return QueuePage(
+        rows=rows, total=total, total_is_capped=capped, page=page, pages=pages, has_next=has_next
+    )
 
 
-def queue_filter_choices() -> dict:
-    users = get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
-    workers = [u for u in users if u.has_perms([PERM_VIEW, PERM_WORK])]
-    return {
-        "categories": CATEGORY_CHOICES,
-        "areas": list(PolicingArea.objects.all()),
-        "neighbourhoods": list(Neighbourhood.objects.select_related("area")),
-        "statuses": Report.Status.choices,
-        "assignees": [(str(u.pk), u.get_full_name() or u.get_username()) for u in workers],
-        "flags": [(key, label) for key, (label, _) in FLAGS.items()],
-    }
+def _holders(perm: str):
+    """Ids of users who hold a permission through a group, directly, or as superusers."""
+    app_label, codename = perm.split(".", 1)
+    through_group = Q(
+        groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label
+    )
+    direct = Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+    return get_user_model().objects.filter(through_group | direct | Q(is_superuser=True)).values("pk")
 
 
 def staff_who_can_work() -> list:
-    users = get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
-    return [u for u in users if u.has_perms([PERM_VIEW, PERM_WORK])]
+    """Active staff who can be given reports to work (see and work them), by name. Two subqueries."""
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=_holders(PERM_VIEW))
+        .filter(pk__in=_holders(PERM_WORK))
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 # --- One report ---------------------------------------------------------------------------------------

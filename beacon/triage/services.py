@@ -159,6 +159,27 @@ def identifier_view_record(*, user, kind: str, digest: str, report_ids: list[int
 # --- Linking ------------------------------------------------------------------------------------------
 
 
+def link_candidates(*, pairs: list[tuple[str, str]], exclude_report_id: int | None = None) -> dict[int, list]:
+    """Reports holding any of these (kind, digest) identifiers: {report id: [[kind, digest], ...]}.
+
+    One query on the (kind, digest) index; the newest MAX_LINKS_PER_REPORT reports at most."""
+    if not pairs:
+        return {}
+    match = Q()
+    for kind, digest in pairs:
+        match |= Q(kind=kind, digest=digest)
+    rows = ReportIdentifier.objects.filter(match)
+    if exclude_report_id is not None:
+        rows = rows.exclude(report_id=exclude_report_id)
+    shared: dict[int, list[list[str]]] = defaultdict(list)
+    for other_id, kind, digest in rows.order_by("-report_id").values_list("report_id", "kind", "digest")[
+        : MAX_LINKS_PER_REPORT * len(pairs)
+    ]:
+        if other_id in shared or len(shared) < MAX_LINKS_PER_REPORT:
+            shared[other_id].append([kind, digest])
+    return dict(shared)
+
+
 def reports_link(*, report: Report) -> list[int]:
     """Link a newly submitted report to every earlier report that shares a blind-indexed identifier.
 
@@ -166,21 +187,7 @@ def reports_link(*, report: Report) -> list[int]:
     Returns the ids of the linked reports."""
     triage = _triage_for(report)
     pairs = list(ReportIdentifier.objects.filter(report=report).values_list("kind", "digest"))
-    if not pairs:
-        return []
-    match = Q()
-    for kind, digest in pairs:
-        match |= Q(kind=kind, digest=digest)
-    shared: dict[int, list[list[str]]] = defaultdict(list)
-    rows = (
-        ReportIdentifier.objects.filter(match)
-        .exclude(report_id=report.pk)
-        .order_by("-report_id")
-        .values_list("report_id", "kind", "digest")
-    )
-    for other_id, kind, digest in rows[: MAX_LINKS_PER_REPORT * len(pairs)]:
-        if other_id in shared or len(shared) < MAX_LINKS_PER_REPORT:
-            shared[other_id].append([kind, digest])
+    shared = link_candidates(pairs=pairs, exclude_report_id=report.pk)
     if not shared:
         return []
     now = timezone.now()
