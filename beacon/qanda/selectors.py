@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from collections import OrderedDict
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from . import similarity
-from .models import AnswerSheet, QandASession, Question
+from .models import AnswerSheet, PublishedAnswer, QandASession, Question
 
 NO_THEME = "Other questions"
 
@@ -33,7 +33,7 @@ def session_list() -> dict[str, list[QandASession]]:
 
 
 def session_get(*, slug: str) -> QandASession | None:
-    return _sessions().select_related("campaign_week").filter(slug=slug).first()
+    return _sessions().filter(slug=slug).first()
 
 
 def sessions_for_week(*, week) -> list[QandASession]:
@@ -74,7 +74,13 @@ def next_open_session(*, now: datetime.datetime | None = None) -> QandASession |
 def answered_questions(*, session: QandASession, by_theme: bool = False):
     rows = Question.objects.filter(session=session, status=Question.ANSWERED).select_related("theme")
     if by_theme:
-        return rows.order_by("theme__sort_order", "theme__name", "answered_at", "id")
+        # Questions with no theme come last ("Other questions"), on SQLite and PostgreSQL alike.
+        return rows.order_by(
+            F("theme__sort_order").asc(nulls_last=True),
+            F("theme__name").asc(nulls_last=True),
+            "answered_at",
+            "id",
+        )
     return rows.order_by("-answered_at", "-id")
 
 
@@ -97,12 +103,15 @@ def live_answers(*, session: QandASession) -> list[dict]:
 
 
 def published_answers(*, session: QandASession) -> list[tuple[str, list]] | None:
-    """The approved, published answers grouped by theme, or None while there are none."""
-    sheet = AnswerSheet.objects.filter(session=session, live=True).first()
-    if sheet is None:
+    """The approved, published answers grouped by theme, or None while there are none. Rows in the
+    database are the live version: a draft waiting for approval lives only in its revision."""
+    items = list(
+        PublishedAnswer.objects.filter(sheet__session=session, sheet__live=True).order_by("sort_order", "id")
+    )
+    if not items:
         return None
     groups: OrderedDict[str, list] = OrderedDict()
-    for item in sheet.items.all().order_by("sort_order", "id"):
+    for item in items:
         groups.setdefault(item.theme or NO_THEME, []).append(item)
     return list(groups.items())
 

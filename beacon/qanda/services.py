@@ -374,18 +374,17 @@ def question_answer(*, question: Question, user, answer: str) -> Question:
 def _sheet_items(session: QandASession) -> list[PublishedAnswer]:
     from .selectors import answered_questions
 
-    items = []
-    for question in answered_questions(session=session, by_theme=True):
-        items.append(
-            PublishedAnswer(
-                theme=question.theme.name if question.theme else "",
-                question=question.shown_text[:PUBLISHED_QUESTION_MAX],
-                asked_by=question.display_name,
-                asked_count=question.asked_count,
-                answer=question.answer,
-            )
+    return [
+        PublishedAnswer(
+            theme=question.theme.name if question.theme else "",
+            question=question.shown_text[:PUBLISHED_QUESTION_MAX],
+            asked_by=question.display_name,
+            asked_count=question.asked_count,
+            answer=question.answer,
+            sort_order=index,
         )
-    return items
+        for index, question in enumerate(answered_questions(session=session, by_theme=True))
+    ]
 
 
 @transaction.atomic

@@ -404,3 +404,29 @@ def test_sessions_for_week(make_session):
     sooner = make_session(campaign_week=week, starts_in_days=1)
     make_session()
     assert selectors.sessions_for_week(week=week) == [sooner, later]
+
+
+def test_published_answers_are_grouped_by_theme_in_theme_order(make_session, editor):
+    session = make_session(state=QandASession.LIVE, by=editor)
+    later = QuestionTheme.objects.create(name="Support", sort_order=2)
+    first = QuestionTheme.objects.create(name="Reporting", sort_order=1)
+    for text, theme in (
+        ("Who supports families?", later),
+        ("Something with no theme?", None),
+        ("Can I report anonymously?", first),
+        ("Where do I get help?", later),
+    ):
+        question = services.question_approve(question=ask(session, text), user=editor, theme=theme)
+        services.question_answer(question=question, user=editor, answer="An answer.")
+    services.session_transition(session=session, user=editor, state=QandASession.ANSWERED)
+    sheet = services.answers_prepare(session=session, user=editor)
+    sheet.get_latest_revision().publish(user=editor, skip_permission_checks=True)
+    grouped = [
+        (theme, [item.question for item in items])
+        for theme, items in selectors.published_answers(session=session)
+    ]
+    assert grouped == [
+        ("Reporting", ["Can I report anonymously?"]),
+        ("Support", ["Who supports families?", "Where do I get help?"]),
+        (selectors.NO_THEME, ["Something with no theme?"]),
+    ]
