@@ -180,7 +180,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 
 # Security headers (the rest are in beacon.core.middleware.SecurityHeadersMiddleware).
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# "same-origin": nothing is sent to other sites. ("no-referrer" would make Chromium send "Origin: null"
+# with form POSTs, which Django's CSRF check rightly refuses.)
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {

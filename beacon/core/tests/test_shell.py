@@ -48,7 +48,7 @@ def test_security_headers(client, demo):
     assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
     assert "frame-ancestors 'none'" in csp
     assert "default-src 'self'" in csp and "script-src 'self'" in csp and "style-src 'self'" in csp
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert (
         "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
     )
