@@ -180,3 +180,22 @@ def test_keyboard_reaches_every_link_with_a_visible_focus(page, site):
     # The first Escape-free tab stop is the skip link; every visible link is reached.
     assert reached[0] == "#main-content"
     assert set(links) <= set(reached), f"not reached by keyboard: {set(links) - set(reached)}"
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_feedback_form_in_a_real_browser(browser, site, axe, javascript):
+    from beacon.feedback.models import Feedback
+
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(site + "/feedback/")
+    page.get_by_role("button", name="Send feedback").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    if javascript:
+        axe(page)
+    page.get_by_label("How could we improve it?").fill("Bigger buttons, please")
+    page.get_by_label("Easy", exact=True).check()
+    page.get_by_role("button", name="Send feedback").click()
+    assert page.get_by_role("heading", name="Thank you for your feedback").is_visible()
+    context.close()
+    assert Feedback.objects.filter(rating=4, comment="Bigger buttons, please").exists()
