@@ -125,8 +125,8 @@ class Event(models.Model):
     class Meta:
         ordering = ["starts_at", "id"]
         indexes = [
-            models.Index(fields=["latitude", "longitude"], name="event_position"),
-            models.Index(fields=["is_public", "ends_at", "starts_at"], name="event_public_upcoming"),
+            models.Index(fields=["is_public", "latitude", "longitude"], name="event_public_position"),
+            models.Index(fields=["is_public", "starts_at"], name="event_public_by_start"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,7 +2,6 @@
 
 import datetime
 import math
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -12,14 +11,39 @@ from django.utils import timezone
 from beacon.core.models import PolicingArea
 
 from . import geo
-from .models import Event, EventKind, EventStatus, WorkshopRequest, WorkshopRequestStatus
+from .models import MAX_EVENT_LENGTH, Event, EventKind, EventStatus, WorkshopRequest, WorkshopRequestStatus
 
 PUBLIC_LIST_RELATED = ("area", "neighbourhood")
+NEAR_ME_FIRST_MILES = 1.0
+
+
+# The columns the listing and "near me" show: read as plain values, not model instances, so a page of
+# twenty events costs one indexed query and no per-row object building.
+ROW_FIELDS = (
+    "id",
+    "title",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "place_name",
+    "address",
+    "postcode",
+    "status",
+    "cancellation_reason",
+    "area__name",
+)
+
+
+def _upcoming_public(*, now=None) -> QuerySet[Event]:
+    now = now or timezone.now()
+    # An event lasts at most MAX_EVENT_LENGTH, so "has not ended" also bounds the start: that lets the
+    # (is_public, starts_at) index both find and order the rows.
+    return Event.objects.public().filter(starts_at__gte=now - MAX_EVENT_LENGTH, ends_at__gte=now)
 
 
 def public_events(*, area_code: str = "", kind: str = "", query: str = "", now=None) -> QuerySet[Event]:
     """Upcoming public events, soonest first, filtered by policing area code and type. Never patrols."""
-    events = Event.objects.public().upcoming(now=now).select_related(*PUBLIC_LIST_RELATED)
+    events = _upcoming_public(now=now).select_related(*PUBLIC_LIST_RELATED)
     if area_code:
         events = events.filter(area__code=area_code)
     if kind:
@@ -27,6 +51,18 @@ def public_events(*, area_code: str = "", kind: str = "", query: str = "", now=N
     if query:
         events = events.filter(Q(title__icontains=query) | Q(place_name__icontains=query))
     return events.order_by("starts_at", "id")
+
+
+def public_event_rows(
+    *, area_code: str = "", kind: str = "", query: str = "", offset: int = 0, limit: int = 20, now=None
+) -> tuple[list[dict], bool]:
+    """One page of the listing as plain rows, and whether there is a next page (no COUNT over every row)."""
+    rows = list(
+        public_events(area_code=area_code, kind=kind, query=query, now=now).values(*ROW_FIELDS)[
+            offset : offset + limit + 1
+        ]
+    )
+    return rows[:limit], len(rows) > limit
 
 
 def public_event(*, pk: int) -> Event | None:
@@ -47,42 +83,38 @@ def public_events_for_week(*, week) -> QuerySet[Event]:
     )
 
 
-@dataclass
-class NearbyEvent:
-    event: Event
-    miles: float
+def events_near(*, latitude: float, longitude: float, limit: int = 20, now=None) -> list[dict]:
+    """Upcoming public events nearest a point, within BEACON_EVENTS_NEAR_ME_MILES, as rows with "miles".
 
-
-def events_near(*, latitude: float, longitude: float, limit: int = 20, now=None) -> list[NearbyEvent]:
-    """Upcoming public events nearest a point, within BEACON_EVENTS_NEAR_ME_MILES.
-
-    A bounding box on the indexed latitude and longitude columns narrows the rows; the database orders them
-    by a flat-earth distance (exact enough to order places a few miles apart); the haversine distance is
-    computed in Python for the few shown."""
-    miles = settings.BEACON_EVENTS_NEAR_ME_MILES
-    min_lat, max_lat, min_lon, max_lon = geo.bounding_box(latitude, longitude, miles)
-
+    A bounding box on the indexed latitude and longitude columns narrows the rows and the database orders
+    them by a flat-earth distance (exact enough to order places a few miles apart); the haversine distance is
+    computed in Python for the few shown. The box starts small and grows only if it holds too few events,
+    so a dense town reads a few hundred rows, not every event in the county."""
+    radius = settings.BEACON_EVENTS_NEAR_ME_MILES
     scale = math.cos(math.radians(latitude)) ** 2
-    candidates = (
-        Event.objects.public()
-        .upcoming(now=now)
-        .filter(
-            latitude__range=(min_lat, max_lat),
-            longitude__range=(min_lon, max_lon),
+    upcoming = _upcoming_public(now=now)
+    miles = min(NEAR_ME_FIRST_MILES, radius)
+    while True:
+        min_lat, max_lat, min_lon, max_lon = geo.bounding_box(latitude, longitude, miles)
+        candidates = (
+            upcoming.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
+            .annotate(
+                flat_distance=(F("latitude") - latitude) * (F("latitude") - latitude)
+                + (F("longitude") - longitude) * (F("longitude") - longitude) * scale
+            )
+            .order_by("flat_distance", "starts_at", "id")
+            .values(*ROW_FIELDS, "latitude", "longitude")[: limit * 2]
         )
-        .annotate(
-            flat_distance=(F("latitude") - latitude) * (F("latitude") - latitude)
-            + (F("longitude") - longitude) * (F("longitude") - longitude) * scale
-        )
-        .select_related(*PUBLIC_LIST_RELATED)
-        .order_by("flat_distance", "starts_at", "id")[: limit * 2]
-    )
-    found = []
-    for event in candidates:
-        distance = geo.distance_miles(latitude, longitude, event.latitude, event.longitude)
-        if distance <= miles:
-            found.append(NearbyEvent(event=event, miles=distance))
-    found.sort(key=lambda item: (round(item.miles, 3), item.event.starts_at))
+        found = []
+        for row in candidates:
+            row["miles"] = geo.distance_miles(latitude, longitude, row["latitude"], row["longitude"])
+            if row["miles"] <= miles:
+                found.append(row)
+        # Everything within `miles` has been seen, so the nearest `limit` are final once there are enough.
+        if len(found) >= limit or miles >= radius:
+            break
+        miles = min(miles * 3, radius)
+    found.sort(key=lambda row: (round(row["miles"], 3), row["starts_at"]))
     return found[:limit]
 
 

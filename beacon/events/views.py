@@ -1,12 +1,9 @@
 """Public events pages, calendar files and the school workshop request form. Thin: forms, selectors,
 services and templates do the work."""
 
-import itertools
-
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,23 +11,31 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from beacon.core.models import PolicingArea
 
-from . import selectors
+from . import present, selectors
 from .forms import EventFilterForm, NearMeForm, WorkshopRequestForm, new_submission_token
 from .ical import events_to_ical
 from .services import workshop_request_submit
 
 PER_PAGE = 20
+MAX_PAGE = 500
 CONFIRMATION_SALT = "beacon.events.workshop-request"
 
 
-def _by_day(events):
-    """[(date, [events])] in Europe/London days."""
-    return [
-        (day, list(items))
-        for day, items in itertools.groupby(
-            events, key=lambda event: timezone.localtime(event.starts_at).date()
-        )
-    ]
+def mark_cacheable(response):
+    """Let the site's page cache keep this response for anonymous visitors. It only stores GETs without a
+    query string, and drops every stored page when an event changes (beacon.content.cache)."""
+    try:
+        from beacon.content.cache import mark_cacheable as mark
+    except ImportError:  # pragma: no cover - the content app is always installed
+        return response
+    return mark(response)
+
+
+def _page_number(value) -> int:
+    try:
+        return min(max(int(value), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
 
 
 @require_GET
@@ -38,24 +43,26 @@ def event_list(request):
     areas = selectors.public_areas()
     form = EventFilterForm(request.GET or None, areas=areas)
     filters = form.filters() if request.GET else {"area_code": "", "kind": "", "query": ""}
-    events = selectors.public_events(**filters)
-    page = Paginator(events, PER_PAGE, allow_empty_first_page=True).get_page(request.GET.get("page"))
+    number = _page_number(request.GET.get("page"))
+    rows, has_next = selectors.public_event_rows(**filters, offset=(number - 1) * PER_PAGE, limit=PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
-    area = next((area for area in areas if area.code == filters["area_code"]), None)
-    return render(
+    response = render(
         request,
         "events/list.html",
         {
             "form": form,
-            "page": page,
-            "days": _by_day(page.object_list),
+            "days": present.rows_by_day(rows),
+            "page_number": number,
+            "has_next": has_next,
+            "next_page": number + 1,
+            "previous_page": number - 1,
             "filtered": any(filters.values()),
             "query_string": query.urlencode(),
-            "areas": areas,
-            "area": area,
+            "area": next((area for area in areas if area.code == filters["area_code"]), None),
         },
     )
+    return mark_cacheable(response)
 
 
 @require_GET
@@ -65,11 +72,12 @@ def event_detail(request, pk: int, slug: str = ""):
         raise Http404("No such event")
     if slug != event.slug:
         return redirect(event, permanent=True)
-    return render(
+    response = render(
         request,
         "events/detail.html",
         {"event": event, "is_past": event.ends_at < timezone.now()},
     )
+    return mark_cacheable(response)
 
 
 @require_GET
@@ -78,7 +86,10 @@ def near_me(request):
     results = None
     if request.GET and form.is_valid():
         latitude, longitude = form.position
-        results = selectors.events_near(latitude=latitude, longitude=longitude)
+        results = [
+            present.event_row(row, with_date=True)
+            for row in selectors.events_near(latitude=latitude, longitude=longitude)
+        ]
     return render(
         request,
         "events/near_me.html",
@@ -95,7 +106,7 @@ def _ical_response(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "public, max-age=300"
-    return response
+    return mark_cacheable(response)
 
 
 @require_GET
@@ -144,10 +155,8 @@ def feeds(request):
     from beacon.content.models import CampaignPage
 
     campaigns = CampaignPage.objects.live().public().order_by("-start_date")[:10]
-    return render(
-        request,
-        "events/feeds.html",
-        {"areas": selectors.public_areas(), "campaigns": campaigns},
+    return mark_cacheable(
+        render(request, "events/feeds.html", {"areas": selectors.public_areas(), "campaigns": campaigns})
     )
 
 

