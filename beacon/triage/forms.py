@@ -290,7 +290,7 @@ class QueueFilterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, staff=(), include_closed=False, **kwargs):
+    def __init__(self, *args, staff=None, include_closed=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", "Any area")] + [
             (a.pk, a.name) for a in PolicingArea.objects.all()
@@ -303,9 +303,13 @@ class QueueFilterForm(forms.Form):
             ("", "Any open status" if not include_closed else "Any status"),
             *statuses,
         ]
-        self.fields["assignee"].choices = [("", "Anyone or no one"), ("none", "No one")] + [
-            (str(u.pk), u.get_full_name() or u.get_username()) for u in staff
-        ]
+        if staff is None:
+            from .selectors import assignee_choices
+
+            people = assignee_choices()
+        else:
+            people = [(str(u.pk), u.get_full_name() or u.get_username()) for u in staff]
+        self.fields["assignee"].choices = [("", "Anyone or no one"), ("none", "No one"), *people]
 
     def filters(self) -> QueueFilters:
         self.is_valid()  # fills cleaned_data with the fields that are valid; the rest are ignored

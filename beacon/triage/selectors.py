@@ -204,6 +204,18 @@ def staff_who_can_work() -> list:
     )
 
 
+def assignee_choices() -> list[tuple[str, str]]:
+    """(id, name) of staff who can work reports, for the queue's filter; cached for a minute."""
+    from django.core.cache import cache
+
+    key = "triage:assignee-choices"
+    choices = cache.get(key)
+    if choices is None:
+        choices = [(str(u.pk), u.get_full_name() or u.get_username()) for u in staff_who_can_work()]
+        cache.set(key, choices, 60)
+    return choices
+
+
 # --- One report ---------------------------------------------------------------------------------------
 
 

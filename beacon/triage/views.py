@@ -68,8 +68,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 @require_GET
 @permission_required(PERM_VIEW)
 def queue(request):
-    staff = selectors.staff_who_can_work()
-    form = forms.QueueFilterForm(request.GET or None, staff=staff)
+    form = forms.QueueFilterForm(request.GET or None)
     filters = form.filters() if request.GET else selectors.QueueFilters()
     try:
         page = int(request.GET.get("page", "1"))
@@ -410,10 +409,9 @@ def network(request, kind: str, digest: str):
 @require_http_methods(["GET", "POST"])
 @permission_required(PERM_VIEW, PERM_CONTENT, PERM_EXPORT)
 def export(request):
-    staff = selectors.staff_who_can_work()
     chosen_ids = [pk for pk in (forms._int_or_none(v) for v in request.GET.getlist("report")[:5000]) if pk]
     if request.method == "POST":
-        form = forms.ExportForm(request.POST, staff=staff)
+        form = forms.ExportForm(request.POST)
         if form.is_valid():
             ids = form.chosen_ids()
             if ids:
@@ -446,9 +444,7 @@ def export(request):
             .order_by("reference")
         )
     else:
-        form = forms.ExportForm(
-            initial={"format": "csv", "reports": ",".join(str(pk) for pk in chosen_ids)}, staff=staff
-        )
+        form = forms.ExportForm(initial={"format": "csv", "reports": ",".join(str(pk) for pk in chosen_ids)})
         chosen = list(Report.objects.filter(pk__in=chosen_ids).only("id", "reference").order_by("reference"))
     return render(
         request,
