@@ -31,13 +31,25 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 
+from . import memo
+
 logger = logging.getLogger(__name__)
 VARY_SPLIT = re.compile(r"\s*,\s*")
 
 CACHEABLE_ATTR = "beacon_page_cacheable"
 HIT_HEADER = "X-Beacon-Page-Cache"
 # Content models whose changes public pages show, besides Wagtail pages themselves.
-CONTENT_DEPENDENCIES = ["content.Theme", "content.Officer", "content.SupportService", "wagtailimages.Image"]
+CONTENT_DEPENDENCIES = [
+    "content.Theme",
+    "content.Officer",
+    "content.SupportService",
+    "wagtailimages.Image",
+    "wagtailcore.Site",
+    "wagtailcore.PageViewRestriction",
+    "wagtailcore.Locale",
+]
+# Staff and write paths never need the remembered reads.
+UNMEMOISED_PREFIXES = ("/admin/", "/account/", "/static/", "/media/")
 
 
 def mark_cacheable(response):
@@ -116,7 +128,10 @@ def _storable(request, response) -> bool:
 
 
 class PageCacheMiddleware:
-    """Put it early in MIDDLEWARE (after SecurityMiddleware and WhiteNoise): a hit skips the rest."""
+    """Put it early in MIDDLEWARE (after SecurityMiddleware and WhiteNoise): a hit skips the rest.
+
+    For every GET it also reads the generation once and makes it current for the request (beacon.content.memo),
+    with the Wagtail site for the request's host remembered for that generation."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -124,24 +139,42 @@ class PageCacheMiddleware:
         self.timeout = getattr(settings, "BEACON_PAGE_CACHE_SECONDS", 600)
 
     def __call__(self, request):
-        if not self.enabled or not _eligible_request(request):
+        if request.method not in ("GET", "HEAD") or request.path.startswith(UNMEMOISED_PREFIXES):
             return self.get_response(request)
         generation = current_generation()
         if generation is None:
             return self.get_response(request)
-        store = caches["pages"]
-        key = _key(request, generation)
-        cached = store.get(key)
-        if cached is not None:
-            status, headers, content = cached
-            response = HttpResponse(content, status=status, headers=headers)
-            response[HIT_HEADER] = "hit"
-            return response
+        token = memo.generation_var.set(generation)
+        try:
+            return self._respond(request, generation)
+        finally:
+            memo.generation_var.reset(token)
+
+    def _respond(self, request, generation: int):
+        eligible = self.enabled and _eligible_request(request)
+        if eligible:
+            store = caches["pages"]
+            key = _key(request, generation)
+            cached = store.get(key)
+            if cached is not None:
+                status, headers, content = cached
+                response = HttpResponse(content, status=status, headers=headers)
+                response[HIT_HEADER] = "hit"
+                return response
+        request._wagtail_site = _site_for(request)
         response = self.get_response(request)
-        if request.method == "GET" and _storable(request, response):
+        if eligible and request.method == "GET" and _storable(request, response):
             store.set(key, (response.status_code, dict(response.items()), response.content), self.timeout)
             response[HIT_HEADER] = "stored"
         return response
+
+
+def _site_for(request):
+    """Wagtail's site for this host and port, remembered for the generation (sites bump it when saved)."""
+    from wagtail.models import Site
+
+    host = request._get_raw_host()
+    return memo.remember(("site", host, request.get_port()), lambda: Site._find_for_request(request))
 
 
 def connect_signals() -> None:

@@ -21,11 +21,13 @@ from wagtail import blocks
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
+from . import memo
 from .blocks import body_blocks
 from .cache import mark_cacheable
+from .selectors import public
 
 # Rich text features that keep pages accessible: no arbitrary headings levels, no embeds.
 SIMPLE_RICH_TEXT = ["bold", "italic", "link", "ol", "ul"]
@@ -69,6 +71,16 @@ class PublicPageMixin(SocialMetaMixin):
     """Beacon's public pages: sharing metadata, and responses the page cache may keep (see cache.py:
     only anonymous, cookie-free responses are ever stored)."""
 
+    def get_view_restrictions(self):
+        """Wagtail asks on every request; most sites restrict nothing, so skip the query unless this page or
+        an ancestor is restricted (the list of restricted pages is remembered per generation)."""
+        restricted = memo.remember(
+            ("restricted-paths",), lambda: tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
+        )
+        if self.alias_of_id or any(self.path.startswith(path) for path in restricted):
+            return super().get_view_restrictions()
+        return PageViewRestriction.objects.none()
+
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
         if not getattr(request, "is_preview", False):
@@ -102,6 +114,20 @@ class HomePage(PublicPageMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
     template = "content/home_page.html"
+
+    def route(self, request, path_components):
+        """Find the page for a URL in one step by its url_path, remembered per generation, instead of one
+        query per level; any path it cannot place (such as a routable page's sub-route) takes Wagtail's walk."""
+        if path_components:
+            url_path = self.url_path + "/".join(path_components) + "/"
+            page = memo.remember(("route", self.pk, url_path), lambda: self._page_at(url_path))
+            if page is not None:
+                return page.route(request, [])
+        return super().route(request, path_components)
+
+    def _page_at(self, url_path: str):
+        page = Page.objects.filter(url_path=url_path, path__startswith=self.path).only("id", "content_type").first()
+        return page.specific_class.objects.get(pk=page.pk) if page is not None else None
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import current_campaign_week
@@ -312,7 +338,7 @@ class CampaignPage(PublicPageMixin, Page):
             raise ValidationError(errors)
 
     def weeks(self):
-        return CampaignWeekPage.objects.live().child_of(self).order_by("week_number")
+        return public(CampaignWeekPage.objects.live().child_of(self)).order_by("week_number")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -462,9 +488,7 @@ class CampaignWeekPage(PublicPageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(week_activities(week=self))
-        context["articles"] = (
-            NewsArticlePage.objects.live().public().filter(campaign_week=self).order_by("-date")
-        )
+        context["articles"] = public(NewsArticlePage.objects.live().filter(campaign_week=self)).order_by("-date")
         return context
 
 
@@ -563,7 +587,7 @@ class AdviceIndexPage(PublicPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["topics"] = AdvicePage.objects.live().public().child_of(self).order_by("path")
+        context["topics"] = public(AdvicePage.objects.live().child_of(self)).order_by("path")
         context["services"] = SupportService.objects.all()
         return context
 

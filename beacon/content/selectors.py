@@ -7,7 +7,20 @@ import logging
 import re
 from typing import Any
 
+from .memo import remember
+
 logger = logging.getLogger(__name__)
+
+
+def public(queryset):
+    """Wagtail's `.public()` filter, skipped when no page on the site has a view restriction (the usual
+    case, remembered per generation), since it costs a query on every listing."""
+    from wagtail.models import PageViewRestriction
+
+    restricted = remember(
+        ("restricted-paths",), lambda: tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
+    )
+    return queryset.public() if restricted else queryset
 
 
 def _optional(module: str, name: str):
@@ -21,7 +34,7 @@ def _optional(module: str, name: str):
 def campaign_list(*, index):
     from .models import CampaignPage
 
-    return CampaignPage.objects.live().public().child_of(index).order_by("-start_date")
+    return public(CampaignPage.objects.live()).child_of(index).order_by("-start_date")
 
 
 def week_activities(*, week) -> dict[str, Any]:
@@ -39,11 +52,14 @@ def current_campaign_week(*, on):
     """The published campaign week running on `on`, else the next one to start; None if neither."""
     from .models import CampaignWeekPage
 
-    weeks = CampaignWeekPage.objects.live().public().select_related("theme", "lead_officer")
-    return (
-        weeks.filter(start_date__lte=on, end_date__gte=on).order_by("start_date").first()
-        or weeks.filter(start_date__gt=on).order_by("start_date").first()
-    )
+    def find():
+        weeks = public(CampaignWeekPage.objects.live()).select_related("theme", "lead_officer")
+        return (
+            weeks.filter(start_date__lte=on, end_date__gte=on).order_by("start_date").first()
+            or weeks.filter(start_date__gt=on).order_by("start_date").first()
+        )
+
+    return remember(("current-week", on), find)
 
 
 NEWS_PER_PAGE = 10
@@ -51,6 +67,10 @@ NEWS_PER_PAGE = 10
 
 def news_filter_choices() -> dict[str, list]:
     """Campaigns, weeks and themes that have published news, for the listing's filters."""
+    return remember(("news-filters",), _news_filter_choices)
+
+
+def _news_filter_choices() -> dict[str, list]:
     from .models import CampaignPage, CampaignWeekPage, NewsArticlePage, Theme
 
     week_ids = set(
@@ -76,8 +96,7 @@ def news_listing(*, index, params) -> dict[str, Any]:
     from .models import CampaignWeekPage, NewsArticlePage
 
     articles = (
-        NewsArticlePage.objects.live()
-        .public()
+        public(NewsArticlePage.objects.live())
         .child_of(index)
         .select_related("campaign_week", "campaign_week__theme")
         .order_by("-date", "-first_published_at")

@@ -355,6 +355,8 @@ BEACON_PAGE_CACHE_DEPENDENCIES = ["events.Event", "qanda.QandASession"]
 # Per-process memory by default; set PAGE_CACHE_URL (e.g. redis://…) to share pages between servers.
 CACHES["pages"] = env.cache("PAGE_CACHE_URL", default="locmemcache://beacon-pages")
 CACHES["pages"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 2000
+# Wagtail looks image renditions up in this cache before the database (it keeps it in step itself).
+CACHES["renditions"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "beacon-renditions"}
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "beacon.content.cache.PageCacheMiddleware"
 )

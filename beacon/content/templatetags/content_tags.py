@@ -4,6 +4,8 @@ from urllib.parse import urlencode
 
 from django import template
 
+from beacon.content.memo import remember
+
 register = template.Library()
 
 
@@ -13,17 +15,22 @@ def breadcrumb_trail(context, page) -> list[dict]:
     if page is None or page.depth <= 2:
         return []
     request = context.get("request")
-    return [
-        {"title": "Home" if ancestor.depth == 2 else ancestor.title, "url": ancestor.get_url(request)}
-        for ancestor in page.get_ancestors().filter(depth__gte=2, live=True)
-    ]
+    return remember(
+        ("breadcrumbs", page.pk),
+        lambda: [
+            {"title": "Home" if ancestor.depth == 2 else ancestor.title, "url": ancestor.get_url(request)}
+            for ancestor in page.get_ancestors().filter(depth__gte=2, live=True)
+        ],
+    )
 
 
 @register.simple_tag(takes_context=True)
 def social_card(context, page) -> dict:
     """Open Graph and Twitter card values for `page`, with absolute URLs for the link and image."""
+    from wagtail.models import Site
+
     request = context.get("request")
-    site = page.get_site()
+    site = Site.find_for_request(request) if request is not None else page.get_site()
     root = site.root_url if site else ""
     card = {
         "type": "article" if page.specific_class.__name__ == "NewsArticlePage" else "website",
