@@ -48,8 +48,6 @@ CONTENT_DEPENDENCIES = [
     "wagtailcore.PageViewRestriction",
     "wagtailcore.Locale",
 ]
-# Staff and write paths never need the remembered reads.
-UNMEMOISED_PREFIXES = ("/admin/", "/account/", "/static/", "/media/")
 
 
 def mark_cacheable(response):
@@ -130,7 +128,9 @@ def _storable(request, response) -> bool:
 class PageCacheMiddleware:
     """Put it early in MIDDLEWARE (after SecurityMiddleware and WhiteNoise): a hit skips the rest.
 
-    For every GET it also reads the generation once and makes it current for the request (beacon.content.memo),
+    It acts only on GET/HEAD requests for paths the content app serves (Wagtail pages, feed, sitemap,
+    robots.txt); other apps' pages never touch it, not even the generation read. For content paths it reads the
+    generation once, before anything is rendered, and makes it current for the request (beacon.content.memo),
     with the Wagtail site for the request's host remembered for that generation."""
 
     def __init__(self, get_response):
@@ -139,7 +139,7 @@ class PageCacheMiddleware:
         self.timeout = getattr(settings, "BEACON_PAGE_CACHE_SECONDS", 600)
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or request.path.startswith(UNMEMOISED_PREFIXES):
+        if request.method not in ("GET", "HEAD") or not _content_path(request.path_info):
             return self.get_response(request)
         generation = current_generation()
         if generation is None:
@@ -167,6 +167,38 @@ class PageCacheMiddleware:
             store.set(key, (response.status_code, dict(response.items()), response.content), self.timeout)
             response[HIT_HEADER] = "stored"
         return response
+
+
+_CONTENT_VIEW_MODULES = ("wagtail.views", "beacon.content.views", "beacon.content.feeds")
+_path_kinds: dict[str, bool] = {}
+_PATH_KINDS_MAX = 10_000
+
+
+def _content_path(path: str) -> bool:
+    """Whether the URL resolves to a view of the content app or Wagtail's page serving (remembered: the URL
+    configuration does not change while the process runs)."""
+    known = _path_kinds.get(path)
+    if known is not None:
+        return known
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(path)
+    except Resolver404:
+        is_content = False
+    else:
+        func = match.func
+        module = getattr(func, "__module__", "") or type(func).__module__
+        is_content = module.startswith(_CONTENT_VIEW_MODULES) or isinstance(func, _feed_types())
+    if len(_path_kinds) < _PATH_KINDS_MAX:
+        _path_kinds[path] = is_content
+    return is_content
+
+
+def _feed_types() -> tuple:
+    from .feeds import NewsFeed
+
+    return (NewsFeed,)
 
 
 def _site_for(request):

@@ -75,7 +75,8 @@ class PublicPageMixin(SocialMetaMixin):
         """Wagtail asks on every request; most sites restrict nothing, so skip the query unless this page or
         an ancestor is restricted (the list of restricted pages is remembered per generation)."""
         restricted = memo.remember(
-            ("restricted-paths",), lambda: tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
+            ("restricted-paths",),
+            lambda: tuple(PageViewRestriction.objects.values_list("page__path", flat=True)),
         )
         if self.alias_of_id or any(self.path.startswith(path) for path in restricted):
             return super().get_view_restrictions()
@@ -126,7 +127,11 @@ class HomePage(PublicPageMixin, Page):
         return super().route(request, path_components)
 
     def _page_at(self, url_path: str):
-        page = Page.objects.filter(url_path=url_path, path__startswith=self.path).only("id", "content_type").first()
+        page = (
+            Page.objects.filter(url_path=url_path, path__startswith=self.path)
+            .only("id", "content_type")
+            .first()
+        )
         return page.specific_class.objects.get(pk=page.pk) if page is not None else None
 
     def get_context(self, request, *args, **kwargs):
@@ -488,7 +493,9 @@ class CampaignWeekPage(PublicPageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(week_activities(week=self))
-        context["articles"] = public(NewsArticlePage.objects.live().filter(campaign_week=self)).order_by("-date")
+        context["articles"] = public(NewsArticlePage.objects.live().filter(campaign_week=self)).order_by(
+            "-date"
+        )
         return context
 
 
