@@ -13,11 +13,36 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from beacon.core.models import AuditEvent, Neighbourhood, PolicingArea, postcode_district_validator
 from beacon.reporting.models import Report
 
 from . import services
+
+
+class LimitedPolicy(ModelPermissionPolicy):
+    """Model permissions, but some actions are never allowed to anyone, superusers included, because
+    the admin has no view for them."""
+
+    def __init__(self, model, *, allowed: set[str]):
+        super().__init__(model)
+        self.allowed = allowed
+
+    def user_has_permission(self, user, action):
+        return action in self.allowed and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([a for a in actions if a in self.allowed])
+
+
+register_permission_policy(AuditEvent, LimitedPolicy(AuditEvent, allowed={"view"}), exact_class=True)
+for _model in (PolicingArea, Neighbourhood):
+    register_permission_policy(
+        _model, LimitedPolicy(_model, allowed={"add", "change", "view"}), exact_class=True
+    )
+
 
 # --- Audit log ----------------------------------------------------------------------------------------
 

@@ -200,3 +200,41 @@ def test_without_the_second_factor_nothing_is_shown(world, make_staff):
     response = client.get(f"/admin/triage/reports/{world['report'].pk}/")
     assert response.status_code == 302
     assert "/two-factor/" in response["Location"]
+
+
+HOSTILE = [
+    {},
+    {"version": "1", "text": "\x00\ud800" if False else "\x00" * 10, "kind": "x" * 5000},
+    {
+        "version": "99999999999999999999",
+        "threat": "<script>alert(1)</script>" * 500,
+        "harm": ["high", "low"],
+        "referred": "maybe",
+        "referral_date": "2026-02-30",
+        "neighbourhood": "-1",
+        "assignee": "1 OR 1=1",
+        "duplicate_of": "'; DROP TABLE reporting_report; --",
+        "format": "exe",
+        "reports": ",".join(["x"] * 100) + ",999999999999999999999",
+        "received_from": "31/31/31",
+        "value": "\u202e" * 200,
+        "kind": "phone",
+    },
+]
+
+
+def test_no_input_gives_a_server_error(world, make_staff):
+    """Every triage URL, posted and queried with hostile values by someone allowed to use it."""
+    user = make_staff(None, superuser=True)
+    client = client_for(user)
+    client.raise_request_exception = False
+    report = world["report"]
+    for name, route in staff_patterns():
+        url = concrete(name, route, world)
+        for data in HOSTILE:
+            assert client.post(url, data).status_code < 500, f"POST {url} {data}"
+            assert client.get(url, {k: v for k, v in data.items() if isinstance(v, str)}).status_code < 500, (
+                url
+            )
+    report.refresh_from_db()
+    assert report.status == "new"
