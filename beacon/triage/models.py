@@ -170,6 +170,7 @@ class Outcome(models.Model):
     kind = models.CharField(max_length=24, choices=Kind.choices)
     crime_reference = models.CharField(max_length=60, blank=True)
     reason = models.TextField(max_length=2000, blank=True)
+    # Required for a duplicate when recorded (clean()), but the original may be purged first.
     duplicate_of = models.ForeignKey(
         Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicate_outcomes"
     )
@@ -188,10 +189,6 @@ class Outcome(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(kind="no_further_action") | ~models.Q(reason=""),
                 name="outcome_nfa_needs_reason",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(kind="duplicate") | models.Q(duplicate_of__isnull=False),
-                name="outcome_duplicate_needs_original",
             ),
         ]
 

@@ -130,3 +130,18 @@ def test_the_daily_purge_is_booked_once_on_the_database_queue(db, settings):
     booked = DBTaskResult.objects.get(task_path=purge_expired_reports.module_path)
     assert timezone.localtime(booked.run_after).hour == 3
     assert timezone.localtime(booked.run_after).date() == dt.date(2026, 3, 6)
+
+
+def test_an_original_purged_before_its_duplicate(submit, officer, settings):
+    settings.BEACON_RETENTION_DAYS = {**settings.BEACON_RETENTION_DAYS, "no_further_action": 10, "duplicate": 90}
+    with time_machine.travel(START, tick=False):
+        original = _closed(submit, officer, kind="no_further_action", reason="Nothing to act on")
+        repeat = submit(details="again")
+        close(officer, repeat, kind="duplicate", duplicate_of=original)
+    with time_machine.travel(START + dt.timedelta(days=20), tick=False):
+        assert services.reports_purge_expired() == 1
+    outcome = Outcome.objects.get(report=repeat)
+    assert outcome.duplicate_of is None
+    with time_machine.travel(START + dt.timedelta(days=91), tick=False):
+        assert services.reports_purge_expired() == 1
+    assert not Report.objects.exists()
