@@ -2,6 +2,7 @@
 and the listing rows the public pages show. Plain functions, so a page of twenty events is quick to build."""
 
 import datetime
+import functools
 import itertools
 from urllib.parse import urlencode
 
@@ -55,11 +56,19 @@ def directions_url(*, place_name: str, address: str, postcode: str) -> str:
     return "https://www.google.com/maps/dir/?" + urlencode({"api": "1", "destination": destination})
 
 
+@functools.lru_cache(maxsize=4096)
+def _slug(title: str) -> str:
+    return slugify(title)[:60] or "event"
+
+
+@functools.lru_cache(maxsize=1)
+def _events_root() -> str:
+    return reverse("events:list")
+
+
 def event_row(row: dict, *, with_date: bool) -> dict:
     """A selector row (see selectors.ROW_FIELDS) with what the listing shows."""
-    row["url"] = reverse(
-        "events:detail", kwargs={"pk": row["id"], "slug": slugify(row["title"])[:60] or "event"}
-    )
+    row["url"] = f"{_events_root()}{row['id']}/{_slug(row['title'])}/"
     row["cancelled"] = row["status"] == EventStatus.CANCELLED
     row["when"] = when_text(row["starts_at"], row["ends_at"], with_date=with_date)
     row["where"] = ", ".join(part for part in (row["place_name"], row["address"], row["postcode"]) if part)

@@ -1,8 +1,12 @@
 """Public events pages, calendar files and the school workshop request form. Thin: forms, selectors,
 services and templates do the work."""
 
+import hashlib
+import time
+
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,8 +42,30 @@ def _page_number(value) -> int:
         return 1
 
 
+def _generation() -> int | None:
+    """The site's page-cache generation: it changes in the same transaction as any event (beacon.content.cache)."""
+    try:
+        from beacon.content.cache import current_generation
+    except ImportError:  # pragma: no cover - the content app is always installed
+        return None
+    return current_generation()
+
+
+def _page_cache_key(name: str, parts) -> str | None:
+    """A key for keeping a public page's HTML for up to a minute in this process. The listing and "near me"
+    are the same for every visitor; the key holds the events generation (so any change to an event shows at
+    once) and the minute (so events drop off soon after they end)."""
+    if not settings.BEACON_EVENTS_LIST_CACHE or (generation := _generation()) is None:
+        return None
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return f"events:{name}:{generation}:{int(time.time() // 60)}:{digest}"
+
+
 @require_GET
 def event_list(request):
+    key = _page_cache_key("list", sorted(request.GET.lists()))
+    if key is not None and (body := cache.get(key)) is not None:
+        return mark_cacheable(HttpResponse(body))
     areas = selectors.public_areas()
     form = EventFilterForm(request.GET or None, areas=areas)
     filters = form.filters() if request.GET else {"area_code": "", "kind": "", "query": ""}
@@ -51,17 +77,21 @@ def event_list(request):
         request,
         "events/list.html",
         {
-            "form": form,
             "days": present.rows_by_day(rows),
-            "page_number": number,
             "has_next": has_next,
             "next_page": number + 1,
             "previous_page": number - 1,
-            "filtered": any(filters.values()),
             "query_string": query.urlencode(),
+            "filters": filters,
+            "area_choices": form.fields["area"].choices,
+            "type_choices": form.fields["type"].choices,
+            "page_number": number,
+            "filtered": any(filters.values()),
             "area": next((area for area in areas if area.code == filters["area_code"]), None),
         },
     )
+    if key is not None:
+        cache.set(key, response.content, 120)
     return mark_cacheable(response)
 
 
@@ -83,23 +113,30 @@ def event_detail(request, pk: int, slug: str = ""):
 @require_GET
 def near_me(request):
     form = NearMeForm(request.GET or None)
-    results = None
-    if request.GET and form.is_valid():
-        latitude, longitude = form.position
-        results = [
-            present.event_row(row, with_date=True)
-            for row in selectors.events_near(latitude=latitude, longitude=longitude)
-        ]
-    return render(
+    if not (request.GET and form.is_valid()):
+        return render(request, "events/near_me.html", {"form": form, "results": None})
+    postcode = form.cleaned_data["postcode"]
+    key = _page_cache_key("near", postcode)
+    if key is not None and (body := cache.get(key)) is not None:
+        return HttpResponse(body)
+    latitude, longitude = form.position
+    results = [
+        present.event_row(row, with_date=True)
+        for row in selectors.events_near(latitude=latitude, longitude=longitude)
+    ]
+    response = render(
         request,
         "events/near_me.html",
         {
             "form": form,
             "results": results,
-            "postcode": form.cleaned_data.get("postcode", "") if results is not None else "",
+            "postcode": postcode,
             "radius": f"{settings.BEACON_EVENTS_NEAR_ME_MILES:g}",
         },
     )
+    if key is not None:
+        cache.set(key, response.content, 120)
+    return response
 
 
 def _ical_response(body: bytes, filename: str) -> HttpResponse:

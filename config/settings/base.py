@@ -330,6 +330,8 @@ BEACON_EVENTS_NEAR_ME_MILES = env.float("BEACON_EVENTS_NEAR_ME_MILES", default=2
 BEACON_EVENTS_FEED_LIMIT = env.int("BEACON_EVENTS_FEED_LIMIT", default=500)
 # Where staff hear about new school workshop requests (empty: nobody is emailed).
 BEACON_EVENTS_TEAM_EMAIL = env("BEACON_EVENTS_TEAM_EMAIL", default="")
+# Keep the rendered listing page for up to a minute per process; any change to an event shows at once.
+BEACON_EVENTS_LIST_CACHE = env.bool("BEACON_EVENTS_LIST_CACHE", default=True)
 
 # --- qanda ---
 # The Q&A mailbox read by `manage.py fetch_questions` (and the task worker every

@@ -344,3 +344,18 @@ def test_a_cached_listing_is_refreshed_when_an_event_changes(client, make_event,
     assert "Flooded square" in fresh.content.decode()
     page = client.get(event.get_absolute_url())
     assert "Flooded square" in page.content.decode()
+
+
+def test_kept_listing_and_near_me_pages_change_as_soon_as_an_event_does(client, make_event):
+    event = make_event()
+    urls = [reverse("events:list") + "?area=northampton", reverse("events:near_me") + "?postcode=NN1+1AF"]
+    for url in urls:
+        first = client.get(url).content
+        assert client.get(url).content == first  # served from the kept copy
+        assert b"Cancelled" not in first
+    services.event_cancel(event=event, actor=None, reason="Burst water main")
+    for url in urls:
+        assert "Burst water main" in client.get(url).content.decode(), url
+    later = make_event(title="A brand new drop-in")
+    for url in urls:
+        assert later.title in client.get(url).content.decode(), url
