@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from beacon.reporting.crypto import can_decrypt
 from beacon.reporting.models import Report, ReportIdentifier
 from beacon.reporting.selectors import report_attachments, report_content
 
@@ -98,6 +99,16 @@ def queue(request):
 @permission_required(PERM_VIEW, PERM_CONTENT)
 def report_detail(request, pk: int):
     report = _report(pk)
+    if not can_decrypt():
+        return render(
+            request,
+            "triage/no_key.html",
+            {
+                "page_title": f"Report {report.reference}",
+                "back": _back("triage:queue", label="Back to the queue"),
+            },
+            status=503,
+        )
     content = report_content(report=report)
     attachments = report_attachments(report=report)
     timeline = selectors.report_timeline(report=report)

@@ -133,7 +133,11 @@ def test_the_daily_purge_is_booked_once_on_the_database_queue(db, settings):
 
 
 def test_an_original_purged_before_its_duplicate(submit, officer, settings):
-    settings.BEACON_RETENTION_DAYS = {**settings.BEACON_RETENTION_DAYS, "no_further_action": 10, "duplicate": 90}
+    settings.BEACON_RETENTION_DAYS = {
+        **settings.BEACON_RETENTION_DAYS,
+        "no_further_action": 10,
+        "duplicate": 90,
+    }
     with time_machine.travel(START, tick=False):
         original = _closed(submit, officer, kind="no_further_action", reason="Nothing to act on")
         repeat = submit(details="again")

@@ -208,3 +208,12 @@ def test_attachment_download_is_audited(areas, officer, staff_client):
     assert response["Content-Type"].startswith("image/")
     assert 'filename="my_photo' in response["Content-Disposition"]
     assert AuditEvent.objects.filter(action="report.attachment_view", object_id=str(report.pk)).exists()
+
+
+def test_a_server_without_the_private_key_says_so(submit, signed_in, settings):
+    report = submit()
+    settings.BEACON_REPORT_PRIVATE_KEY = ""
+    response = signed_in.get(f"/admin/triage/reports/{report.pk}/")
+    assert response.status_code == 503
+    assert "cannot read reports" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="report.view").exists()
