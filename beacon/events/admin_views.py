@@ -116,7 +116,7 @@ class EventDeleteView(generic.DeleteView):
 class ActionView(WagtailAdminTemplateMixin, FormView):
     """A small form about one object (copy, cancel, outcome, confirm, decline)."""
 
-    template_name = "events/admin/form.html"
+    template_name = "wagtailadmin/generic/form.html"
     model = Event
     permission = "events.change_event"
     header_icon = "date"

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from beacon.core.models import PolicingArea
 
@@ -23,16 +23,6 @@ from .services import workshop_request_submit
 PER_PAGE = 20
 MAX_PAGE = 500
 CONFIRMATION_SALT = "beacon.events.workshop-request"
-
-
-def mark_cacheable(response):
-    """Let the site's page cache keep this response for anonymous visitors. It only stores GETs without a
-    query string, and drops every stored page when an event changes (beacon.content.cache)."""
-    try:
-        from beacon.content.cache import mark_cacheable as mark
-    except ImportError:  # pragma: no cover - the content app is always installed
-        return response
-    return mark(response)
 
 
 def _page_number(value) -> int:
@@ -61,11 +51,11 @@ def _page_cache_key(name: str, parts) -> str | None:
     return f"events:{name}:{generation}:{int(time.time() // 60)}:{digest}"
 
 
-@require_GET
+@require_safe
 def event_list(request):
     key = _page_cache_key("list", sorted(request.GET.lists()))
     if key is not None and (body := cache.get(key)) is not None:
-        return mark_cacheable(HttpResponse(body))
+        return HttpResponse(body)
     areas = selectors.public_areas()
     form = EventFilterForm(request.GET or None, areas=areas)
     filters = form.filters() if request.GET else {"area_code": "", "kind": "", "query": ""}
@@ -92,10 +82,10 @@ def event_list(request):
     )
     if key is not None:
         cache.set(key, response.content, 120)
-    return mark_cacheable(response)
+    return response
 
 
-@require_GET
+@require_safe
 def event_detail(request, pk: int, slug: str = ""):
     event = selectors.public_event(pk=pk)
     if event is None:
@@ -107,10 +97,10 @@ def event_detail(request, pk: int, slug: str = ""):
         "events/detail.html",
         {"event": event, "is_past": event.ends_at < timezone.now()},
     )
-    return mark_cacheable(response)
+    return response
 
 
-@require_GET
+@require_safe
 def near_me(request):
     form = NearMeForm(request.GET or None)
     if not (request.GET and form.is_valid()):
@@ -143,10 +133,10 @@ def _ical_response(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "public, max-age=300"
-    return mark_cacheable(response)
+    return response
 
 
-@require_GET
+@require_safe
 def event_ical(request, pk: int):
     event = selectors.public_event(pk=pk)
     if event is None:
@@ -155,13 +145,13 @@ def event_ical(request, pk: int):
     return _ical_response(body, f"event-{event.pk}.ics")
 
 
-@require_GET
+@require_safe
 def feed_all(request):
     body = events_to_ical(selectors.feed_events(), name="Events", base_url=request.build_absolute_uri("/"))
     return _ical_response(body, "events.ics")
 
 
-@require_GET
+@require_safe
 def feed_area(request, code: str):
     area = get_object_or_404(PolicingArea, code=code)
     body = events_to_ical(
@@ -172,7 +162,7 @@ def feed_area(request, code: str):
     return _ical_response(body, f"events-{area.code}.ics")
 
 
-@require_GET
+@require_safe
 def feed_campaign(request, slug: str):
     from beacon.content.models import CampaignPage
 
@@ -187,14 +177,12 @@ def feed_campaign(request, slug: str):
     return _ical_response(body, f"events-{campaign.slug}.ics")
 
 
-@require_GET
+@require_safe
 def feeds(request):
     from beacon.content.models import CampaignPage
 
     campaigns = CampaignPage.objects.live().public().order_by("-start_date")[:10]
-    return mark_cacheable(
-        render(request, "events/feeds.html", {"areas": selectors.public_areas(), "campaigns": campaigns})
-    )
+    return render(request, "events/feeds.html", {"areas": selectors.public_areas(), "campaigns": campaigns})
 
 
 @require_http_methods(["GET", "POST"])
@@ -239,7 +227,7 @@ def _add_service_errors(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-@require_GET
+@require_safe
 def workshop_sent(request, signed: str):
     from .models import WorkshopRequest
 

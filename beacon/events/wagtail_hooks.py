@@ -21,7 +21,6 @@ class LocalTimeColumn(Column):
 
 class EventViewSet(ModelViewSet):
     model = Event
-    template_prefix = "events/admin/"
     icon = "date"
     menu_label = "Events"
     menu_order = 100
@@ -56,7 +55,6 @@ class EventViewSet(ModelViewSet):
 
 class WorkshopRequestViewSet(ModelViewSet):
     model = WorkshopRequest
-    template_prefix = "events/admin/"
     icon = "group"
     menu_label = "School workshop requests"
     menu_order = 110

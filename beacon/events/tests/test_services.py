@@ -286,6 +286,40 @@ def test_public_events_for_a_campaign_week_never_include_patrols(make_event):
     assert list(feed) == [bus]
 
 
+def test_the_campaign_feed_holds_its_public_events(client, make_event):
+    import icalendar
+    from wagtail.models import Page
+
+    from beacon.content.models import CampaignPage, CampaignWeekPage
+
+    campaign = Page.get_first_root_node().add_child(
+        instance=CampaignPage(
+            title="Safer streets",
+            slug="safer-streets",
+            summary="A month of action",
+            start_date=datetime.date(2027, 5, 3),
+            end_date=datetime.date(2027, 5, 30),
+        )
+    )
+    week = campaign.add_child(
+        instance=CampaignWeekPage(
+            title="Week 1",
+            slug="week-1",
+            week_number=1,
+            start_date=datetime.date(2027, 5, 3),
+            end_date=datetime.date(2027, 5, 9),
+            summary="Week one",
+        )
+    )
+    bus = make_event(campaign_week=week)
+    make_event(campaign_week=week, kind=EventKind.PATROL, title="Patrol")
+    response = client.get("/events/campaigns/safer-streets/feed.ics")
+    assert response.status_code == 200
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert [str(item["UID"]) for item in calendar.walk("VEVENT")] == [bus.ical_uid()]
+    assert client.head("/events/campaigns/safer-streets/feed.ics").status_code == 200
+
+
 def test_only_supervisors_decide_workshop_requests(make_staff, workshop_request):
     editor = make_staff(roles.CAMPAIGN_EDITOR)
     with pytest.raises(PermissionDenied):
