@@ -1,0 +1,288 @@
+"""The reporting journey in real Chromium: axe-core on every page and error state, the whole journey with
+JavaScript turned off, the receipt follow-up, and no request ever leaving our own origin."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from beacon.reporting.models import Report, ReportAttachment, ReportMessage
+from beacon.reporting.selectors import report_attachment_file, report_content
+from beacon.reporting.services import report_message_add
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def photo_with_gps() -> bytes:
+    exif = Image.Exif()
+    exif[0x010F] = "BeaconTestCam"
+    exif[0x8825] = {1: "N", 2: (52.0, 14.0, 13.2), 3: "W", 4: (0.0, 53.0, 34.9)}
+    out = io.BytesIO()
+    Image.new("RGB", (80, 60), (20, 120, 200)).save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def own_origin_only(page, base_url):
+    """Fail later if the page asks for anything outside our own origin."""
+    outside = []
+    page.on(
+        "request",
+        lambda request: outside.append(request.url) if not request.url.startswith(base_url) else None,
+    )
+    return outside
+
+
+class Journey:
+    def __init__(self, page, base, axe=None):
+        self.page, self.base, self.axe = page, base, axe
+
+    def check(self, errors_with=None):
+        """axe the page as it is; then, if asked, submit it empty and axe the error state too."""
+        if self.axe:
+            self.axe(self.page)
+        if errors_with is not None:
+            self.button(errors_with)
+            assert self.page.locator(".govuk-error-summary").is_visible()
+            assert self.page.title().startswith("Error:")
+            if self.axe:
+                self.axe(self.page)
+
+    def button(self, name="Continue"):
+        self.page.get_by_role("button", name=name, exact=True).click()
+
+    def choose(self, label):
+        self.page.get_by_label(label, exact=True).check()
+
+    def fill(self, label, value):
+        self.page.get_by_label(label, exact=True).fill(value)
+
+    def at(self, path):
+        assert self.page.url == f"{self.base}/report/{path}", self.page.url
+
+
+def test_every_step_and_error_state_passes_axe(page, live_server, axe):
+    base = live_server.url
+    outside = own_origin_only(page, base)
+    j = Journey(page, base, axe)
+    page.goto(f"{base}/report/")
+    j.check()
+    page.get_by_role("button", name="Start now").click()
+    j.at("danger/")
+    j.check(errors_with="Continue")
+    j.choose("Yes")
+    j.button()
+    j.at("call-999/")
+    j.check()
+    page.get_by_role("button", name="Continue with my report").click()
+    j.check(errors_with="Continue")
+    j.choose("A county lines \u201cdeal line\u201d phone number")
+    j.button()
+    j.check(errors_with="Continue")  # where: nothing given
+    j.fill("Postcode", "not a postcode")
+    j.button()
+    j.check()
+    j.fill("Postcode", "NN1 1AF")
+    j.button()
+    j.check(errors_with="Continue")  # when
+    j.choose("It happened once")
+    j.button()
+    j.check(errors_with="Continue")  # when-once: no date
+    page.get_by_label("Day").fill("3")
+    page.get_by_label("Month").fill("2")
+    page.get_by_label("Year").fill("2025")
+    j.button()
+    j.check(errors_with="Continue")  # people
+    j.choose("Yes")
+    j.button()
+    j.check(errors_with="Save and continue")  # person: nothing given
+    j.fill("Name or nickname (optional)", "Tee")
+    j.choose("No")
+    j.button("Save and continue")
+    j.at("people-list/")
+    j.check(errors_with="Continue")
+    j.choose("No")
+    j.button()
+    j.check(errors_with="Continue")  # vehicles
+    j.choose("Yes")
+    j.button()
+    j.check(errors_with="Save and continue")  # vehicle
+    j.fill("Registration number (optional)", "AB12 C??")
+    j.button("Save and continue")
+    j.check()
+    j.choose("No")
+    j.button()
+    j.check(errors_with="Continue")  # numbers
+    j.choose("Yes")
+    j.button()
+    j.check(errors_with="Save and continue")  # number
+    j.fill("Phone number (optional)", "07700 900123")
+    j.button("Save and continue")
+    j.check()
+    j.choose("No")
+    j.button()
+    j.at("child-involved/")
+    j.check(errors_with="Continue")
+    j.choose("Yes")
+    j.button()
+    j.check(errors_with="Continue")  # child
+    j.fill("How old are they?", "14")
+    page.get_by_role("group", name="Are they in danger now?").get_by_label("Yes").check()
+    j.button()
+    j.at("child-999/")
+    j.check()
+    page.get_by_role("button", name="Continue with my report").click()
+    j.check(errors_with="Continue")  # how
+    j.choose("I saw it myself")
+    j.button()
+    j.check()  # details (optional)
+    j.button()
+    j.at("files/")
+    j.check(errors_with="Add this file")
+    page.set_input_files(
+        "input[type=file]", {"name": "cat.jpg", "mimeType": "image/jpeg", "buffer": b"MZ" + b"\0" * 300}
+    )
+    j.button("Add this file")
+    assert "must be a photo" in page.content()
+    j.check()
+    page.set_input_files(
+        "input[type=file]", {"name": "car.jpg", "mimeType": "image/jpeg", "buffer": photo_with_gps()}
+    )
+    j.button("Add this file")
+    j.check()  # with the file listed
+    j.button()
+    j.check(errors_with="Continue")  # contact
+    j.choose("No, I will give contact details")
+    j.button()
+    j.check(errors_with="Continue")  # contact-details
+    j.fill("Your name", "Sam Example")
+    j.fill("Email address (optional)", "sam@example.org")
+    j.choose("Email")
+    j.button()
+    j.at("check/")
+    j.check()
+    j.button("Send report")
+    j.at("done/")
+    j.check()
+    # The page that says the answers have gone.
+    page.goto(f"{base}/report/where/")
+    assert "Your answers have been deleted" in page.content()
+    j.check()
+    assert outside == []
+
+
+def test_whole_journey_with_javascript_disabled(no_js_page, live_server):
+    # (axe-core needs JavaScript to run: the pages are checked with it in the test above and below.)
+    page, base = no_js_page, live_server.url
+    outside = own_origin_only(page, base)
+    j = Journey(page, base)
+    page.goto(f"{base}/report/")
+    page.get_by_role("button", name="Start now").click()
+    j.choose("No")
+    j.button()
+    j.choose("Drug dealing from a place")
+    j.choose("Someone\u2019s home taken over (cuckooing)")
+    j.button()
+    j.fill("Describe the place", "The flats behind the parade of shops")
+    j.fill("Postcode", "nn3 6aa")
+    j.button()
+    j.choose("It happens regularly or is still going on")
+    j.button()
+    j.fill("When did it start?", "About a month ago")
+    j.choose("Late at night")
+    j.button()
+    j.choose("Yes")
+    j.button()
+    j.fill("Name or nickname (optional)", "Tee")
+    j.choose("No")
+    j.button("Save and continue")
+    j.choose("Yes")
+    j.button()
+    j.fill("Name or nickname (optional)", "Wrong person")
+    j.choose("I do not know")
+    j.button("Save and continue")
+    page.get_by_role("button", name="Remove person 2").click()
+    assert "Wrong person" not in page.content()
+    j.choose("No")
+    j.button()
+    j.choose("No, or I do not know")
+    j.button()
+    j.choose("No")
+    j.button()
+    j.choose("No")  # child involved
+    j.button()
+    j.choose("I saw it myself")
+    j.button()
+    j.fill(
+        "Is there anything else you want to tell us?", "Visitors all night, and my neighbour looks scared."
+    )
+    j.button()
+    page.set_input_files(
+        "input[type=file]", {"name": "IMG_0042.jpg", "mimeType": "image/jpeg", "buffer": photo_with_gps()}
+    )
+    j.button("Add this file")
+    assert "IMG_0042.jpg" in page.content()
+    j.button()
+    j.choose("Yes, I want to stay anonymous")
+    j.button()
+    j.at("check/")
+    # Change an answer from check your answers and come straight back.
+    page.get_by_role("link", name="Change how you know").click()
+    j.choose("Someone told me")
+    j.button()
+    j.at("check/")
+    assert "Someone told me" in page.content()
+    j.button("Send report")
+    j.at("done/")
+    reference = page.locator("[data-reference]").inner_text()
+    receipt = page.locator("[data-receipt]").inner_text()
+    report = Report.objects.get(reference=reference)
+    content = report_content(report=report)
+    assert content["categories"] == ["dealing", "cuckooing"]
+    assert [p["name"] for p in content["people"]] == ["Tee"]
+    assert content["how_known"] == "told" and content["where"]["postcode"] == "NN3 6AA"
+    _, _, data = report_attachment_file(attachment=ReportAttachment.objects.get(report=report))
+    assert b"BeaconTestCam" not in data
+    # Reloading the confirmation does not show the receipt again.
+    page.reload()
+    assert receipt not in page.content()
+
+    # Staff ask a question; the reporter comes back with the receipt alone and replies.
+    report_message_add(report=report, direction="to_reporter", text="Which flat number is it?")
+    page.goto(f"{base}/report/follow-up/")
+    j.fill("Enter your receipt code", receipt.lower())
+    j.button()
+    assert "Which flat number is it?" in page.content()
+    j.fill("Your reply", "Number 12, on the top floor")
+    j.button("Send reply")
+    assert "Reply sent" in page.content()
+    reply = ReportMessage.objects.get(report=report, direction="from_reporter")
+    assert reply is not None
+    j.button("Back to your report")
+    assert "Number 12, on the top floor" in page.content()
+    assert outside == []
+
+
+def test_follow_up_pages_pass_axe(page, live_server, axe):
+    from beacon.reporting.services import report_submit
+
+    result = report_submit(
+        answers={"categories": ["dealing"], "where": {"description": "the park"}, "details": "Seen daily"},
+        files=[],
+    )
+    report_message_add(report=result.report, direction="to_reporter", text="When did you last see it?")
+    page.goto(f"{live_server.url}/report/follow-up/")
+    page.get_by_label("Enter your receipt code", exact=True).fill("WRONG-CODE")
+    page.get_by_role("button", name="Continue", exact=True).click()
+    assert "We could not find a report" in page.content()
+    axe(page)
+    page.get_by_label("Enter your receipt code", exact=True).fill(result.receipt_code)
+    page.get_by_role("button", name="Continue", exact=True).click()
+    assert "When did you last see it?" in page.content()
+    axe(page)
+    page.get_by_role("button", name="Send reply", exact=True).click()
+    assert "Enter your reply" in page.content()
+    axe(page)
+    page.get_by_label("Your reply", exact=True).fill("Yesterday at six")
+    page.get_by_role("button", name="Send reply", exact=True).click()
+    assert "Reply sent" in page.content()
+    axe(page)
