@@ -17,7 +17,7 @@ from django.core.files.images import ImageFile
 from django.utils import timezone
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 from wagtail.rich_text import RichText
 
 from .models import (
@@ -218,6 +218,8 @@ def _demo_image(*, title: str, sky: tuple[int, int, int], accent: tuple[int, int
     existing = Image.objects.filter(title=title).first()
     if existing is not None:
         return existing
+    if Collection.get_first_root_node() is None:  # lost, like the page root, when a test flushes the database
+        Collection.add_root(name="Root")
     width, height = 1200, 630
     canvas = PILImage.new("RGB", (width, height), sky)
     draw = ImageDraw.Draw(canvas)
