@@ -1,12 +1,8 @@
 """Public events pages, calendar files and the school workshop request form. Thin: forms, selectors,
 services and templates do the work."""
 
-import hashlib
-import time
-
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from beacon.core.models import PolicingArea
 
-from . import present, selectors
+from . import pagecache, present, selectors
 from .forms import EventFilterForm, NearMeForm, WorkshopRequestForm, new_submission_token
 from .ical import events_to_ical
 from .services import workshop_request_submit
@@ -32,29 +28,10 @@ def _page_number(value) -> int:
         return 1
 
 
-def _generation() -> int | None:
-    """The site's page-cache generation: it changes in the same transaction as any event (beacon.content.cache)."""
-    try:
-        from beacon.content.cache import current_generation
-    except ImportError:  # pragma: no cover - the content app is always installed
-        return None
-    return current_generation()
-
-
-def _page_cache_key(name: str, parts) -> str | None:
-    """A key for keeping a public page's HTML for up to a minute in this process. The listing and "near me"
-    are the same for every visitor; the key holds the events generation (so any change to an event shows at
-    once) and the minute (so events drop off soon after they end)."""
-    if not settings.BEACON_EVENTS_LIST_CACHE or (generation := _generation()) is None:
-        return None
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    return f"events:{name}:{generation}:{int(time.time() // 60)}:{digest}"
-
-
 @require_safe
 def event_list(request):
-    key = _page_cache_key("list", sorted(request.GET.lists()))
-    if key is not None and (body := cache.get(key)) is not None:
+    key = pagecache.page_key("list", sorted(request.GET.lists()))
+    if (body := pagecache.recall(key)) is not None:
         return HttpResponse(body)
     areas = selectors.public_areas()
     form = EventFilterForm(request.GET or None, areas=areas)
@@ -80,8 +57,7 @@ def event_list(request):
             "area": next((area for area in areas if area.code == filters["area_code"]), None),
         },
     )
-    if key is not None:
-        cache.set(key, response.content, 120)
+    pagecache.remember(key, response.content)
     return response
 
 
@@ -106,8 +82,8 @@ def near_me(request):
     if not (request.GET and form.is_valid()):
         return render(request, "events/near_me.html", {"form": form, "results": None})
     postcode = form.cleaned_data["postcode"]
-    key = _page_cache_key("near", postcode)
-    if key is not None and (body := cache.get(key)) is not None:
+    key = pagecache.page_key("near", postcode)
+    if (body := pagecache.recall(key)) is not None:
         return HttpResponse(body)
     latitude, longitude = form.position
     results = [
@@ -124,8 +100,7 @@ def near_me(request):
             "radius": f"{settings.BEACON_EVENTS_NEAR_ME_MILES:g}",
         },
     )
-    if key is not None:
-        cache.set(key, response.content, 120)
+    pagecache.remember(key, response.content)
     return response
 
 
