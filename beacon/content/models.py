@@ -493,10 +493,13 @@ class CampaignWeekPage(PublicPageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(week_activities(week=self))
-        context["articles"] = (
-            public(NewsArticlePage.objects.live().filter(campaign_week=self))
-            .select_related("campaign_week__theme")
-            .order_by("-date")
+        context["articles"] = memo.remember(
+            ("week-articles", self.pk),
+            lambda: list(
+                public(NewsArticlePage.objects.live().filter(campaign_week=self))
+                .select_related("campaign_week__theme")
+                .order_by("-date")
+            ),
         )
         return context
 

@@ -39,11 +39,20 @@ def campaign_list(*, index):
 
 def week_activities(*, week) -> dict[str, Any]:
     """The week's events and Q&A sessions from their apps, plus the activities editors list by hand."""
+    from django.utils import timezone
+
     events_for_week = _optional("beacon.events.selectors", "public_events_for_week")
     sessions_for_week = _optional("beacon.qanda.selectors", "sessions_for_week")
+    # Events and sessions renew the generation when saved; the date is in the key in case either app's
+    # selector ever depends on the day.
+    key = (week.pk, timezone.localdate())
     return {
-        "events": list(events_for_week(week=week)) if events_for_week else [],
-        "qanda_sessions": list(sessions_for_week(week=week)) if sessions_for_week else [],
+        "events": remember(
+            ("week-events", *key), lambda: list(events_for_week(week=week)) if events_for_week else []
+        ),
+        "qanda_sessions": remember(
+            ("week-sessions", *key), lambda: list(sessions_for_week(week=week)) if sessions_for_week else []
+        ),
         "planned_activities": week.planned_activities,
     }
 
@@ -121,8 +130,17 @@ def news_listing(*, index, params) -> dict[str, Any]:
     if theme_slug:
         selected["theme"] = theme_slug
         articles = articles.filter(campaign_week__theme__slug=theme_slug)
-    page_obj = Paginator(articles, NEWS_PER_PAGE).get_page(params.get("page"))
     query = {key: value for key, value in selected.items() if value}
+    page_param = str(params.get("page", ""))[:12]
+
+    def one_page():
+        page = Paginator(articles, NEWS_PER_PAGE).get_page(page_param)
+        page.object_list = list(page.object_list)
+        return page
+
+    # Unfiltered pages are what most visitors see: remember them for the generation. Filtered ones are built
+    # each time, so that made-up filter values cannot fill memory.
+    page_obj = remember(("news-page", index.pk, page_param), one_page) if not query else one_page()
     return {
         "articles": page_obj.object_list,
         "page_obj": page_obj,
