@@ -241,6 +241,7 @@ def generate(total: int, seed: int = 7) -> dict:
             cursor.execute("ANALYZE")
         else:
             cursor.execute("ANALYZE")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     load_seconds = time.perf_counter() - started
 
     # A triage officer signed in with a verified second factor: a session, as the login pages make it.

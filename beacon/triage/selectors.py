@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -48,7 +49,7 @@ FLAGS = {
     "anonymous": ("Anonymous", Q(anonymous=True)),
     "identified": ("Reporter gave contact details", Q(anonymous=False)),
 }
-COUNT_CAP = 1_000
+COUNT_CAP = 10_000
 
 
 @dataclass
@@ -59,6 +60,10 @@ class QueueFilters:
     status: str = ""  # "" means every open status
     assignee: str = ""  # a user id, or "none"
     flags: list[str] = field(default_factory=list)
+
+    def narrows(self) -> bool:
+        """True when a filter other than status applies (the queue cannot then be counted cheaply)."""
+        return bool(self.category or self.area or self.neighbourhood or self.assignee or self.flags)
 
     def as_audit(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v}
@@ -77,10 +82,10 @@ class QueueRow:
 @dataclass
 class QueuePage:
     rows: list[QueueRow]
-    total: int
+    total: int | None  # None: not counted (filters other than status)
     total_is_capped: bool
     page: int
-    pages: int
+    pages: int | None
     has_next: bool = False
 
 
@@ -94,10 +99,13 @@ def response_target(*, priority: int) -> dt.timedelta:
 def _filtered(filters: QueueFilters):
     rows = Report.objects.all()
     if filters.category:
-        # JSON "contains" is not available on SQLite: match the quoted code in the JSON text instead.
-        rows = rows.annotate(categories_text=Cast("categories", TextField())).filter(
-            categories_text__contains=f'"{filters.category}"'
-        )
+        if connection.vendor == "postgresql":
+            rows = rows.filter(categories__contains=[filters.category])  # jsonb @>
+        else:
+            # JSON "contains" is not available on SQLite: match the quoted code in the JSON text instead.
+            rows = rows.annotate(categories_text=Cast("categories", TextField())).filter(
+                categories_text__contains=f'"{filters.category}"'
+            )
     if filters.neighbourhood:
         rows = rows.filter(neighbourhood_id=filters.neighbourhood)
     elif filters.area:
@@ -118,21 +126,24 @@ def report_queue(*, filters: QueueFilters, page: int = 1, page_size: int | None 
 
     Each status is read separately down the (status, -priority, received_at) index and the runs are
     merged, so the first pages cost the same with a thousand reports or a million. Counting stops at
-    COUNT_CAP ("more than 1,000"); the pages go on beyond it."""
+    COUNT_CAP ("more than 10,000"); the pages go on beyond it."""
     page_size = page_size or settings.BEACON_TRIAGE_QUEUE_PAGE_SIZE
     statuses = [filters.status] if filters.status else list(OPEN_STATUSES)
     base = _filtered(filters)
-    # One count per status: an equality on status lets the database pick the queue index even where it
-    # cannot know that most reports are closed (SQLite keeps no histogram).
-    total = 0
-    for status in statuses:
-        total += base.filter(status=status).order_by().values("pk")[: COUNT_CAP + 1 - total].count()
-        if total > COUNT_CAP:
-            break
-    capped = total > COUNT_CAP
-    total = min(total, COUNT_CAP)
-    pages = max(1, -(-total // page_size))
-    page = max(1, min(page, pages if not capped else 10_000))
+    total, capped, pages = None, False, None
+    if not filters.narrows():
+        # Counted on the queue index alone, one status at a time (an equality on status lets the
+        # database use that index even where it cannot know that most reports are closed). With other
+        # filters a count would read every open report, so those pages only say whether more follow.
+        total = 0
+        for status in statuses:
+            total += base.filter(status=status).order_by().values("pk")[: COUNT_CAP + 1 - total].count()
+            if total > COUNT_CAP:
+                break
+        capped = total > COUNT_CAP
+        total = min(total, COUNT_CAP)
+        pages = max(1, -(-total // page_size))
+    page = max(1, min(page, pages if pages and not capped else 200))
     offset = (page - 1) * page_size
     runs = [
         list(
