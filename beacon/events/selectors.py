@@ -14,7 +14,7 @@ from . import geo
 from .models import MAX_EVENT_LENGTH, Event, EventKind, EventStatus, WorkshopRequest, WorkshopRequestStatus
 
 PUBLIC_LIST_RELATED = ("area", "neighbourhood")
-NEAR_ME_FIRST_MILES = 1.0
+NEAR_ME_FIRST_MILES = 0.5
 
 
 # The columns the listing and "near me" show: read as plain values, not model instances, so a page of
@@ -113,7 +113,7 @@ def events_near(*, latitude: float, longitude: float, limit: int = 20, now=None)
         # Everything within `miles` has been seen, so the nearest `limit` are final once there are enough.
         if len(found) >= limit or miles >= radius:
             break
-        miles = min(miles * 3, radius)
+        miles = min(miles * 4, radius)
     found.sort(key=lambda row: (round(row["miles"], 3), row["starts_at"]))
     return found[:limit]
 
