@@ -4,7 +4,6 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -154,11 +153,12 @@ def report_submit(*, answers: dict, files: list = ()) -> SubmitResult:
                 if pending_ids:
                     PendingUpload.objects.filter(pk__in=pending_ids).delete()
                 report_submitted.send(sender=Report, report=report)
-                transaction.on_commit(partial(tasks.report_notify_triage.enqueue, report.pk))
+                # The tasks are rows in the same database (django-tasks-db): enqueued inside this
+                # transaction, they exist if and only if the report does.
+                tasks.report_notify_triage.enqueue(report.pk)
                 contact = content["contact"]
                 if contact and contact["email"] and "email" in contact["ways"]:
-                    locked = tasks.lock_address(contact["email"])
-                    transaction.on_commit(partial(tasks.report_confirm_reporter.enqueue, report.pk, locked))
+                    tasks.report_confirm_reporter.enqueue(report.pk, tasks.lock_address(contact["email"]))
         except IntegrityError:
             if Report.objects.filter(reference=reference).exists():
                 continue  # a reference clash, vanishingly rare: draw another
@@ -227,9 +227,9 @@ def report_message_add(*, report: Report, direction: str, text: str, author=None
                 email = _reporter_email(report)
                 if email:
                     locked = tasks.lock_address(email)
-                    transaction.on_commit(partial(tasks.report_notify_reporter.enqueue, report.pk, locked))
+                    tasks.report_notify_reporter.enqueue(report.pk, locked)
         else:
-            transaction.on_commit(partial(tasks.report_notify_triage_reply.enqueue, report.pk))
+            tasks.report_notify_triage_reply.enqueue(report.pk)
     return message
 
 

@@ -538,9 +538,8 @@ class CheckView(StepView):
             for message in error.messages:
                 form.add_error(None, message)
             return self.render(form)
-        # Committed: forget the answers, change the session key, keep the reference for one page view.
+        # Committed: forget the answers; keep the reference for one page view, which then ends the session.
         self.journey.end()
-        request.session.cycle_key()
         request.session[DONE_KEY] = {
             "reference": result.reference,
             "receipt": result.receipt_code,

@@ -67,7 +67,7 @@ def test_an_anonymous_report_leaves_no_trace_of_who_sent_it(probe_client, settin
         *sorted(csrf_tokens),
     ]
     needles = [n for n in needles if n]
-    assert len(session_keys) >= 2  # the key changed when the report was sent
+    assert session_keys  # the session that held the answers (deleted when the reference was shown)
     assert database_hits(needles) == []
     assert database_hits([receipt, receipt.replace("-", "")]) == []  # only its keyed hash is kept
     assert file_hits(tmp_path, needles) == []
