@@ -1,0 +1,68 @@
+"""The Wagtail admin under Beacon's strict Content-Security-Policy: no inline script, no eval, no inline style.
+
+Wagtail 8 still starts some panels and widgets with inline `<script>` elements, which the policy blocks
+(and with them InlinePanel, the date pickers and the choosers). Beacon never relaxes the policy for the
+admin. Instead, the templates in beacon/core/templates/wagtailadmin/ print an inert element carrying the same
+arguments (`<span hidden data-beacon-admin-init="initDateChooser" data-id="…" data-config="…">`), and
+beacon/admin-csp.js, loaded on every admin page by the hook below, makes the call the inline script made.
+
+Chooser widgets (page, image, document, snippet and task choosers) write their inline script in Python rather
+than in a template, so `BaseChooser.render` is wrapped here to print the same kind of inert element.
+"""
+
+import json
+import re
+
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from wagtail import hooks
+from wagtail.admin.widgets.chooser import BaseChooser
+
+# What BaseChooser.render appends to the widget: `<script>new PageChooser("id_x", {...});</script>`, or
+# for AdminTaskChooser `<script>createTaskChooser("id_x");</script>`.
+_CHOOSER_SCRIPT = re.compile(
+    r"<script>(?:new )?(?P<name>[A-Za-z_$][\w$]*)\((?P<args>.*)\);</script>\s*\Z", re.S
+)
+
+
+def inert_chooser_script(html: str) -> str:
+    """Swap the inline script at the end of a chooser widget's HTML for an inert element with its arguments.
+
+    HTML of any other shape is returned unchanged: the browser then blocks the script, and the admin CSP
+    browser test (e2e/test_admin_csp.py) reports the violation.
+    """
+    match = _CHOOSER_SCRIPT.search(html)
+    if not match:
+        return html
+    try:
+        args = json.loads(f"[{match['args']}]")
+    except ValueError:
+        return html
+    if not 1 <= len(args) <= 2 or not isinstance(args[0], str):
+        return html
+    config = format_html(' data-config="{}"', json.dumps(args[1])) if len(args) == 2 else ""
+    element = format_html(
+        '<span hidden data-beacon-admin-init="{}" data-id="{}"{}></span>', match["name"], args[0], config
+    )
+    return mark_safe(html[: match.start()] + element)  # noqa: S308 - the widget's own (safe) HTML and escaped values
+
+
+_wagtail_chooser_render = BaseChooser.render
+
+
+def _chooser_render_without_inline_script(self, name, value, attrs=None, renderer=None):
+    return inert_chooser_script(_wagtail_chooser_render(self, name, value, attrs, renderer))
+
+
+_chooser_render_without_inline_script.beacon_csp = True
+if not getattr(BaseChooser.render, "beacon_csp", False):
+    BaseChooser.render = _chooser_render_without_inline_script
+
+
+@hooks.register("insert_global_admin_js")
+def admin_csp_js():
+    # Printed after Wagtail's own scripts (core.js defines InlinePanel) and before the page's form media
+    # (date-time-chooser.js, chooser-widget.js...); `defer` runs it once all of those have run, before
+    # DOMContentLoaded, which is when Wagtail's inline scripts would have run too.
+    return format_html('<script src="{}" defer></script>', static("beacon/admin-csp.js"))
