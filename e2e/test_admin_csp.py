@@ -319,12 +319,6 @@ def test_multiple_image_upload_previews_and_uploads(admin):
     watch.check("the multiple image upload")
 
 
-@pytest.mark.xfail(
-    reason="SECURE_CSP's frame-ancestors 'none' is sent with Wagtail's preview views too, so the editor's preview "
-    "panel cannot frame the preview (Wagtail sends X-Frame-Options: SAMEORIGIN for them). Needs a decision in "
-    "config/settings or the preview views; left as is here, since this task must not relax the policy.",
-    strict=True,
-)
 def test_preview_panel_shows_the_page(admin):
     page, watch, base = admin
     visit(page, f"{base}/admin/pages/{HomePage.objects.first().pk}/edit/")

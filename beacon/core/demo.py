@@ -16,7 +16,18 @@ AREAS = {
 }
 
 
+def ensure_wagtail_roots() -> None:
+    """Wagtail's migrations make a root page and a root collection; a flushed test database has neither."""
+    from wagtail.models import Collection, Page
+
+    if Page.get_first_root_node() is None:
+        Page.add_root(title="Root", slug="root", live=True)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
 def seed(*, stdout) -> None:
+    ensure_wagtail_roots()
     for (area_name, area_code), neighbourhoods in AREAS.items():
         area, _ = PolicingArea.objects.update_or_create(code=area_code, defaults={"name": area_name})
         for name, code, districts in neighbourhoods:

@@ -234,6 +234,7 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls to outside services
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff avatars from gravatar.com (a third party; img-src 'self')
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 
@@ -358,9 +359,13 @@ BEACON_PAGE_CACHE_DEPENDENCIES = ["events.Event", "qanda.QandASession"]
 CACHES["pages"] = env.cache("PAGE_CACHE_URL", default="locmemcache://beacon-pages")
 CACHES["pages"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 2000
 # Wagtail looks image renditions up in this cache before the database (it keeps it in step itself).
-CACHES["renditions"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "beacon-renditions"}
+CACHES["renditions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "beacon-renditions",
+}
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "beacon.content.cache.PageCacheMiddleware"
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "beacon.content.cache.PageCacheMiddleware",
 )
 # Pillow logs every EXIF tag it reads (GPS positions included) at DEBUG: keep it out of the logs.
 LOGGING["loggers"]["PIL"] = {"level": "WARNING"}

@@ -18,3 +18,11 @@ _keys = generate_keys()
 BEACON_REPORT_PUBLIC_KEY = _keys["BEACON_REPORT_PUBLIC_KEY"]
 BEACON_REPORT_PRIVATE_KEY = _keys["BEACON_REPORT_PRIVATE_KEY"]
 BEACON_BLIND_INDEX_KEY = _keys["BEACON_BLIND_INDEX_KEY"]
+
+# A file, not memory, for the SQLite test database: the browser tests' live server answers requests from
+# several threads, and an in-memory database would be one connection shared between them. One file per
+# process, so that test runs side by side do not meet.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os as _os
+
+    DATABASES["default"]["TEST"] = {"NAME": f"/tmp/beacon-test-{_os.getpid()}.sqlite3"}  # noqa: F405, S108

@@ -212,10 +212,5 @@ def test_admin_keeps_the_strict_policy(admin_client):
     assert "unsafe" not in policy
 
 
-@pytest.mark.xfail(
-    reason="Wagtail shows staff avatars from gravatar.com, which img-src 'self' blocks (and which tells a third "
-    "party who uses the admin): config/settings/base.py needs WAGTAIL_GRAVATAR_PROVIDER_URL = None",
-    strict=True,
-)
 def test_admin_avatars_never_come_from_gravatar():
     assert getattr(settings, "WAGTAIL_GRAVATAR_PROVIDER_URL", "//www.gravatar.com/avatar") is None
