@@ -24,6 +24,15 @@ def events_site(live_server, django_db_blocker):
     from beacon.events import demo as events_demo
 
     with django_db_blocker.unblock(), open(os.devnull, "w") as sink:
+        # A database flushed by an earlier browser test has lost the default locale Wagtail's migrations make,
+        # which the demo's Wagtail root page needs.
+        from django.conf import settings
+        from wagtail.coreutils import get_supported_content_language_variant
+        from wagtail.models import Locale
+
+        Locale.objects.get_or_create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
         core_demo.seed(stdout=sink)
         accounts_demo.seed(stdout=sink)
         Officer.objects.get_or_create(
