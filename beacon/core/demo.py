@@ -18,8 +18,11 @@ AREAS = {
 
 def ensure_wagtail_roots() -> None:
     """Wagtail's migrations make a root page and a root collection; a flushed test database has neither."""
-    from wagtail.models import Collection, Page
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
 
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
     if Page.get_first_root_node() is None:
         Page.add_root(title="Root", slug="root", live=True)
     if Collection.get_first_root_node() is None:
