@@ -53,7 +53,8 @@ class Journey:
         self.save()
 
     def end(self) -> None:
-        """Forget the journey and any files held for it."""
-        services.pending_uploads_discard(token=self.token)
+        """Forget the journey and any files held for it (none to look for if no file was ever added)."""
+        if self.data.get("uploads_seen"):
+            services.pending_uploads_discard(token=self.token)
         self.session.pop(KEY, None)
         self.session.modified = True

@@ -5,10 +5,14 @@ Every POST is size-checked before anything reads its body (the CSRF check includ
 """
 
 import functools
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -104,6 +108,10 @@ def start(request):
 # --- Question pages ----------------------------------------------------------------------------------
 
 
+_BLANK_PAGES: dict[tuple, str] = {}
+_TOKEN_PLACEHOLDER = f"csrf-placeholder-{secrets.token_hex(16)}"
+
+
 class StepView(View):
     slug = ""
     form_class = None
@@ -159,7 +167,24 @@ class StepView(View):
         return render(self.request, self.template_name, self.context(form=form, **extra), status=status)
 
     def get(self, request, *args, **kwargs):
-        return self.render(self.get_form())
+        form = self.get_form()
+        if type(self).render is StepView.render and not any(form.initial.values()):
+            return self.blank_page(form)
+        return self.render(form)
+
+    def blank_page(self, form):
+        """A question not yet answered looks the same for everyone: its HTML depends only on the page,
+        where "Back" leads and whether the reporter is changing an answer. It is rendered once per process
+        with a placeholder where the CSRF token goes, and the visitor's own token is put in each time."""
+        key = (self.template_name, self.request.path, self.back_url(), self.change)
+        html = _BLANK_PAGES.get(key)
+        if html is None:
+            context = self.context(form=form, request=self.request, csrf_token=_TOKEN_PLACEHOLDER)
+            context["BEACON_PHASE"] = settings.BEACON_PHASE
+            html = render_to_string(self.template_name, context)
+            if len(_BLANK_PAGES) < 500:
+                _BLANK_PAGES[key] = html
+        return HttpResponse(html.replace(_TOKEN_PLACEHOLDER, get_token(self.request)))
 
     def post(self, request, *args, **kwargs):
         form = self.get_form(request.POST)
@@ -457,6 +482,7 @@ class FilesView(StepView):
             except ValidationError as error:
                 form.add_error("file", error)
                 return self.render(form)
+            self.journey.data["uploads_seen"] = True
             self.journey.uploads.append(
                 {
                     "id": pending.pk,
@@ -522,9 +548,8 @@ class CheckView(StepView):
         if not verdict.allowed:
             return limited(request, verdict)
         wanted = {upload["id"] for upload in self.journey.uploads}
-        files = [
-            f for f in selectors.pending_uploads(token=self.journey.token, with_data=True) if f.pk in wanted
-        ]
+        held = selectors.pending_uploads(token=self.journey.token, with_data=True) if wanted else []
+        files = [f for f in held if f.pk in wanted]
         if len(files) != len(wanted):
             form.add_error(None, "One of your files is no longer available. Check your files and try again")
             self.journey.data["uploads"] = [

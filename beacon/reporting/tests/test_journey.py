@@ -488,3 +488,26 @@ def test_select_all_that_apply_questions_are_checkboxes(walker):
     walker.minimal(upto="about")
     page = walker.get("about").content.decode()
     assert page.count('type="checkbox"') == 7 and 'type="radio"' not in page
+
+
+def test_blank_question_pages_carry_each_visitors_own_csrf_token(db):
+    from django.test import Client
+
+    from beacon.reporting import views
+
+    views._BLANK_PAGES.clear()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    pages = [c.get("/report/danger/").content.decode() for c in (first, second)]
+    assert len(views._BLANK_PAGES) == 1  # rendered once, served twice
+    tokens = [p.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0] for p in pages]
+    assert tokens[0] != tokens[1] and views._TOKEN_PLACEHOLDER not in pages[0]
+    assert 'aria-current="page"' in pages[0] and "Beta" in pages[0]
+    # Each token works for its own visitor, and not for the other one.
+    assert (
+        second.post("/report/danger/", {"danger": "no", "csrfmiddlewaretoken": tokens[0]}).status_code == 403
+    )
+    response = first.post("/report/danger/", {"danger": "no", "csrfmiddlewaretoken": tokens[0]})
+    assert response.status_code == 302 and response.url == "/report/about/"
+    # An answered question is rendered for its visitor, with the answer filled in.
+    again = first.get("/report/danger/").content.decode()
+    assert 'value="no" checked' in again
