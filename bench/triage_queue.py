@@ -12,7 +12,8 @@ gunicorn (2 sync workers) and a signed-in triage officer (two factors verified):
 - a report detail page (decryption, linked reports, timeline, and its audit row written);
 - the link lookup for a new report (the (kind, digest) query alone, and the whole linking step for a
   new report inside a transaction that is rolled back), timed in-process;
-- a plain Django page from the same server as the baseline.
+- two baselines from the same server: a plain Django page, and the smallest triage admin page (a one-field
+  form inside the Wagtail admin chrome, which every admin page pays for).
 
 Latency is measured with one client at a time (what a member of staff waits for); throughput with wrk
 and 4 connections. Targets on 2 cores: queue p95 < 150 ms, link lookup p95 < 20 ms, detail p95 < 250 ms.
@@ -381,6 +382,9 @@ def bench(database: str, database_url: str, total: int, seconds: float) -> list[
         header = {"Cookie": f"{cookie[0]}={cookie[1]}", "X-Forwarded-Proto": "https"}
         pages = {
             "baseline: plain Django page (15 KB)": ["/bench/page?bytes=15000"],
+            "baseline: small Wagtail admin form (ask the reporter)": [
+                f"/admin/triage/reports/{facts['detail_ids'][0]}/question/"
+            ],
             "queue, first page": ["/admin/triage/"],
             "queue, filtered (category + area)": [f"/admin/triage/?category=weapons&area={facts['area']}"],
             "queue, page 20": ["/admin/triage/?page=20"],

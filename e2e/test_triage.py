@@ -67,13 +67,6 @@ def sign_in(page, base_url, user):
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/account/two-factor/verify/"))
-    # The site-wide Referrer-Policy "no-referrer" makes Chromium send "Origin: null" with this POST, which
-    # Django's CSRF check refuses (the accounts pages have no same-origin override yet). Give this page
-    # the same-origin policy the staff admin uses, so the test signs in as a real browser would once fixed.
-    page.evaluate(
-        "() => { const m = document.createElement('meta'); m.name = 'referrer';"
-        " m.content = 'same-origin'; document.head.appendChild(m); }"
-    )
     device = TOTPDevice.objects.get(user=user)
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
     page.fill("input[name=token]", code)

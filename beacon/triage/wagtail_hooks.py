@@ -69,9 +69,4 @@ def register_triage_menu():
 
 @hooks.register("insert_global_admin_css")
 def triage_admin_css():
-    # The site-wide "no-referrer" policy makes Chromium send "Origin: null" with every form POST, which
-    # Django's CSRF check refuses; inside the staff admin, same-origin referrers are safe and needed.
-    return format_html(
-        '<meta name="referrer" content="same-origin"><link rel="stylesheet" href="{}">',
-        static("triage/admin.css"),
-    )
+    return format_html('<link rel="stylesheet" href="{}">', static("triage/admin.css"))
