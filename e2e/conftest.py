@@ -67,9 +67,9 @@ def no_js_page(browser):
 
 
 @pytest.fixture
-def demo_site(django_db_serialized_rollback, live_server, django_db_blocker):
-    """The live server with the demo data loaded. Serialized rollback restores the rows migrations made
-    (Wagtail's root page, roles) after each test flushes the database."""
+def demo_site(live_server, django_db_blocker):
+    """The live server with the demo data loaded. Each browser test starts from a flushed database;
+    seed_demo recreates what migrations had made (Wagtail's root page, collection and locale)."""
     with django_db_blocker.unblock():
         call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return live_server

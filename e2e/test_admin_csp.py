@@ -22,7 +22,7 @@ from wagtail.images.models import Image
 from beacon.content.models import CampaignPage, CampaignWeekPage, HomePage, NewsArticlePage
 from beacon.qanda.models import AnswerSheet
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "a-long-test-password"
 
