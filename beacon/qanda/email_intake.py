@@ -372,7 +372,9 @@ def fetch_questions(*, limit: int = MAX_PER_RUN) -> FetchResult:
                 except (imaplib.IMAP4.abort, OSError):
                     raise
                 except Exception as error:  # noqa: BLE001 - one bad message never stops the run
-                    logger.warning("Q&A email %s/%s failed: %s", mailbox, number, type(error).__name__)
+                    logger.warning(
+                        "Q&A email %s/%s failed: %s", mailbox, number, type(error).__name__, exc_info=True
+                    )
                     record, _ = ReceivedEmail.objects.get_or_create(
                         mailbox=mailbox[:200],
                         uidvalidity=uidvalidity,
