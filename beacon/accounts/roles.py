@@ -122,7 +122,11 @@ _QANDA_RUN = {
 }
 ROLE_PERMISSIONS[CAMPAIGN_EDITOR] |= _QANDA_RUN
 ROLE_PERMISSIONS[CAMPAIGN_APPROVER] |= _QANDA_RUN | {"qanda.publish_answersheet"}
-ROLE_PERMISSIONS[ADMINISTRATOR] |= {"qanda.view_qandasession", "qanda.view_question", "qanda.view_receivedemail"}
+ROLE_PERMISSIONS[ADMINISTRATOR] |= {
+    "qanda.view_qandasession",
+    "qanda.view_question",
+    "qanda.view_receivedemail",
+}
 
 
 def register(role: str, *permissions: str) -> None:

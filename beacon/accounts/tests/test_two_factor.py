@@ -43,7 +43,9 @@ def test_account_without_a_second_factor_must_set_one_up_first(client, make_staf
     assert "Set up two-factor sign-in" in response.content.decode()
 
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    wrong = client.post("/account/two-factor/setup/", {"token": "000000" if current_code(device) != "000000" else "111111"})
+    wrong = client.post(
+        "/account/two-factor/setup/", {"token": "000000" if current_code(device) != "000000" else "111111"}
+    )
     assert "The code is not right" in wrong.content.decode()
     # django-otp throttles a device for a second after a failure; a person would simply try again.
     TOTPDevice.objects.get(user=user).throttle_reset()
@@ -82,7 +84,9 @@ def test_verify_refuses_an_offsite_next(client, make_staff):
     user = make_staff(roles.TRIAGE_OFFICER)
     device = TOTPDevice.objects.get(user=user)
     sign_in(client, user)
-    response = client.post("/account/two-factor/verify/", {"token": current_code(device), "next": "https://evil.example/"})
+    response = client.post(
+        "/account/two-factor/verify/", {"token": current_code(device), "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/admin/"
 
 
