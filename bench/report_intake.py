@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import queue as queue_module
+import random
 import re
 import sys
 import threading
@@ -50,46 +51,70 @@ DETAILS = (
     "twelve is propped open with a brick most nights."
 )
 
-# The route each benchmark journey takes: (page, answer). Eighteen pages, each fetched then answered.
-ROUTE: list[tuple[str, list[tuple[str, str]]]] = [
-    ("danger", [("danger", "no")]),
-    ("about", [("categories", "dealing"), ("categories", "deal_line")]),
-    ("where", [("address", "Flats on Sample Road"), ("postcode", "NN1 1AF"), ("description", "")]),
-    ("when", [("when", "ongoing")]),
-    ("when-ongoing", [("since", "About two months"), ("times", "evening"), ("times", "night")]),
-    ("people", [("people", "yes")]),
-    (
-        "person",
-        [("name", "Tee"), ("age", "early 20s"), ("description", "Black puffer jacket"), ("is_child", "no")],
-    ),
-    ("people-list", [("add_another", "no")]),
-    ("vehicles", [("vehicles", "yes")]),
-    ("vehicle", [("registration", "AB12 C??"), ("make", "Ford"), ("model", ""), ("colour", "grey")]),
-    ("vehicles-list", [("add_another", "no")]),
-    ("numbers", [("numbers", "yes")]),
-    ("number", [("phone", "07700 900417"), ("platform", ""), ("handle", "")]),
-    ("numbers-list", [("add_another", "no")]),
-    ("child-involved", [("child", "no")]),
-    ("how", [("how", "saw"), ("detail", "")]),
-    ("details", [("details", DETAILS)]),
-    ("files", [("action", "continue")]),
-    ("contact", [("contact", "anonymous")]),
-]
-# The shortest route, used to prepare sessions for the submit-only phase.
-SHORT_ROUTE = [
-    ("danger", [("danger", "no")]),
-    ("about", [("categories", "dealing")]),
-    ("where", [("postcode", "NN1 1AF")]),
-    ("when", [("when", "now")]),
-    ("people", [("people", "no")]),
-    ("vehicles", [("vehicles", "no")]),
-    ("numbers", [("numbers", "no")]),
-    ("child-involved", [("child", "no")]),
-    ("how", [("how", "saw")]),
-    ("details", [("details", DETAILS)]),
-    ("files", [("action", "continue")]),
-    ("contact", [("contact", "anonymous")]),
-]
+# Identifiers vary from journey to journey, as in real reports: a deal line recurs now and then (1,000
+# drama-range numbers), postcodes and names are drawn from pools, so triage links some reports, not all.
+NAMES = ["Tee", "Big J", "Kay", "Dre", "Little M", "Shay", "Rico", "Jojo", "Ace", "Bee"]
+INWARD = "ABDEFGHJLNPQRSTUWXYZ"
+
+
+def _postcode(rng: random.Random) -> str:
+    return f"NN{rng.randint(1, 10)} {rng.randint(1, 9)}{rng.choice(INWARD)}{rng.choice(INWARD)}"
+
+
+def route(rng: random.Random) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The route each benchmark journey takes: (page, answer). Nineteen pages, each fetched then answered."""
+    return [
+        ("danger", [("danger", "no")]),
+        ("about", [("categories", "dealing"), ("categories", "deal_line")]),
+        ("where", [("address", "Flats on Sample Road"), ("postcode", _postcode(rng)), ("description", "")]),
+        ("when", [("when", "ongoing")]),
+        ("when-ongoing", [("since", "About two months"), ("times", "evening"), ("times", "night")]),
+        ("people", [("people", "yes")]),
+        (
+            "person",
+            [
+                ("name", f"{rng.choice(NAMES)} {rng.randint(1, 500)}"),
+                ("age", "early 20s"),
+                ("description", "Black puffer jacket"),
+                ("is_child", "no"),
+            ],
+        ),
+        ("people-list", [("add_another", "no")]),
+        ("vehicles", [("vehicles", "yes")]),
+        ("vehicle", [("registration", "AB12 C??"), ("make", "Ford"), ("model", ""), ("colour", "grey")]),
+        ("vehicles-list", [("add_another", "no")]),
+        ("numbers", [("numbers", "yes")]),
+        ("number", [("phone", f"07700 900{rng.randint(0, 999):03d}"), ("platform", ""), ("handle", "")]),
+        ("numbers-list", [("add_another", "no")]),
+        ("child-involved", [("child", "no")]),
+        ("how", [("how", "saw"), ("detail", "")]),
+        ("details", [("details", DETAILS)]),
+        ("files", [("action", "continue")]),
+        ("contact", [("contact", "anonymous")]),
+    ]
+
+
+def short_route(rng: random.Random) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The shortest route, used to prepare sessions for the submit-only phase."""
+    return [
+        ("danger", [("danger", "no")]),
+        ("about", [("categories", "dealing")]),
+        ("where", [("postcode", _postcode(rng))]),
+        ("when", [("when", "now")]),
+        ("people", [("people", "no")]),
+        ("vehicles", [("vehicles", "no")]),
+        ("numbers", [("numbers", "yes")]),
+        ("number", [("phone", f"07700 900{rng.randint(0, 999):03d}")]),
+        ("numbers-list", [("add_another", "no")]),
+        ("child-involved", [("child", "no")]),
+        ("how", [("how", "saw")]),
+        ("details", [("details", DETAILS)]),
+        ("files", [("action", "continue")]),
+        ("contact", [("contact", "anonymous")]),
+    ]
+
+
+ROUTE_PAGES = [slug for slug, _ in route(random.Random(0))]
 
 
 def _expect(status: int, wanted: int, what: str) -> None:
@@ -99,7 +124,7 @@ def _expect(status: int, wanted: int, what: str) -> None:
 
 def journey(client: Client, timer: Timer) -> None:
     client.cookies.clear()  # a new visitor each time
-    for slug, answer in ROUTE:
+    for slug, answer in route(random):
         with timer.time(f"GET {slug}"):
             status, _, page = client.get(f"/report/{slug}/")
         _expect(status, 200, f"GET {slug}")
@@ -130,7 +155,7 @@ def prepare(base_url: str, count: int, threads: int = 8) -> list[tuple[dict, str
         for _ in range(n):
             client.cookies.clear()
             status, _, page = client.get("/report/danger/")
-            for slug, answer in SHORT_ROUTE:
+            for slug, answer in short_route(random):
                 status, _, _ = client.post_form(f"/report/{slug}/", answer, csrf_from=page)
                 _expect(status, 302, f"prepare {slug}")
             status, _, page = client.get("/report/check/")
@@ -238,7 +263,7 @@ def bench_database(name: str, database_url: str, args) -> dict:
         rss = [max(a, b) for a, b in zip(rss, server.rss_mb(), strict=False)] or rss
 
     rows = []
-    for label in [f"{verb} {slug}" for slug, _ in ROUTE for verb in ("GET", "POST")] + [
+    for label in [f"{verb} {slug}" for slug in ROUTE_PAGES for verb in ("GET", "POST")] + [
         "GET check",
         "submit",
         "GET done",
