@@ -1,6 +1,7 @@
 """Response headers that Django's own settings do not cover."""
 
 from django.conf import settings
+from django.http import QueryDict
 
 
 class SecurityHeadersMiddleware:
@@ -30,3 +31,23 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+class StripNulMiddleware:
+    """Removes NUL characters from query parameters before any view sees them.
+
+    A NUL is never meaningful in a filter or search term, PostgreSQL cannot hold one in a text value
+    (psycopg raises DataError), and it is a common probe. Forms refuse it with a message of their own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "%00" in request.META.get("QUERY_STRING", "") or any("\x00" in k for k in request.GET):
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)

@@ -115,3 +115,16 @@ def test_csrf_failure_is_explained_in_plain_words(demo):
 def test_wrong_method_is_not_a_server_error(client, demo):
     assert client.put("/healthz").status_code == 405
     assert client.delete("/cookies/").status_code == 405
+
+
+def test_nul_characters_never_reach_a_view(rf):
+    from beacon.core.middleware import StripNulMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen.update(request.GET.lists())
+        return None
+
+    StripNulMiddleware(view)(rf.get("/news/?theme=%00drugs&q=a%00b&q=c"))
+    assert seen == {"theme": ["drugs"], "q": ["ab", "c"]}
