@@ -12,7 +12,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from beacon.core.models import AuditEvent, Neighbourhood
-from beacon.reporting.models import Report, ReportIdentifier
+from beacon.reporting.models import CATEGORY_CHOICES, Report, ReportIdentifier
 
 from .models import (
     Assessment,
@@ -77,6 +77,10 @@ class QueueRow:
     waiting: dt.timedelta
     target: dt.timedelta
     overdue: bool
+    # Ready to print, so the list template does little work per row.
+    categories: str = ""
+    area: str = ""
+    status: str = ""
 
 
 @dataclass
@@ -173,6 +177,8 @@ def report_queue(*, filters: QueueFilters, page: int = 1, page_size: int | None 
         for user in get_user_model().objects.filter(pk__in=assignee_ids):
             names[user.pk] = user.get_full_name() or user.get_username()
     now = timezone.now()
+    category_labels = dict(CATEGORY_CHOICES)
+    status_labels = dict(Report.Status.choices)
     rows = []
     for pk in ids:
         report = reports[pk]
@@ -188,6 +194,15 @@ def report_queue(*, filters: QueueFilters, page: int = 1, page_size: int | None 
                 waiting=waiting,
                 target=target,
                 overdue=not assessed and report.status == Report.Status.NEW and waiting > target,
+                categories="; ".join(category_labels.get(c, c) for c in report.categories or []),
+                area=(
+                    report.neighbourhood.name
+                    if report.neighbourhood
+                    else f"{report.postcode_district} (not routed)"
+                    if report.postcode_district
+                    else "Not known"
+                ),
+                status=status_labels.get(report.status, report.status),
             )
         )
     return QueuePage(

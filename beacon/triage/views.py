@@ -87,6 +87,7 @@ def queue(request):
             "result": result,
             "query": params.urlencode(),
             "can_export": request.user.has_perm(PERM_EXPORT),
+            "detail_prefix": reverse("triage:detail", args=[0])[: -len("0/")],
             "filtered": bool(request.GET and any(v for k, v in request.GET.items() if k != "page")),
         },
     )
