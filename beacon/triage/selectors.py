@@ -102,6 +102,19 @@ def response_target(*, priority: int) -> dt.timedelta:
 
 def _filtered(filters: QueueFilters):
     rows = Report.objects.all()
+    # Cheap column tests first: SQLite evaluates the WHERE terms in the order written.
+    if filters.neighbourhood:
+        rows = rows.filter(neighbourhood_id=filters.neighbourhood)
+    elif filters.area:
+        ids = list(Neighbourhood.objects.filter(area_id=filters.area).values_list("pk", flat=True))
+        rows = rows.filter(neighbourhood_id__in=ids)
+    for flag in filters.flags:
+        if flag in FLAGS:
+            rows = rows.filter(FLAGS[flag][1])
+    if filters.assignee == "none":
+        rows = rows.filter(Q(triage__isnull=True) | Q(triage__assignee__isnull=True))
+    elif filters.assignee:
+        rows = rows.filter(triage__assignee_id=int(filters.assignee))
     if filters.category:
         if connection.vendor == "postgresql":
             rows = rows.filter(categories__contains=[filters.category])  # jsonb @>
@@ -110,18 +123,6 @@ def _filtered(filters: QueueFilters):
             rows = rows.annotate(categories_text=Cast("categories", TextField())).filter(
                 categories_text__contains=f'"{filters.category}"'
             )
-    if filters.neighbourhood:
-        rows = rows.filter(neighbourhood_id=filters.neighbourhood)
-    elif filters.area:
-        ids = list(Neighbourhood.objects.filter(area_id=filters.area).values_list("pk", flat=True))
-        rows = rows.filter(neighbourhood_id__in=ids)
-    if filters.assignee == "none":
-        rows = rows.filter(Q(triage__isnull=True) | Q(triage__assignee__isnull=True))
-    elif filters.assignee:
-        rows = rows.filter(triage__assignee_id=int(filters.assignee))
-    for flag in filters.flags:
-        if flag in FLAGS:
-            rows = rows.filter(FLAGS[flag][1])
     return rows
 
 
