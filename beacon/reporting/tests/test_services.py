@@ -258,3 +258,20 @@ def test_references_and_receipts_use_an_unambiguous_alphabet():
     sample = codes.receipt_new()
     assert codes.receipt_normalise(sample.lower().replace("-", " ")) == sample.replace("-", "")
     assert codes.receipt_normalise("OOOO-1111-IIII-LLLL-UUUU") is None
+
+
+def test_files_from_abandoned_journeys_are_purged_by_age():
+    import io as _io
+
+    from django.core.management import call_command
+
+    from beacon.reporting.models import PendingUpload
+    from beacon.reporting.services import pending_upload_add
+
+    old = pending_upload_add(token="abandoned", file=("a.png", image_bytes("PNG")))
+    fresh = pending_upload_add(token="in-progress", file=("b.png", image_bytes("PNG")))
+    PendingUpload.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(hours=3))
+    out = _io.StringIO()
+    call_command("reporting_purge_pending", stdout=out)
+    assert "Deleted 1" in out.getvalue()
+    assert list(PendingUpload.objects.values_list("pk", flat=True)) == [fresh.pk]
