@@ -329,6 +329,8 @@ BEACON_REPORT_RATE_LIMITS = {
 }
 # Which request header holds the visitor's address behind a proxy (e.g. "HTTP_X_REAL_IP"); empty: REMOTE_ADDR.
 BEACON_CLIENT_ADDRESS_HEADER = env("BEACON_CLIENT_ADDRESS_HEADER", default="")
+# Files chosen in journeys that were never sent (abandoned, expired, quick exit) are deleted by age.
+BEACON_SCHEDULE.append(("reporting_purge_pending", 15 * 60))
 
 # --- events ---
 # "Near me" shows upcoming public events within this many miles of the postcode entered.
