@@ -254,7 +254,9 @@ def bench_database(name: str, database_url: str, args) -> dict:
         for item in prepared:
             _PREPARED.put(item)
         time.sleep(0.5)  # let the queue's feeder thread hand everything over before forking
-        submits = run_clients(submit_only, server.url, clients=clients, seconds=args.baseline_seconds)
+        submits = run_clients(submit_only, server.url, clients=clients, seconds=args.submit_seconds)
+        if submits["counters"].get("no prepared session left"):
+            print(f"{name}: the prepared sessions ran out before the submit phase ended; use more --prepare")
         submit_row = submits["per_label"].get(
             "submit", {"rps": 0.0, "count": 0, "p50_ms": 0, "p95_ms": 0, "p99_ms": 0}
         )
@@ -317,7 +319,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60, help="length of the journey phase")
     parser.add_argument("--baseline-seconds", type=int, default=15, help="length of each baseline phase")
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--prepare", type=int, default=1500, help="sessions prepared for the submit phase")
+    parser.add_argument("--submit-seconds", type=int, default=8, help="length of the submit-only phase")
+    parser.add_argument("--prepare", type=int, default=4000, help="sessions prepared for the submit phase")
     args = parser.parse_args()
     summaries = []
     for name in args.databases.split(","):
