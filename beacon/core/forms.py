@@ -40,10 +40,11 @@ class GovukFormMixin:
             field.beacon_heading = name == self.page_heading
             field.beacon_label_size = self.heading_size if field.beacon_heading else "s"
             widget = field.widget
-            if isinstance(widget, forms.RadioSelect):
-                widget.template_name = "components/widgets/radios.html"
-            elif isinstance(widget, forms.CheckboxSelectMultiple):
+            # CheckboxSelectMultiple subclasses RadioSelect in Django, so it is tested first.
+            if isinstance(widget, forms.CheckboxSelectMultiple):
                 widget.template_name = "components/widgets/checkboxes.html"
+            elif isinstance(widget, forms.RadioSelect):
+                widget.template_name = "components/widgets/radios.html"
             elif isinstance(widget, forms.CheckboxInput):
                 widget.template_name = "components/widgets/checkbox.html"
             elif isinstance(widget, forms.Textarea):

@@ -128,3 +128,19 @@ def test_nul_characters_never_reach_a_view(rf):
 
     StripNulMiddleware(view)(rf.get("/news/?theme=%00drugs&q=a%00b&q=c"))
     assert seen == {"theme": ["drugs"], "q": ["ab", "c"]}
+
+
+def test_select_all_that_apply_renders_checkboxes_and_one_answer_renders_radios():
+    from django import forms
+
+    from beacon.core.forms import GovukForm
+
+    class Form(GovukForm):
+        many = forms.MultipleChoiceField(
+            choices=[("a", "A"), ("b", "B")], widget=forms.CheckboxSelectMultiple
+        )
+        one = forms.ChoiceField(choices=[("a", "A")], widget=forms.RadioSelect)
+
+    html = str(Form())
+    assert html.count('class="govuk-checkboxes__input"') == 2
+    assert html.count('class="govuk-radios__input"') == 1
