@@ -8,6 +8,14 @@ def _ensure_answers_workflow(sender, **kwargs):
     answers_workflow_ensure()
 
 
+def _schedule_mailbox_reads(sender, **kwargs):
+    # Like the triage purge, the mailbox read books itself on the task queue; every migrate (so every
+    # deploy) makes sure a read is waiting. It does nothing when no mailbox is configured.
+    from .tasks import schedule_fetch
+
+    schedule_fetch()
+
+
 class QandAConfig(AppConfig):
     name = "beacon.qanda"
     label = "qanda"
@@ -19,3 +27,4 @@ class QandAConfig(AppConfig):
         post_migrate.connect(
             _ensure_answers_workflow, sender=self, dispatch_uid="beacon.qanda.answers_workflow"
         )
+        post_migrate.connect(_schedule_mailbox_reads, sender=self, dispatch_uid="beacon.qanda.schedule_fetch")

@@ -62,14 +62,6 @@ def radios(label: str, choices, *, error: str, help_text: str = ""):
 
 
 class StepForm(GovukForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # CheckboxSelectMultiple subclasses RadioSelect, and the shared mixin tests for radios first:
-        # give "select all that apply" questions the GOV.UK checkboxes they should have.
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxSelectMultiple):
-                field.widget.template_name = "components/widgets/checkboxes.html"
-
     def to_answer(self) -> dict:
         return dict(self.cleaned_data)
 

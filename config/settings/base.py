@@ -228,11 +228,10 @@ BEACON_TRIAGE_EMAIL = env("BEACON_TRIAGE_EMAIL", default="triage@beacon.invalid"
 # Background tasks: Django's tasks on the django-tasks-db backend; `manage.py db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Periodic jobs run by `manage.py run_schedule` (started by `make run`): (management command, seconds).
-BEACON_SCHEDULE = [
-    ("publish_scheduled", 60),  # Wagtail: publish and unpublish pages whose time has come
-    ("fetch_questions", 300),  # Q&A questions sent by email
-    ("purge_reports", 24 * 60 * 60),  # retention
-]
+# Jobs that book themselves on the task queue are not listed: scheduled publishing (content.tasks, queued
+# for each page's go-live time), the Q&A mailbox (qanda.tasks.fetch_questions_every) and the retention
+# purge (triage.tasks.purge_expired_reports, booked daily after migrate).
+BEACON_SCHEDULE: list[tuple[str, int]] = []
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Beacon"

@@ -1,4 +1,4 @@
-"""Run Beacon's periodic jobs: scheduled publishing, the Q&A mailbox, the retention purge.
+"""Run Beacon's periodic jobs that do not book themselves on the task queue (BEACON_SCHEDULE).
 
 `make run` starts this beside the task worker. In production use one instance of it (or systemd timers /
 cron running the same management commands); see docs/deploy.md. The jobs and their intervals are the
