@@ -103,6 +103,9 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'beacon.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Any manage.py command may open the database (system checks probe SQLite's JSON support), so the
+    # directory must exist even on a fresh clone before `make setup` has run.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers and one writer work side by side; IMMEDIATE takes the write lock at BEGIN so
     # concurrent writers queue instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
