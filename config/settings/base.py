@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "beacon.core.middleware.SecurityHeadersMiddleware",
     "beacon.core.middleware.StripNulMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "beacon.core.sessions.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -160,7 +160,11 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Sessions: the public reporting journey keeps answers for 60 idle minutes; staff sessions end after
 # 30 idle minutes (beacon.accounts.middleware.StaffSessionMiddleware).
 SESSION_COOKIE_AGE = 60 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "beacon.core.sessions"
+# Idle expiry slides without a write per request: a session is re-saved when it changed, or when its stored
+# expiry lags a full SESSION_COOKIE_AGE by more than SESSION_TOUCH_SECONDS (beacon.core.sessions).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 BEACON_STAFF_IDLE_SECONDS = env.int("BEACON_STAFF_IDLE_SECONDS", default=30 * 60)
