@@ -24,7 +24,6 @@ from .models import (
     ReportMessage,
 )
 from .selectors import neighbourhood_for_district
-from .signals import report_submitted
 from .uploads import CleanFile, clean_upload
 
 logger = logging.getLogger(__name__)
@@ -152,9 +151,9 @@ def report_submit(*, answers: dict, files: list = ()) -> SubmitResult:
                 pending_ids = [f.pk for f in files if isinstance(f, PendingUpload)]
                 if pending_ids:
                     PendingUpload.objects.filter(pk__in=pending_ids).delete()
-                report_submitted.send(sender=Report, report=report)
                 # The tasks are rows in the same database (django-tasks-db): enqueued inside this
-                # transaction, they exist if and only if the report does.
+                # transaction, they exist if and only if the report does. The first also lets other apps
+                # act on the new report (triage links it), in the worker, so the reporter does not wait.
                 tasks.report_notify_triage.enqueue(report.pk)
                 contact = content["contact"]
                 if contact and contact["email"] and "email" in contact["ways"]:

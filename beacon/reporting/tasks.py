@@ -7,11 +7,15 @@ table, so it travels locked with a key derived from SECRET_KEY, never in clear.
 
 import base64
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.tasks import task
 from nacl.secret import SecretBox
+
+logger = logging.getLogger(__name__)
 
 
 def _box() -> SecretBox:
@@ -38,11 +42,22 @@ def _send(subject: str, body: str, to: str) -> None:
 
 @task()
 def report_notify_triage(report_id: int) -> None:
+    """Enqueued in the transaction that stores a report. First `report_submitted` lets other apps act on it
+    (the triage app links it to reports sharing an identifier, which can raise its priority), then the
+    triage team is emailed with the priority that results. A failing receiver is logged (with the report's
+    id only) and does not stop the email."""
     from .models import Report
+    from .signals import report_submitted
 
-    report = Report.objects.filter(pk=report_id).only("pk", "reference", "priority").first()
+    report = Report.objects.filter(pk=report_id).first()
     if report is None:
         return
+    try:
+        with transaction.atomic():
+            report_submitted.send(sender=Report, report=report)
+    except Exception:
+        logger.exception("A receiver of report_submitted failed for report id %s", report_id)
+    report = Report.objects.filter(pk=report_id).only("pk", "reference", "priority").first()
     urgent = "URGENT: " if report.priority >= 1000 else ""
     _send(
         f"{urgent}A new report needs triage (priority {report.priority})",

@@ -183,7 +183,9 @@ def link_candidates(*, pairs: list[tuple[str, str]], exclude_report_id: int | No
 def reports_link(*, report: Report) -> list[int]:
     """Link a newly submitted report to every earlier report that shares a blind-indexed identifier.
 
-    Runs inside the submit transaction (see signals.py). The lookup uses the (kind, digest) index only.
+    Runs in the task worker just after the report is stored (see signals.py), and may run again after a
+    crash: links are inserted ignoring conflicts and a linked report is raised only once. The lookup uses
+    the (kind, digest) index only.
     Returns the ids of the linked reports."""
     triage = _triage_for(report)
     pairs = list(ReportIdentifier.objects.filter(report=report).values_list("kind", "digest"))

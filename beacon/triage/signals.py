@@ -4,5 +4,5 @@ from .services import reports_link
 
 
 def link_submitted_report(sender, report, **kwargs):
-    """Sent inside the submit transaction: links commit or roll back with the report."""
+    """Sent by the task worker just after a report is stored (beacon.reporting.signals); idempotent."""
     reports_link(report=report)
