@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from beacon.core.models import AuditEvent
@@ -106,7 +105,9 @@ def test_a_failing_receiver_loses_neither_the_report_nor_the_triage_email(caplog
     assert seen == [result.report.pk]
     assert Report.objects.count() == 1 and ReportAttachment.objects.count() == 1
     assert ReportIdentifier.objects.filter(report=result.report).exists()
-    assert [m.subject for m in mail.outbox] == [f"A new report needs triage (priority {result.report.priority})"]
+    assert [m.subject for m in mail.outbox] == [
+        f"A new report needs triage (priority {result.report.priority})"
+    ]
     assert f"report id {result.report.pk}" in caplog.text and "linking failed" in caplog.text
 
 
