@@ -255,6 +255,8 @@ def bench_database(name: str, database_url: str, args) -> dict:
             _PREPARED.put(item)
         time.sleep(0.5)  # let the queue's feeder thread hand everything over before forking
         submits = run_clients(submit_only, server.url, clients=clients, seconds=args.submit_seconds)
+        # Sessions left over stay in the queue's pipe: do not wait at exit for a reader that is gone.
+        _PREPARED.cancel_join_thread()
         if submits["counters"].get("no prepared session left"):
             print(f"{name}: the prepared sessions ran out before the submit phase ended; use more --prepare")
         submit_row = submits["per_label"].get(
