@@ -357,12 +357,23 @@ def wrk(
     seconds: int = 10,
     threads: int = 2,
     headers: dict[str, str] | None = None,
+    paths: list[str] | None = None,
 ) -> dict[str, float]:
-    """Load one URL with wrk; returns rps and latency percentiles in ms."""
+    """Load one URL with wrk; returns rps and latency percentiles in ms. With `paths`, each request asks
+    for one of them (on url's server) drawn at random, so a per-path cache rarely helps."""
     if not url.startswith(("http://127.", "http://localhost")):
         raise ValueError("benchmarks target loopback only")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
+        if paths:
+            listed = ",\n".join(json.dumps(path) for path in paths)  # JSON strings are valid Lua strings here
+            script.write(
+                f"paths = {{\n{listed}\n}}\n"
+                "counter = 0\n"
+                'setup = function(thread) counter = counter + 1; thread:set("id", counter) end\n'
+                "init = function(args) math.randomseed(os.time() + id * 7919) end\n"
+                'request = function() return wrk.format("GET", paths[math.random(#paths)]) end\n'
+            )
     command = [
         "wrk",
         f"-t{threads}",
