@@ -296,8 +296,25 @@ def _create_bench_table(environment: dict[str, str]) -> None:
 @contextlib.contextmanager
 def nginx(root_dir: str | Path) -> Iterator[str]:
     """nginx (1 worker) serving root_dir on a loopback port; yields the base URL."""
-    folder = Path(tempfile.mkdtemp(prefix="beacon-bench-nginx-"))
     port = free_port()
+    server = f"""
+    server {{
+        listen 127.0.0.1:{port};
+        root {Path(root_dir).resolve()};
+        index index.html;
+    }}
+"""
+    with nginx_http(server, port) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def nginx_http(http_config: str, port: int) -> Iterator[str]:
+    """nginx (1 worker) with http_config inside its http block, listening on 127.0.0.1:port (which the
+    configuration must say); yields the base URL."""
+    folder = Path(tempfile.mkdtemp(prefix="beacon-bench-nginx-"))
+    if f"listen 127.0.0.1:{port};" not in http_config:
+        raise ValueError("nginx must listen on the loopback port given")
     (folder / "nginx.conf").write_text(f"""
 worker_processes 1;
 daemon off;
@@ -314,11 +331,7 @@ http {{
     fastcgi_temp_path {folder}/fastcgi;
     uwsgi_temp_path {folder}/uwsgi;
     scgi_temp_path {folder}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        root {Path(root_dir).resolve()};
-        index index.html;
-    }}
+{http_config}
 }}
 """)
     process = subprocess.Popen(["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)])

@@ -5,13 +5,17 @@
 
 Loads the demo site, then serves the home page, a campaign week, a news article and the news listing:
 
-- from Beacon under gunicorn (2 sync workers, production settings) with the page cache ON;
-- from a second, identical gunicorn with the page cache OFF (BEACON_PAGE_CACHE=0), same database;
 - as the same HTML saved to files and served by nginx (1 worker): the physical limit for serving a page;
+- from Beacon as deployed (docs/deploy.md) with the page cache ON: nginx (1 worker) in front of gunicorn
+  (2 sync workers, production settings), configured by `manage.py page_cache_nginx`, so that pages the cache
+  has written as files (BEACON_PAGE_CACHE_DIR) are served by nginx and the rest by Beacon ("cached");
+- from that gunicorn directly, the page cache ON but without nginx: cached pages served by Django from its
+  per-process cache ("cached, in Django");
+- from a second, identical gunicorn with the page cache OFF (BEACON_PAGE_CACHE=0), same database;
 - and, as the Django baseline, the plain template page `/bench/page?bytes=N` of the same size.
 
-Runs alternate (nginx, cached, uncached, baseline for each page, then the next round) so that noise from other
-work on the machine falls on all four alike; each figure is the median of the rounds. wrk uses 50 connections.
+Runs alternate (each target for each page, then the next round) so that noise from other work on the machine
+falls on all alike; each figure is the median of the rounds. wrk uses 50 connections.
 Targets on 2 cores: cached >= 25% of nginx's requests per second; uncached >= 70% of the plain Django page's.
 Everything listens on 127.0.0.1, is bounded in time, and is stopped by process id.
 """
@@ -29,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import gunicorn, nginx, postgres, report, sqlite, wrk  # noqa: E402
+from bench.harness import free_port, gunicorn, nginx, nginx_http, postgres, report, sqlite, wrk  # noqa: E402
 
 PAGES = {
     "home": "/",
@@ -56,10 +60,22 @@ def measure(args) -> None:
     with database as url, tempfile.TemporaryDirectory(prefix="beacon-bench-pages-") as files:
         folder = Path(files)
         folder.chmod(0o755)  # nginx's worker runs as another user and must read the saved pages
+        page_files = folder / "page-cache"
         with (
-            gunicorn(url, seed=True, env={"BEACON_PAGE_CACHE": "1"}) as cached,
+            gunicorn(
+                url, seed=True, env={"BEACON_PAGE_CACHE": "1", "BEACON_PAGE_CACHE_DIR": str(page_files)}
+            ) as cached,
             gunicorn(url, env={"BEACON_PAGE_CACHE": "0"}) as uncached,
         ):
+            front_port = free_port()
+            front_config = cached.manage(
+                "page_cache_nginx",
+                "--scheme=http",
+                "--host=127.0.0.1",
+                f"--listen=127.0.0.1:{front_port}",
+                f"--upstream={cached.url.removeprefix('http://')}",
+                capture=True,
+            )
             sizes = {}
             for name, path in PAGES.items():
                 body, _ = fetch(cached.url + path)
@@ -76,15 +92,21 @@ def measure(args) -> None:
                 assert again == body and len(plain) == len(body), f"{name}: cached and fresh pages differ"
                 save_for_nginx(folder, path, body)
                 sizes[name] = len(body)
-            with nginx(folder) as static:
+            with nginx(folder) as static, nginx_http(front_config, front_port) as front:
                 for path in PAGES.values():
                     assert fetch(static + path)[0] == fetch(cached.url + path)[0]
+                    fetch(front + path)  # written as a file if the page cache had not yet stored it
+                    body, headers = fetch(front + path)
+                    assert "X-Beacon-Page-Cache" not in headers, f"{path}: nginx did not serve the file"
+                    assert body == fetch(static + path)[0], f"{path}: nginx's file differs from Beacon's page"
+                    assert "Content-Security-Policy" in headers
                 runs: dict[tuple[str, str], list[dict]] = {}
                 for round_number in range(args.rounds):
                     for name, path in PAGES.items():
                         targets = {
                             "nginx": static + path,
-                            "cached": cached.url + path,
+                            "cached": front + path,
+                            "cached, in Django": cached.url + path,
                             "uncached": uncached.url + path,
                             "django page": uncached.url + f"/bench/page?bytes={sizes[name]}",
                         }
@@ -102,7 +124,7 @@ def measure(args) -> None:
     rows = []
     summary = []
     for name in PAGES:
-        for target in ("nginx", "cached", "uncached", "django page"):
+        for target in ("nginx", "cached", "cached, in Django", "uncached", "django page"):
             rows.append(
                 {
                     "page": name,
@@ -128,7 +150,7 @@ def measure(args) -> None:
         )
     title = (
         f"Public pages on {args.database}, {CONNECTIONS} connections, median of {args.rounds} alternating runs "
-        f"of {args.seconds} s (gunicorn 2 sync workers, nginx 1 worker)"
+        f"of {args.seconds} s (gunicorn 2 sync workers, nginx 1 worker; cached = nginx in front of gunicorn)"
     )
     report(title, rows)
     report("Against the targets", summary)

@@ -13,7 +13,9 @@ change, so every process
 in the key retires pages whose content depends on the day (the home page's "this week").
 
 Where the pages live: Django's cache alias `pages` (per-process memory by default; point it at a shared
-cache for several servers). Stored entries also expire after BEACON_PAGE_CACHE_SECONDS.
+cache for several servers). Stored entries also expire after BEACON_PAGE_CACHE_SECONDS. With
+BEACON_PAGE_CACHE_DIR set, stored pages are also written as files that nginx serves directly
+(beacon.content.pagefiles, docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 
-from . import memo
+from . import memo, pagefiles
 
 logger = logging.getLogger(__name__)
 VARY_SPLIT = re.compile(r"\s*,\s*")
@@ -87,6 +89,7 @@ def generation_bump(**_kwargs) -> None:
     with transaction.atomic():
         if not model.objects.filter(pk=1).update(value=_fresh()):
             model.objects.get_or_create(pk=1, defaults={"value": _fresh()})
+    pagefiles.switch_after_commit()
 
 
 def _key(request, generation: int) -> str:
@@ -152,6 +155,7 @@ class PageCacheMiddleware:
 
     def _respond(self, request, generation: int):
         eligible = self.enabled and _eligible_request(request)
+        version = pagefiles.version_for(generation)  # the date now, before the page is built
         if eligible:
             store = caches["pages"]
             key = _key(request, generation)
@@ -165,6 +169,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if eligible and request.method == "GET" and _storable(request, response):
             store.set(key, (response.status_code, dict(response.items()), response.content), self.timeout)
+            pagefiles.mark(response, version)  # written as a file once the outer middleware is done
             response[HIT_HEADER] = "stored"
         return response
 

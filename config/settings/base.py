@@ -372,6 +372,12 @@ BEACON_PAGE_CACHE_DEPENDENCIES = ["events.Event", "qanda.QandASession"]
 # Per-process memory by default; set PAGE_CACHE_URL (e.g. redis://…) to share pages between servers.
 CACHES["pages"] = env.cache("PAGE_CACHE_URL", default="locmemcache://beacon-pages")
 CACHES["pages"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 2000
+# Pages the cache stores are also written here as files for nginx to serve without reaching Python
+# (beacon/content/pagefiles.py, docs/deploy.md). Off unless set; `manage.py page_cache_nginx` prints the
+# nginx configuration that serves them, and `page_cache_rollover` (run every minute) follows the date.
+BEACON_PAGE_CACHE_DIR = env("BEACON_PAGE_CACHE_DIR", default="")
+if BEACON_PAGE_CACHE_DIR:
+    BEACON_SCHEDULE.append(("page_cache_rollover", 60))
 # Wagtail looks image renditions up in this cache before the database (it keeps it in step itself).
 CACHES["renditions"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -381,5 +387,6 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "beacon.content.cache.PageCacheMiddleware",
 )
+MIDDLEWARE.insert(0, "beacon.content.pagefiles.PageFileMiddleware")  # writes pages once all headers are set
 # Pillow logs every EXIF tag it reads (GPS positions included) at DEBUG: keep it out of the logs.
 LOGGING["loggers"]["PIL"] = {"level": "WARNING"}
