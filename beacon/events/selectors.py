@@ -1,17 +1,27 @@
 """Reads for the public events pages, the feeds, the staff queue and the campaign dashboard."""
 
 import datetime
+import functools
 import math
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from beacon.core.models import PolicingArea
 
 from . import geo
-from .models import MAX_EVENT_LENGTH, Event, EventKind, EventStatus, WorkshopRequest, WorkshopRequestStatus
+from .models import (
+    MAX_EVENT_LENGTH,
+    PUBLIC_KINDS,
+    Event,
+    EventKind,
+    EventStatus,
+    WorkshopRequest,
+    WorkshopRequestStatus,
+)
 
 PUBLIC_LIST_RELATED = ("area", "neighbourhood")
 NEAR_ME_FIRST_MILES = 0.5
@@ -83,6 +93,48 @@ def public_events_for_week(*, week) -> QuerySet[Event]:
     )
 
 
+@functools.cache
+def _near_sql(vendor: str) -> str:
+    """One statement for a near-me box, written once from the models' tables and columns.
+
+    The ORM would build and compile the same query for every box of every search, which costs more than
+    running it; this keeps the same conditions as `_upcoming_public` (public, never a patrol, not ended, the
+    start bounded by MAX_EVENT_LENGTH so the index applies) and the same columns as ROW_FIELDS."""
+    quote = connection.ops.quote_name
+    event, area = Event._meta, PolicingArea._meta
+
+    def column(name: str) -> str:
+        return f"e.{quote(event.get_field(name).column)}"
+
+    kinds = ", ".join(["%s"] * len(PUBLIC_KINDS))
+    names = [column(field) for field in ROW_FIELDS if field != "area__name"]
+    return (
+        f"SELECT {', '.join(names)}, a.{quote(area.get_field('name').column)}, "  # noqa: S608 - names from the models
+        f"{column('latitude')}, {column('longitude')} "
+        f"FROM {quote(event.db_table)} e LEFT JOIN {quote(area.db_table)} a "
+        f"ON a.{quote(area.pk.column)} = {column('area')} "
+        f"WHERE {column('is_public')} = %s AND {column('kind')} IN ({kinds}) "
+        f"AND {column('starts_at')} >= %s AND {column('ends_at')} >= %s "
+        f"AND {column('latitude')} BETWEEN %s AND %s AND {column('longitude')} BETWEEN %s AND %s "
+        f"ORDER BY ({column('latitude')} - %s) * ({column('latitude')} - %s) "
+        f"+ ({column('longitude')} - %s) * ({column('longitude')} - %s) * %s, "
+        f"{column('starts_at')}, {column('id')} LIMIT %s"
+    )
+
+
+_NEAR_KEYS = [field for field in ROW_FIELDS if field != "area__name"] + [
+    "area__name",
+    "latitude",
+    "longitude",
+]
+
+
+def _aware(value):
+    if isinstance(value, str):  # SQLite without the declared-type converter
+        value = datetime.datetime.fromisoformat(value)
+    return value.replace(tzinfo=datetime.UTC) if timezone.is_naive(value) else value
+
+
 def events_near(*, latitude: float, longitude: float, limit: int = 20, now=None) -> list[dict]:
     """Upcoming public events nearest a point, within BEACON_EVENTS_NEAR_ME_MILES, as rows with "miles".
 
@@ -92,23 +144,23 @@ def events_near(*, latitude: float, longitude: float, limit: int = 20, now=None)
     so a dense town reads a few hundred rows, not every event in the county."""
     radius = settings.BEACON_EVENTS_NEAR_ME_MILES
     scale = math.cos(math.radians(latitude)) ** 2
-    upcoming = _upcoming_public(now=now)
+    now = now or timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    fixed = [True, *PUBLIC_KINDS, adapt(now - MAX_EVENT_LENGTH), adapt(now)]
+    sql = _near_sql(connection.vendor)
     miles = min(NEAR_ME_FIRST_MILES, radius)
     while True:
         min_lat, max_lat, min_lon, max_lon = geo.bounding_box(latitude, longitude, miles)
-        candidates = (
-            upcoming.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
-            .annotate(
-                flat_distance=(F("latitude") - latitude) * (F("latitude") - latitude)
-                + (F("longitude") - longitude) * (F("longitude") - longitude) * scale
-            )
-            .order_by("flat_distance", "starts_at", "id")
-            .values(*ROW_FIELDS, "latitude", "longitude")[: limit * 2]
-        )
+        box = [min_lat, max_lat, min_lon, max_lon, latitude, latitude, longitude, longitude, scale, limit * 2]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, fixed + box)
+            rows = cursor.fetchall()
         found = []
-        for row in candidates:
+        for values in rows:
+            row = dict(zip(_NEAR_KEYS, values, strict=True))
             row["miles"] = geo.distance_miles(latitude, longitude, row["latitude"], row["longitude"])
             if row["miles"] <= miles:
+                row["starts_at"], row["ends_at"] = _aware(row["starts_at"]), _aware(row["ends_at"])
                 found.append(row)
         # Everything within `miles` has been seen, so the nearest `limit` are final once there are enough.
         if len(found) >= limit or miles >= radius:

@@ -73,6 +73,14 @@ def test_near_me_orders_by_distance_and_keeps_to_the_radius(make_event, settings
     assert [row["id"] for row in found] == [market.pk, duston.pk, weston.pk, rushden.pk]
     assert [row["miles"] for row in found] == sorted(row["miles"] for row in found)
     assert 12 < found[-1]["miles"] < 13
+    first = found[0]
+    assert (first["title"], first["area__name"], first["postcode"]) == (
+        "Market Square",
+        market.area.name,
+        "NN1 2DL",
+    )
+    assert (first["starts_at"], first["ends_at"]) == (market.starts_at, market.ends_at)  # aware, UTC
+    assert timezone.is_aware(first["starts_at"])
 
     settings.BEACON_EVENTS_NEAR_ME_MILES = 5
     nearby = selectors.events_near(latitude=52.2370, longitude=-0.8930)
