@@ -12,6 +12,8 @@ import math
 import re
 import warnings
 
+from django.db import connection
+
 from .models import POSTCODE_RE, Postcode
 
 EARTH_RADIUS_MILES = 3958.8
@@ -56,10 +58,19 @@ def postcode_position(postcode: str) -> tuple[float, float] | None:
     normalised = postcode_normalise(postcode)
     if normalised is None:
         return None
-    row = Postcode.objects.filter(postcode=normalised).values_list("latitude", "longitude").first()
+    with connection.cursor() as cursor:  # one indexed read; the ORM would cost more than the query
+        cursor.execute(_postcode_sql(connection.vendor), [normalised])
+        row = cursor.fetchone()
     if row is not None:
-        return row
+        return float(row[0]), float(row[1])
     return _package_position(normalised)
+
+
+@functools.cache
+def _postcode_sql(vendor: str) -> str:
+    quote, meta = connection.ops.quote_name, Postcode._meta
+    columns = [quote(meta.get_field(name).column) for name in ("latitude", "longitude", "postcode")]
+    return f"SELECT {columns[0]}, {columns[1]} FROM {quote(meta.db_table)} WHERE {columns[2]} = %s"  # noqa: S608
 
 
 def distance_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -13,10 +13,16 @@ from django.utils.text import slugify
 from .models import EventKind, EventStatus
 
 KIND_LABELS = dict(EventKind.choices)
+_LOCAL_ZONE = timezone.get_default_timezone()
+
+
+def _local(value: datetime.datetime) -> datetime.datetime:
+    """In Europe/London (the site's time zone); a value already there is not converted again."""
+    return value if value.tzinfo is _LOCAL_ZONE else timezone.localtime(value, _LOCAL_ZONE)
 
 
 def time_text(value: datetime.datetime) -> str:
-    local = timezone.localtime(value)
+    local = _local(value)
     if local.hour == 12 and local.minute == 0:
         return "midday"
     if local.hour == 0 and local.minute == 0:
@@ -28,12 +34,12 @@ def time_text(value: datetime.datetime) -> str:
 
 def date_text(value: datetime.datetime | datetime.date) -> str:
     if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date()
+        value = _local(value).date()
     return f"{value:%A} {value.day} {value:%B %Y}"
 
 
 def when_text(starts_at: datetime.datetime, ends_at: datetime.datetime, *, with_date: bool = True) -> str:
-    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    start, end = _local(starts_at), _local(ends_at)
     same_day = start.date() == end.date()
     times = (
         f"{time_text(start)} to {time_text(end)}"
