@@ -187,11 +187,26 @@ def reports_link(*, report: Report) -> list[int]:
     crash: links are inserted ignoring conflicts and a linked report is raised only once. The lookup uses
     the (kind, digest) index only.
     Returns the ids of the linked reports."""
+    with transaction.atomic():
+        return _link(report=report)
+
+
+def _link(*, report: Report) -> list[int]:
     triage = _triage_for(report)
     pairs = list(ReportIdentifier.objects.filter(report=report).values_list("kind", "digest"))
     shared = link_candidates(pairs=pairs, exclude_report_id=report.pk)
     if not shared:
         return []
+    other_ids = sorted(shared)
+    # Take the rows of every report this changes, in id order, before their triage rows: a staff change
+    # takes the report's row first too (_claim), so the two queue instead of deadlocking and each sees the
+    # other's priority. (SQLite lets one writer in at a time anyway.)
+    list(
+        Report.objects.select_for_update()
+        .filter(pk__in=[report.pk, *other_ids])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     now = timezone.now()
     ReportLink.objects.bulk_create(
         [
@@ -205,7 +220,6 @@ def reports_link(*, report: Report) -> list[int]:
         ],
         ignore_conflicts=True,
     )
-    other_ids = sorted(shared)
     # The other reports are linked now too: raise the priority of those that were not linked before.
     already = set(
         ReportTriage.objects.filter(report_id__in=other_ids, linked=True).values_list("pk", flat=True)
@@ -218,11 +232,10 @@ def reports_link(*, report: Report) -> list[int]:
         )
         ReportTriage.objects.filter(report_id__in=existing).update(linked=True)
         Report.objects.filter(pk__in=newly).update(priority=F("priority") + PRIORITY_LINKED)
-    if not triage.linked:
-        triage.linked = True
-        triage.save(update_fields=["linked"])
-        report.priority = priority_compute(report=report, triage=triage)
-        Report.objects.filter(pk=report.pk).update(priority=report.priority)
+    # Raised once, relative to the stored priority, so that a THRIVE adjustment made meanwhile is kept.
+    if ReportTriage.objects.filter(pk=triage.pk, linked=False).update(linked=True):
+        Report.objects.filter(pk=report.pk).update(priority=F("priority") + PRIORITY_LINKED)
+        report.refresh_from_db(fields=["priority"])
     audit_record(
         actor=None,
         action="report.link",

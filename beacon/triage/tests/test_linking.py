@@ -65,3 +65,41 @@ def test_a_third_report_links_to_both_earlier_ones(submit):
     # a was raised once, not once per link
     a.refresh_from_db()
     assert a.priority == PRIORITY_LINKED
+
+
+def test_linking_in_the_worker_keeps_an_assessment_made_before_it(submit, officer):
+    from beacon.reporting.signals import report_submitted
+    from beacon.triage.services import assessment_record, reports_link
+    from beacon.triage.signals import link_submitted_report
+
+    first = submit(phones=["07700 900222"], vehicles=[], people=[])
+    # The worker has not linked the second report yet when an officer assesses it as high risk.
+    report_submitted.disconnect(link_submitted_report, dispatch_uid="beacon.triage.link_submitted_report")
+    try:
+        second = submit(phones=["07700 900222"], vehicles=[], people=[])
+    finally:
+        report_submitted.connect(link_submitted_report, dispatch_uid="beacon.triage.link_submitted_report")
+    assert not ReportLink.objects.exists()
+    second.refresh_from_db()
+    assessment_record(
+        user=officer,
+        report=second,
+        expected_version=second.version,
+        threat="Dealing",
+        harm="high",
+        risk="high",
+        investigation="Check records",
+        vulnerability="None known",
+        engagement="Visit",
+    )
+    second.refresh_from_db()
+    assessed = second.priority
+    assert assessed == 200
+
+    assert reports_link(report=second) == [first.pk]
+    assert reports_link(report=second) == [first.pk]  # a task run again changes nothing more
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert second.priority == assessed + PRIORITY_LINKED
+    assert first.priority == PRIORITY_LINKED
+    assert ReportLink.objects.count() == 1
