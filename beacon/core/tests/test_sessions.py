@@ -51,3 +51,29 @@ def test_an_idle_hour_still_ends_the_session(client):
         client.post("/report/danger/", {"danger": "no"})
     with time_machine.travel(start + datetime.timedelta(minutes=61), tick=False):
         assert "Your answers have been deleted" in client.get("/report/about/").content.decode()
+
+
+def test_the_store_reads_and_updates_its_row_and_ignores_expired_or_missing_ones():
+    from django.contrib.sessions.backends.base import UpdateError
+
+    from beacon.core.sessions import SessionStore
+
+    store = SessionStore()
+    store["answer"] = 1
+    store.save()  # a new row
+    key = store.session_key
+    again = SessionStore(session_key=key)
+    assert again["answer"] == 1
+    assert again.loaded_expiry == Session.objects.get(session_key=key).expire_date
+    again["answer"] = 2
+    again.save()
+    assert SessionStore(session_key=key)["answer"] == 2
+
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    expired = SessionStore(session_key=key)
+    assert expired.load() == {} and expired.session_key is None
+
+    Session.objects.filter(session_key=key).delete()
+    again["answer"] = 3
+    with pytest.raises(UpdateError):
+        again.save()
