@@ -13,7 +13,6 @@ that cost about as much as the whole rest of a journey step). Creating and delet
 set in settings.
 """
 
-import datetime
 import functools
 from datetime import timedelta
 from types import SimpleNamespace
@@ -25,6 +24,8 @@ from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessio
 from django.db import connections, router
 from django.utils import timezone
 
+from .sql import aware_utc
+
 
 @functools.cache
 def _statements(alias: str, table: str) -> tuple[str, str]:
@@ -35,12 +36,6 @@ def _statements(alias: str, table: str) -> tuple[str, str]:
         f"SELECT {data}, {expiry} FROM {table} WHERE {key} = %s AND {expiry} > %s",  # noqa: S608
         f"UPDATE {table} SET {data} = %s, {expiry} = %s WHERE {key} = %s",  # noqa: S608
     )
-
-
-def _aware(value) -> datetime.datetime:
-    if isinstance(value, str):
-        value = datetime.datetime.fromisoformat(value)
-    return value.replace(tzinfo=datetime.UTC) if timezone.is_naive(value) else value
 
 
 class SessionStore(DatabaseStore):
@@ -59,7 +54,7 @@ class SessionStore(DatabaseStore):
             self._session_key = None
             self.loaded_expiry = None
             return None
-        self.loaded_expiry = _aware(row[1])
+        self.loaded_expiry = aware_utc(row[1])
         return SimpleNamespace(session_data=row[0], expire_date=self.loaded_expiry)
 
     def save(self, must_create=False):

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from beacon.core.models import PolicingArea
+from beacon.core.sql import aware_utc
 
 from . import geo
 from .models import (
@@ -129,12 +130,6 @@ _NEAR_KEYS = [field for field in ROW_FIELDS if field != "area__name"] + [
 ]
 
 
-def _aware(value):
-    if isinstance(value, str):  # SQLite without the declared-type converter
-        value = datetime.datetime.fromisoformat(value)
-    return value.replace(tzinfo=datetime.UTC) if timezone.is_naive(value) else value
-
-
 def events_near(*, latitude: float, longitude: float, limit: int = 20, now=None) -> list[dict]:
     """Upcoming public events nearest a point, within BEACON_EVENTS_NEAR_ME_MILES, as rows with "miles".
 
@@ -160,7 +155,7 @@ def events_near(*, latitude: float, longitude: float, limit: int = 20, now=None)
             row = dict(zip(_NEAR_KEYS, values, strict=True))
             row["miles"] = geo.distance_miles(latitude, longitude, row["latitude"], row["longitude"])
             if row["miles"] <= miles:
-                row["starts_at"], row["ends_at"] = _aware(row["starts_at"]), _aware(row["ends_at"])
+                row["starts_at"], row["ends_at"] = aware_utc(row["starts_at"]), aware_utc(row["ends_at"])
                 found.append(row)
         # Everything within `miles` has been seen, so the nearest `limit` are final once there are enough.
         if len(found) >= limit or miles >= radius:
