@@ -155,7 +155,8 @@ class PageCacheMiddleware:
 
     def _respond(self, request, generation: int):
         eligible = self.enabled and _eligible_request(request)
-        version = pagefiles.version_for(generation)  # the date now, before the page is built
+        # The files' version (generation and today's date) as the request begins; only with files on.
+        files_version = pagefiles.version_for(generation) if pagefiles.root() is not None else None
         if eligible:
             store = caches["pages"]
             key = _key(request, generation)
@@ -169,7 +170,8 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if eligible and request.method == "GET" and _storable(request, response):
             store.set(key, (response.status_code, dict(response.items()), response.content), self.timeout)
-            pagefiles.mark(response, version)  # written as a file once the outer middleware is done
+            if files_version is not None:
+                pagefiles.mark(response, files_version)  # written once the outer middleware is done
             response[HIT_HEADER] = "stored"
         return response
 

@@ -113,7 +113,7 @@ def switch() -> str | None:
     return version
 
 
-def switch_after_commit(**_kwargs) -> None:
+def switch_after_commit() -> None:
     if root() is not None:
         transaction.on_commit(_switch_logged)
 
@@ -149,8 +149,7 @@ VERSION_ATTR = "beacon_page_file_version"
 
 def mark(response, version: str) -> None:
     """Called by the page cache for a page it has just stored; PageFileMiddleware writes it."""
-    if root() is not None:
-        setattr(response, VERSION_ATTR, version)
+    setattr(response, VERSION_ATTR, version)
 
 
 class PageFileMiddleware:

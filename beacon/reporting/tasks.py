@@ -49,7 +49,7 @@ def report_notify_triage(report_id: int) -> None:
     from .models import Report
     from .signals import report_submitted
 
-    report = Report.objects.filter(pk=report_id).first()
+    report = Report.objects.filter(pk=report_id).defer("sealed").first()
     if report is None:
         return
     try:
@@ -57,7 +57,7 @@ def report_notify_triage(report_id: int) -> None:
             report_submitted.send(sender=Report, report=report)
     except Exception:
         logger.exception("A receiver of report_submitted failed for report id %s", report_id)
-    report = Report.objects.filter(pk=report_id).only("pk", "reference", "priority").first()
+    report.refresh_from_db(fields=["priority"])  # as the receivers left it
     urgent = "URGENT: " if report.priority >= 1000 else ""
     _send(
         f"{urgent}A new report needs triage (priority {report.priority})",

@@ -235,7 +235,6 @@ def _link(*, report: Report) -> list[int]:
     # Raised once, relative to the stored priority, so that a THRIVE adjustment made meanwhile is kept.
     if ReportTriage.objects.filter(pk=triage.pk, linked=False).update(linked=True):
         Report.objects.filter(pk=report.pk).update(priority=F("priority") + PRIORITY_LINKED)
-        report.refresh_from_db(fields=["priority"])
     audit_record(
         actor=None,
         action="report.link",
