@@ -22,6 +22,7 @@ from beacon.content.models import (
     SupportService,
     Theme,
 )
+from beacon.core.demo import ensure_wagtail_roots
 
 START = datetime.date(2026, 3, 2)  # a Monday
 
@@ -66,6 +67,7 @@ def article(index, title, *, week=None, date=None, live=True, **fields):
 
 @pytest.fixture
 def tree(db):
+    ensure_wagtail_roots()  # a transactional test may follow another that flushed them away
     root = Page.get_first_root_node()
     for child in root.get_children():
         child.delete()

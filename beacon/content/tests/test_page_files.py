@@ -7,11 +7,7 @@ import io
 import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
@@ -22,6 +18,7 @@ from django.utils import timezone
 
 from beacon.content import pagefiles
 from beacon.content.cache import HIT_HEADER, current_generation
+from bench.harness import free_port, nginx_http
 
 PAGE = "/campaigns/spring-of-action/"
 
@@ -141,38 +138,14 @@ def test_the_rollover_follows_the_date(tree, files):
 # --- nginx in front ----------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def nginx_in_front(config: str, upstream: str):
-    folder = Path(tempfile.mkdtemp(prefix="beacon-nginx-test-"))
-    port = _free_port()
+    """nginx with the configuration Beacon printed, in front of the live server (the benchmarks' launcher)."""
+    port = free_port()
     config = config.replace("listen 127.0.0.1:1;", f"listen 127.0.0.1:{port};")
     config = config.replace("server 127.0.0.1:8001;", f"server {upstream};")
-    (folder / "nginx.conf").write_text(
-        f"worker_processes 1;\ndaemon off;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log warn;\n"
-        "events { worker_connections 64; }\n"
-        f"http {{\n client_body_temp_path {folder}/body;\n proxy_temp_path {folder}/proxy;\n"
-        f" fastcgi_temp_path {folder}/f;\n uwsgi_temp_path {folder}/u;\n scgi_temp_path {folder}/s;\n"
-        f"{config}\n}}\n"
-    )
-    process = subprocess.Popen(["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)])
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-            assert process.poll() is None and time.monotonic() < deadline, (folder / "error.log").read_text()
-            time.sleep(0.05)
-        yield f"http://localhost:{port}"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
-        shutil.rmtree(folder, ignore_errors=True)
+    with nginx_http(config, port) as url:
+        yield url.replace("127.0.0.1", "localhost")  # the host the test site and its page files are for
 
 
 def fetch(url: str, headers=None):

@@ -7,6 +7,24 @@ import pytest
 from beacon.accounts import roles
 from beacon.core.demo import seed as seed_areas
 from beacon.reporting.services import report_submit
+from beacon.triage import services
+
+THRIVE = {
+    "threat": "Dealing from the flat; visitors at night",
+    "harm": "medium",
+    "risk": "medium",
+    "investigation": "Check intelligence records for the address",
+    "vulnerability": "Tenant may be cuckooed",
+    "engagement": "Neighbourhood team visit",
+}
+
+
+def assess(user, report, **overrides):
+    """A THRIVE assessment through the service, on the report as it is stored now."""
+    report.refresh_from_db()
+    return services.assessment_record(
+        user=user, report=report, expected_version=report.version, **{**THRIVE, **overrides}
+    )
 
 
 @pytest.fixture

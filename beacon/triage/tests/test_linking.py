@@ -69,8 +69,10 @@ def test_a_third_report_links_to_both_earlier_ones(submit):
 
 def test_linking_in_the_worker_keeps_an_assessment_made_before_it(submit, officer):
     from beacon.reporting.signals import report_submitted
-    from beacon.triage.services import assessment_record, reports_link
+    from beacon.triage.services import reports_link
     from beacon.triage.signals import link_submitted_report
+
+    from .conftest import assess
 
     first = submit(phones=["07700 900222"], vehicles=[], people=[])
     # The worker has not linked the second report yet when an officer assesses it as high risk.
@@ -80,18 +82,7 @@ def test_linking_in_the_worker_keeps_an_assessment_made_before_it(submit, office
     finally:
         report_submitted.connect(link_submitted_report, dispatch_uid="beacon.triage.link_submitted_report")
     assert not ReportLink.objects.exists()
-    second.refresh_from_db()
-    assessment_record(
-        user=officer,
-        report=second,
-        expected_version=second.version,
-        threat="Dealing",
-        harm="high",
-        risk="high",
-        investigation="Check records",
-        vulnerability="None known",
-        engagement="Visit",
-    )
+    assess(officer, second, risk="high")
     second.refresh_from_db()
     assessed = second.priority
     assert assessed == 200

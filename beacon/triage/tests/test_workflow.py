@@ -12,21 +12,7 @@ from beacon.reporting.models import Report
 from beacon.triage import services
 from beacon.triage.models import Assessment, Grading, Outcome, ReportTriage, SafeguardingDecision
 
-THRIVE = {
-    "threat": "Dealing from the flat; visitors at night",
-    "harm": "medium",
-    "risk": "medium",
-    "investigation": "Check intelligence records for the address",
-    "vulnerability": "Tenant may be cuckooed",
-    "engagement": "Neighbourhood team visit",
-}
-
-
-def assess(user, report, **overrides):
-    report.refresh_from_db()
-    return services.assessment_record(
-        user=user, report=report, expected_version=report.version, **{**THRIVE, **overrides}
-    )
+from .conftest import THRIVE, assess
 
 
 def assign(user, report, assignee):
