@@ -173,6 +173,7 @@ def measure(args) -> None:
             {"target": name, "connections": connections, **median_row(results)}
             for (name, connections), results in runs.items()
         ]
+        random_paths = [f"/events/near-me/?postcode={p.replace(' ', '+')}" for p in postcodes]
         for connections in (50, 4):
             result = run_clients(
                 near_me_random,
@@ -182,11 +183,7 @@ def measure(args) -> None:
                 processes=2,
             )["per_label"]["near me, random postcode"]
             rows.append(
-                {
-                    "target": "near me, random postcode",
-                    "connections": connections,
-                    **{key: result[key] for key in ("rps", "p50_ms", "p95_ms", "p99_ms")},
-                }
+                {"target": "near me, random postcode", "connections": connections, **median_row([result])}
             )
             # The same with wrk drawing the postcodes (a load generator that leaves the cores to the
             # server, as for every other row), against the server that builds every page afresh.
@@ -194,14 +191,14 @@ def measure(args) -> None:
                 raw.url + "/events/near-me/",
                 connections=connections,
                 seconds=args.seconds * args.rounds,
-                paths=[f"/events/near-me/?postcode={p.replace(' ', '+')}" for p in postcodes],
+                paths=random_paths,
             )
             assert result["errors"] == 0 and result["non2xx"] == 0, ("near me, random, wrk", result)
             rows.append(
                 {
                     "target": "near me, random postcode, wrk, built each time",
                     "connections": connections,
-                    **{key: result[key] for key in ("rps", "p50_ms", "p95_ms", "p99_ms")},
+                    **median_row([result]),
                 }
             )
         rows.sort(key=lambda row: -row["connections"])
