@@ -12,14 +12,14 @@ from . import codes, crypto
 from .models import PendingUpload, Report, ReportAttachment, ReportMessage
 
 
-def neighbourhood_for_district(*, district: str) -> Neighbourhood | None:
-    """The neighbourhood whose postcode districts include this outward code ("NN1")."""
+def neighbourhood_id_for_district(*, district: str) -> int | None:
+    """The id of the neighbourhood whose postcode districts include this outward code ("NN1")."""
     district = (district or "").strip().upper()
     if not district:
         return None
-    for neighbourhood in Neighbourhood.objects.select_related("area").order_by("pk"):
-        if district in (neighbourhood.postcode_districts or []):
-            return neighbourhood
+    for pk, districts in Neighbourhood.objects.order_by("pk").values_list("pk", "postcode_districts"):
+        if district in (districts or []):
+            return pk
     return None
 
 

@@ -23,7 +23,7 @@ from .models import (
     ReportIdentifier,
     ReportMessage,
 )
-from .selectors import neighbourhood_for_district
+from .selectors import neighbourhood_id_for_district
 from .uploads import CleanFile, clean_upload
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def report_submit(*, answers: dict, files: list = ()) -> SubmitResult:
     digests = {(kind, crypto.blind_index(kind, value)) for kind, value in document.identifier_values(content)}
     sealed = crypto.seal_json(content)
     now = timezone.now()
-    neighbourhood = neighbourhood_for_district(district=district) if district else None
+    neighbourhood_id = neighbourhood_id_for_district(district=district) if district else None
 
     for _attempt in range(5):
         reference = codes.reference_new()
@@ -115,7 +115,7 @@ def report_submit(*, answers: dict, files: list = ()) -> SubmitResult:
             immediate_danger=danger,
             child_involved=child,
             postcode_district=district,
-            neighbourhood=neighbourhood,
+            neighbourhood_id=neighbourhood_id,
             anonymous=anonymous,
             priority=_priority(immediate_danger=danger, child_involved=child),
             sealed=sealed,
