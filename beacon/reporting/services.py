@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from beacon.core.db import durable_atomic
 from beacon.core.forms import clean_text
 from beacon.core.services import audit_record
 
@@ -127,7 +128,7 @@ def report_submit(*, answers: dict, files: list = ()) -> SubmitResult:
                 receipt_normalised=normalised, reference=reference
             )
         try:
-            with transaction.atomic():
+            with durable_atomic():  # on disk before the reference is shown, on SQLite too
                 report.save()
                 ReportIdentifier.objects.bulk_create(
                     [
@@ -188,7 +189,7 @@ def report_message_add(*, report: Report, direction: str, text: str, author=None
         raise ValidationError(f"Select {settings.BEACON_REPORT_REPLY_MAX_FILES} files or fewer")
     sealed_files = _seal_files(files)
     now = timezone.now()
-    with transaction.atomic():
+    with durable_atomic():
         message = ReportMessage.objects.create(
             report=report,
             direction=direction,

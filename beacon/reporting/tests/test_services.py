@@ -277,3 +277,26 @@ def test_files_from_abandoned_journeys_are_purged_by_age():
     call_command("reporting_purge_pending", stdout=out)
     assert "Deleted 1" in out.getvalue()
     assert list(PendingUpload.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_is_committed_with_a_full_sync_on_sqlite():
+    """The reference is shown only after the report is on disk: SQLite's WAL is flushed at that commit."""
+    from django.db import connection
+
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        result = report_submit(answers=document())
+    insert = next(i for i, sql in enumerate(statements) if sql.startswith('INSERT INTO "reporting_report"'))
+    pragmas = [(i, sql) for i, sql in enumerate(statements) if sql.startswith("PRAGMA synchronous=")]
+    if connection.vendor == "sqlite":
+        assert [sql for _, sql in pragmas] == ["PRAGMA synchronous=FULL", "PRAGMA synchronous=1"]
+        assert pragmas[0][0] < insert < pragmas[1][0]
+    else:
+        assert pragmas == []  # PostgreSQL flushes every commit already
+    assert Report.objects.filter(reference=result.reference).exists()
