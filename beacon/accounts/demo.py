@@ -2,11 +2,14 @@
 
 from django.contrib.auth.models import Group
 
+from beacon.core.models import Neighbourhood
+
 from . import roles
 from .models import User
 
 DEMO_PASSWORD = "beacon-demo-password"  # noqa: S105 - demo data for a local machine only
 
+SUPERVISOR_TEAM = "northampton-town-centre"
 DEMO_STAFF = [
     ("admin", "Alex", "Admin", roles.ADMINISTRATOR, True),
     ("triage", "Tara", "Singh", roles.TRIAGE_OFFICER, False),
@@ -33,6 +36,10 @@ def seed(*, stdout) -> None:
             user.set_password(DEMO_PASSWORD)
             user.save()
         user.groups.set([Group.objects.get(name=role)])
+    # The demo supervisor leads the town-centre team, so sees the reports routed there and no others.
+    team = Neighbourhood.objects.filter(code=SUPERVISOR_TEAM).first()
+    if team is not None:
+        team.members.add(User.objects.get(username="supervisor"))
     stdout.write(
         f"  staff: {len(DEMO_STAFF)} demo accounts (password {DEMO_PASSWORD!r}, two-factor set up at first sign-in)"
     )

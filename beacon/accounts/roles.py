@@ -94,14 +94,23 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 
 # --- triage --- only triage roles open reports; a campaign editor sees none.
 _TRIAGE_READ = {"triage.view_queue", "reporting.view_report_content"}
-ROLE_PERMISSIONS[TRIAGE_OFFICER] |= _TRIAGE_READ | {"triage.work_report", "triage.grade_report"}
-ROLE_PERMISSIONS[INTELLIGENCE_ANALYST] |= _TRIAGE_READ | {
-    "triage.grade_report",
-    "triage.view_network",
-    "triage.export_reports",
-}
+# Force-wide roles see reports from every area; a neighbourhood supervisor sees those routed to the teams
+# they are a member of (Neighbourhood.members).
+_ALL_AREAS = {"triage.view_all_areas"}
+ROLE_PERMISSIONS[TRIAGE_OFFICER] |= _TRIAGE_READ | _ALL_AREAS | {"triage.work_report", "triage.grade_report"}
+ROLE_PERMISSIONS[INTELLIGENCE_ANALYST] |= (
+    _TRIAGE_READ
+    | _ALL_AREAS
+    | {
+        "triage.grade_report",
+        "triage.view_network",
+        "triage.export_reports",
+    }
+)
 ROLE_PERMISSIONS[NEIGHBOURHOOD_SUPERVISOR] |= _TRIAGE_READ | {"triage.work_report"}
-ROLE_PERMISSIONS[SAFEGUARDING_LEAD] |= _TRIAGE_READ | {"triage.work_report", "triage.decide_safeguarding"}
+ROLE_PERMISSIONS[SAFEGUARDING_LEAD] |= (
+    _TRIAGE_READ | _ALL_AREAS | {"triage.work_report", "triage.decide_safeguarding"}
+)
 ROLE_PERMISSIONS[ADMINISTRATOR] |= {"triage.export_audit_log"}
 
 # --- qanda --- campaign editors run sessions and moderate; published answers go through the content

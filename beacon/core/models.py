@@ -72,6 +72,8 @@ class Neighbourhood(models.Model):
     postcode_districts = models.JSONField(
         default=list, blank=True, help_text="Outward codes covered, such as WV1, WV2."
     )
+    # Staff whose reports are scoped to their team (neighbourhood supervisors) see this team's reports.
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="neighbourhoods")
 
     class Meta:
         ordering = ["area__name", "name"]

@@ -137,17 +137,25 @@ class AuditEventViewSet(ModelViewSet):
 # --- Policing areas and neighbourhoods ----------------------------------------------------------------
 
 
+def _members(form):
+    return list(form.cleaned_data["members"]) if "members" in form.fields else None
+
+
 class AuditedCreateView(generic.CreateView):
     def save_instance(self):
         instance = self.form.save(commit=False)
-        services.area_save(user=self.request.user, instance=instance, created=True)
+        services.area_save(
+            user=self.request.user, instance=instance, created=True, members=_members(self.form)
+        )
         return instance
 
 
 class AuditedEditView(generic.EditView):
     def save_instance(self):
         instance = self.form.save(commit=False)
-        services.area_save(user=self.request.user, instance=instance, created=False)
+        services.area_save(
+            user=self.request.user, instance=instance, created=False, members=_members(self.form)
+        )
         return instance
 
 
@@ -186,12 +194,26 @@ class NeighbourhoodForm(forms.ModelForm):
         help_text="The first part of the postcodes this team covers, separated by commas, like NN1, NN2.",
     )
 
+    members = forms.ModelMultipleChoiceField(
+        label="Team members who see its reports",
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "A neighbourhood supervisor sees only the reports routed to the teams they are a member of. "
+            "Triage officers, analysts and safeguarding leads see every report whatever their teams."
+        ),
+    )
+
     class Meta:
         model = Neighbourhood
-        fields = ["area", "name", "code", "team_email", "postcode_districts"]
+        fields = ["area", "name", "code", "team_email", "postcode_districts", "members"]
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["members"].label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.get_username()})" if user.get_full_name() else user.get_username()
+        )
         if self.instance and self.instance.pk:
             self.initial["postcode_districts"] = ", ".join(self.instance.postcode_districts or [])
 

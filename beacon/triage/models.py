@@ -20,6 +20,7 @@ class TriageAccess(models.Model):
         default_permissions = ()
         permissions = [
             ("view_queue", "Can see the report queue and open reports"),
+            ("view_all_areas", "Can see reports from every area (others see their own teams' reports)"),
             ("work_report", "Can assess, route, assign, message and close reports"),
             ("grade_report", "Can grade the intelligence in reports (3x5x2)"),
             ("decide_safeguarding", "Can record safeguarding decisions for children"),

@@ -23,7 +23,7 @@ from .models import (
     ReportTriage,
     SafeguardingDecision,
 )
-from .services import OPEN_STATUSES, PERM_VIEW, PERM_WORK
+from .services import OPEN_STATUSES, PERM_ALL_AREAS, PERM_VIEW, PERM_WORK
 
 # Only the clear fields: never load the sealed content for a list.
 CLEAR_FIELDS = (
@@ -100,8 +100,21 @@ def response_target(*, priority: int) -> dt.timedelta:
     return dt.timedelta(minutes=settings.BEACON_TRIAGE_TARGETS[-1][1])
 
 
-def _filtered(filters: QueueFilters):
-    rows = Report.objects.all()
+def staff_neighbourhoods(*, user) -> list[int] | None:
+    """Which reports a member of staff may see: None for every report (force-wide roles), otherwise the
+    ids of the neighbourhood teams they belong to (a neighbourhood supervisor sees the reports routed to
+    those teams, and no others)."""
+    if user.has_perm(PERM_ALL_AREAS):
+        return None
+    return list(Neighbourhood.objects.filter(members=user).order_by("pk").values_list("pk", flat=True))
+
+
+def _within(rows, within: list[int] | None):
+    return rows if within is None else rows.filter(neighbourhood_id__in=within)
+
+
+def _filtered(filters: QueueFilters, within: list[int] | None = None):
+    rows = _within(Report.objects.all(), within)
     # Cheap column tests first: SQLite evaluates the WHERE terms in the order written.
     if filters.neighbourhood:
         rows = rows.filter(neighbourhood_id=filters.neighbourhood)
@@ -126,17 +139,20 @@ def _filtered(filters: QueueFilters):
     return rows
 
 
-def report_queue(*, filters: QueueFilters, page: int = 1, page_size: int | None = None) -> QueuePage:
-    """Reports by priority (highest first), then oldest first.
+def report_queue(
+    *, filters: QueueFilters, page: int = 1, page_size: int | None = None, within: list[int] | None = None
+) -> QueuePage:
+    """Reports by priority (highest first), then oldest first; only those routed to the neighbourhoods
+    `within` when given (see staff_neighbourhoods).
 
     Each status is read separately down the (status, -priority, received_at) index and the runs are
     merged, so the first pages cost the same with a thousand reports or a million. Counting stops at
     COUNT_CAP ("more than 10,000"); the pages go on beyond it."""
     page_size = page_size or settings.BEACON_TRIAGE_QUEUE_PAGE_SIZE
     statuses = [filters.status] if filters.status else list(OPEN_STATUSES)
-    base = _filtered(filters)
+    base = _filtered(filters, within)
     total, capped, pages = None, False, None
-    if not filters.narrows():
+    if not filters.narrows() and within is None:
         # Counted on the queue index alone, one status at a time (an equality on status lets the
         # database use that index even where it cannot know that most reports are closed). With other
         # filters a count would read every open report, so those pages only say whether more follow.
@@ -246,9 +262,11 @@ def assignee_choices() -> list[tuple[str, str]]:
 # --- One report ---------------------------------------------------------------------------------------
 
 
-def report_for_staff(*, pk: int) -> Report:
-    """The report with its clear fields (404 is the view's business)."""
-    return Report.objects.defer("sealed").select_related("neighbourhood__area").get(pk=pk)
+def report_for_staff(*, pk: int, within: list[int] | None = None) -> Report:
+    """The report with its clear fields, if it is routed to one of the neighbourhoods `within` (when
+    given). Report.DoesNotExist otherwise: a 404 is the view's business."""
+    rows = _within(Report.objects.defer("sealed").select_related("neighbourhood__area"), within)
+    return rows.get(pk=pk)
 
 
 def report_by_reference(*, reference: str) -> Report | None:
@@ -264,7 +282,7 @@ class LinkedReport:
     shared: list[tuple[str, str, str]]  # (kind, label, digest)
 
 
-def report_links(*, report: Report) -> list[LinkedReport]:
+def report_links(*, report: Report, within: list[int] | None = None) -> list[LinkedReport]:
     links = ReportLink.objects.filter(Q(low=report) | Q(high=report)).values_list(
         "low_id", "high_id", "shared"
     )
@@ -272,7 +290,9 @@ def report_links(*, report: Report) -> list[LinkedReport]:
     for low, high, shared in links:
         by_other[high if low == report.pk else low] = shared
     labels = dict(ReportIdentifier.Kind.choices)
-    others = Report.objects.filter(pk__in=by_other).only(*CLEAR_FIELDS).order_by("-received_at")
+    others = (
+        _within(Report.objects.filter(pk__in=by_other), within).only(*CLEAR_FIELDS).order_by("-received_at")
+    )
     return [
         LinkedReport(
             report=other,

@@ -53,6 +53,7 @@ STALE_MESSAGE = (
 )
 
 PERM_VIEW = "triage.view_queue"
+PERM_ALL_AREAS = "triage.view_all_areas"
 PERM_CONTENT = "reporting.view_report_content"
 PERM_WORK = "triage.work_report"
 PERM_GRADE = "triage.grade_report"
@@ -586,8 +587,9 @@ def audit_log_export_record(*, user, count: int, filters: dict) -> None:
 # --- Policing areas ---------------------------------------------------------------------------------
 
 
-def area_save(*, user, instance, created: bool) -> None:
-    """Save a policing area or neighbourhood team (administrators), with its audit row."""
+def area_save(*, user, instance, created: bool, members=None) -> None:
+    """Save a policing area or neighbourhood team (administrators), with its audit row. `members` (a
+    neighbourhood's staff, who then see its reports) replaces the team's members when given."""
     opts = instance._meta
     action = "add" if created else "change"
     require_permission(user, f"{opts.app_label}.{action}_{opts.model_name}")
@@ -597,6 +599,9 @@ def area_save(*, user, instance, created: bool) -> None:
         detail = {"name": instance.name}
         if hasattr(instance, "postcode_districts"):
             detail["postcode_districts"] = list(instance.postcode_districts or [])
+        if members is not None:
+            instance.members.set(members)
+            detail["members"] = sorted(member.get_username() for member in members)
         audit_record(
             actor=user,
             action=f"{opts.model_name}.{'create' if created else 'change'}",

@@ -44,9 +44,10 @@ def permission_required(*perms):
     return decorator
 
 
-def _report(pk: int) -> Report:
+def _report(request, pk: int) -> Report:
+    """The report, if this member of staff may see it: a report outside their teams is "not found"."""
     try:
-        return selectors.report_for_staff(pk=pk)
+        return selectors.report_for_staff(pk=pk, within=selectors.staff_neighbourhoods(user=request.user))
     except Report.DoesNotExist:
         raise Http404("No such report") from None
 
@@ -75,7 +76,9 @@ def queue(request):
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 1
-    result = selectors.report_queue(filters=filters, page=page)
+    result = selectors.report_queue(
+        filters=filters, page=page, within=selectors.staff_neighbourhoods(user=request.user)
+    )
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -99,7 +102,7 @@ def queue(request):
 @require_GET
 @permission_required(PERM_VIEW, PERM_CONTENT)
 def report_detail(request, pk: int):
-    report = _report(pk)
+    report = _report(request, pk)
     if not can_decrypt():
         return render(
             request,
@@ -113,7 +116,7 @@ def report_detail(request, pk: int):
     content = report_content(report=report)
     attachments = report_attachments(report=report)
     timeline = selectors.report_timeline(report=report)
-    links = selectors.report_links(report=report)
+    links = selectors.report_links(report=report, within=selectors.staff_neighbourhoods(user=request.user))
     report_identifiers = selectors.report_identifiers(report=report)
     record = selectors.report_record(report=report)
     services.report_view_record(
@@ -148,7 +151,7 @@ def report_detail(request, pk: int):
 @require_GET
 @permission_required(PERM_VIEW, PERM_CONTENT)
 def attachment(request, pk: int, attachment_id: int):
-    report = _report(pk)
+    report = _report(request, pk)
     found = selectors.attachment_for_staff(report=report, attachment_id=attachment_id)
     if found is None:
         raise Http404("No such file")
@@ -161,7 +164,7 @@ def attachment(request, pk: int, attachment_id: int):
 
 def _action(request, pk, *, form_class, template, title, perform, success, form_kwargs=None):
     """GET shows the form; POST validates it and calls the service; refusals show on the form."""
-    report = _report(pk)
+    report = _report(request, pk)
     form_kwargs = form_kwargs or {}
     form = form_class(request.POST or None, report=report, **form_kwargs)
     if request.method == "POST" and form.is_valid():
@@ -246,7 +249,7 @@ def route(request, pk: int):
             neighbourhood=data["neighbourhood"],
         )
 
-    report = _report(pk)
+    report = _report(request, pk)
     return _action(
         request,
         pk,
@@ -349,7 +352,7 @@ def safeguarding(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @permission_required(PERM_VIEW, PERM_WORK)
 def question(request, pk: int):
-    report = _report(pk)
+    report = _report(request, pk)
     form = forms.QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -145,6 +145,9 @@ def test_access_walk(world, make_staff):
     secrets = [report.reference, "marmalade lighthouse", "Big Dave", "Example Street"]
     urls = [(name, concrete(name, route, world)) for name, route in staff_patterns()]
     users = [AnonymousUser()] + [make_staff(role) for role in ALL_ROLES]
+    # Every member of staff belongs to the report's team here (the team scope has tests of its own).
+    assert report.neighbourhood is not None
+    report.neighbourhood.members.add(*[user for user in users if user.is_authenticated])
     allowed_seen = 0
     for user in users:
         client = client_for(user if user.is_authenticated else None)

@@ -1,0 +1,94 @@
+"""A neighbourhood supervisor sees only the reports routed to their own teams; force-wide roles see all."""
+
+import pytest
+
+from beacon.accounts import roles
+from beacon.core.models import AuditEvent, Neighbourhood
+
+from .test_access import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_areas(submit):
+    """The same deal line reported in the town centre (NN1) and in Kingsthorpe (NN2): the reports link."""
+    town = submit(where={"address": "", "postcode": "NN1 1AF", "description": ""})
+    kingsthorpe = submit(where={"address": "", "postcode": "NN2 6AA", "description": ""})
+    assert town.neighbourhood.code == "northampton-town-centre"
+    assert kingsthorpe.neighbourhood.code == "kingsthorpe"
+    return town, kingsthorpe
+
+
+def _detail(report) -> str:
+    return f"/admin/triage/reports/{report.pk}/"
+
+
+def test_a_supervisor_sees_their_teams_reports_and_no_others(two_areas, make_staff):
+    town, kingsthorpe = two_areas
+    supervisor = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)
+    town.neighbourhood.members.add(supervisor)
+    client = client_for(supervisor)
+
+    queue = client.get("/admin/triage/").content.decode()
+    assert town.reference in queue and kingsthorpe.reference not in queue
+
+    page = client.get(_detail(town))
+    assert page.status_code == 200
+    assert kingsthorpe.reference not in page.content.decode()  # nor through the linked reports
+
+    for page_name in ("assess/", "question/"):
+        assert client.get(_detail(town) + page_name).status_code == 200  # their own report's actions
+    for url in (_detail(kingsthorpe), f"{_detail(kingsthorpe)}assess/", f"{_detail(kingsthorpe)}question/"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert kingsthorpe.reference not in response.content.decode()
+    refused = client.post(
+        f"{_detail(kingsthorpe)}question/", {"version": kingsthorpe.version, "text": "Hello"}
+    )
+    assert refused.status_code == 404
+    assert not kingsthorpe.messages.exists()
+    # Refused views are not recorded as views of the report.
+    assert not AuditEvent.objects.filter(actor=supervisor, object_id=str(kingsthorpe.pk)).exists()
+
+
+def test_a_supervisor_in_no_team_sees_no_reports(two_areas, make_staff):
+    town, kingsthorpe = two_areas
+    client = client_for(make_staff(roles.NEIGHBOURHOOD_SUPERVISOR))
+    queue = client.get("/admin/triage/").content.decode()
+    assert town.reference not in queue and kingsthorpe.reference not in queue
+    assert client.get(_detail(town)).status_code == 404
+
+
+@pytest.mark.parametrize("role", [roles.TRIAGE_OFFICER, roles.INTELLIGENCE_ANALYST, roles.SAFEGUARDING_LEAD])
+def test_force_wide_roles_see_every_area_whatever_their_teams(two_areas, make_staff, role):
+    town, kingsthorpe = two_areas
+    user = make_staff(role)
+    town.neighbourhood.members.add(user)  # belonging to a team narrows nothing for these roles
+    client = client_for(user)
+    queue = client.get("/admin/triage/").content.decode()
+    assert town.reference in queue and kingsthorpe.reference in queue
+    page = client.get(_detail(town)).content.decode()
+    assert kingsthorpe.reference in page  # the linked report is shown
+    assert client.get(_detail(kingsthorpe)).status_code == 200
+
+
+def test_an_administrator_sets_a_teams_members_and_the_change_is_audited(make_staff, areas):
+    admin = make_staff(roles.ADMINISTRATOR)
+    supervisor = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)
+    team = Neighbourhood.objects.get(code="kingsthorpe")
+    response = client_for(admin).post(
+        f"/admin/triage/neighbourhoods/edit/{team.pk}/",
+        {
+            "area": team.area_id,
+            "name": team.name,
+            "code": team.code,
+            "team_email": "",
+            "postcode_districts": "NN2",
+            "members": [supervisor.pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(team.members.all()) == [supervisor]
+    event = AuditEvent.objects.get(action="neighbourhood.change", object_id=str(team.pk))
+    assert event.actor == admin and event.detail["members"] == [supervisor.username]
