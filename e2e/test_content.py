@@ -6,10 +6,10 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from beacon.accounts import roles
+from beacon.core.sessions import SessionStore  # the configured session engine (SESSION_ENGINE)
 
 PAGES = [
     "/",

@@ -11,12 +11,25 @@ row with one plain statement each (the same SQL the ORM would send, without buil
 that cost about as much as the whole rest of a journey step). Creating and deleting sessions stay Django's.
 `SessionMiddleware` is Django's middleware that touches a session whose expiry is getting stale. Both are
 set in settings.
+
+The table never holds a session's key or its contents in a usable form. A session key (165 random bits, the
+cookie's value) is stored only as its BLAKE2b digest, and the contents (a reporter's answers in
+progress, a member of staff's sign-in) are sealed with XSalsa20-Poly1305 (libsodium's secretbox) under a key
+derived from the session key. A copy of the database, a backup or a leaked table therefore gives neither a
+way into anyone's session nor what they were typing: reading a session needs the visitor's own cookie.
 """
 
+import base64
 import functools
+import hashlib
+import logging
+import zlib
 from datetime import timedelta
 from types import SimpleNamespace
 
+import nacl.exceptions
+import nacl.secret
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
@@ -38,8 +51,71 @@ def _statements(alias: str, table: str) -> tuple[str, str]:
     )
 
 
+logger = logging.getLogger(__name__)
+_COMPRESSED, _PLAIN = b"z", b"p"
+
+
+def stored_key(session_key: str) -> str:
+    """What the session table holds for a session key: a digest of it (40 hex characters, the column's size)."""
+    return hashlib.blake2b(session_key.encode(), digest_size=20, person=b"beacon-session").hexdigest()
+
+
+def _box(session_key: str) -> nacl.secret.SecretBox:
+    key = hashlib.blake2b(session_key.encode(), digest_size=32, person=b"beacon-sess-box").digest()
+    return nacl.secret.SecretBox(key)
+
+
 class SessionStore(DatabaseStore):
     loaded_expiry = None
+
+    # --- contents sealed under the session key ---
+
+    def encode(self, session_dict):
+        data = self.serializer().dumps(session_dict)
+        packed = zlib.compress(data, 6)
+        payload = _COMPRESSED + packed if len(packed) < len(data) else _PLAIN + data
+        return base64.urlsafe_b64encode(_box(self._get_or_create_session_key()).encrypt(payload)).decode()
+
+    def decode(self, session_data):
+        if not self.session_key:
+            return {}
+        try:
+            payload = _box(self.session_key).decrypt(base64.urlsafe_b64decode(session_data.encode()))
+            data = zlib.decompress(payload[1:]) if payload[:1] == _COMPRESSED else payload[1:]
+            return self.serializer().loads(data)
+        except (nacl.exceptions.CryptoError, ValueError, zlib.error):
+            logger.warning("A stored session could not be opened; starting an empty one")
+            return {}
+
+    # --- the table is keyed on the digest of the session key ---
+
+    def create_model_instance(self, data):
+        return self.model(
+            session_key=stored_key(self._get_or_create_session_key()),
+            session_data=self.encode(data),
+            expire_date=self.get_expiry_date(),
+        )
+
+    def exists(self, session_key):
+        return self.model.objects.filter(session_key=stored_key(session_key)).exists()
+
+    def delete(self, session_key=None):
+        session_key = session_key if session_key is not None else self.session_key
+        if session_key is not None:
+            self.model.objects.filter(session_key=stored_key(session_key)).delete()
+
+    # Beacon serves over WSGI; the async API, should anything call it, goes through the same code.
+    async def _aget_session_from_db(self):
+        return await sync_to_async(self._get_session_from_db)()
+
+    async def aexists(self, session_key):
+        return await sync_to_async(self.exists)(session_key)
+
+    async def adelete(self, session_key=None):
+        await sync_to_async(self.delete)(session_key)
+
+    async def acreate_model_instance(self, data):
+        return await sync_to_async(self.create_model_instance)(data)
 
     def _get_session_from_db(self):
         alias = router.db_for_read(self.model)
@@ -47,7 +123,8 @@ class SessionStore(DatabaseStore):
         connection = connections[alias]
         with connection.cursor() as cursor:
             cursor.execute(
-                select, [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())]
+                select,
+                [stored_key(self.session_key), connection.ops.adapt_datetimefield_value(timezone.now())],
             )
             row = cursor.fetchone()
         if row is None:
@@ -68,7 +145,11 @@ class SessionStore(DatabaseStore):
         with connection.cursor() as cursor:
             cursor.execute(
                 update,
-                [self.encode(data), connection.ops.adapt_datetimefield_value(expiry), self.session_key],
+                [
+                    self.encode(data),
+                    connection.ops.adapt_datetimefield_value(expiry),
+                    stored_key(self.session_key),
+                ],
             )
             if cursor.rowcount != 1:
                 raise UpdateError  # the row is gone (expired and cleared, or flushed): as Django's store does

@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from beacon.core.sessions import stored_key
+
 pytestmark = pytest.mark.django_db
 
 
@@ -17,7 +19,7 @@ def _writes(queries) -> list[str]:
 
 
 def _stored_expiry(client) -> datetime.datetime:
-    return Session.objects.get(session_key=client.cookies["sessionid"].value).expire_date
+    return Session.objects.get(session_key=stored_key(client.cookies["sessionid"].value)).expire_date
 
 
 def test_reading_a_page_soon_after_an_answer_writes_nothing(client):
@@ -64,16 +66,61 @@ def test_the_store_reads_and_updates_its_row_and_ignores_expired_or_missing_ones
     key = store.session_key
     again = SessionStore(session_key=key)
     assert again["answer"] == 1
-    assert again.loaded_expiry == Session.objects.get(session_key=key).expire_date
+    assert again.loaded_expiry == Session.objects.get(session_key=stored_key(key)).expire_date
     again["answer"] = 2
     again.save()
     assert SessionStore(session_key=key)["answer"] == 2
 
-    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    Session.objects.filter(session_key=stored_key(key)).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
     expired = SessionStore(session_key=key)
     assert expired.load() == {} and expired.session_key is None
 
-    Session.objects.filter(session_key=key).delete()
+    Session.objects.filter(session_key=stored_key(key)).delete()
     again["answer"] = 3
     with pytest.raises(UpdateError):
         again.save()
+
+
+def test_the_table_holds_neither_session_keys_nor_readable_contents(client):
+    """A copy of the session table gives no way into a session and nothing of the answers in progress."""
+    import base64
+
+    from beacon.core.sessions import SessionStore
+
+    client.get("/report/danger/")
+    client.post("/report/danger/", {"danger": "no"})
+    client.post("/report/about/", {"categories": ["cuckooing"]})
+    key = client.cookies["sessionid"].value
+    row = Session.objects.get()
+    assert row.session_key == stored_key(key) and key not in row.session_key
+    stored = base64.urlsafe_b64decode(row.session_data)
+    for text in (b"report_journey", b"cuckooing", b"danger"):
+        assert text not in row.session_data.encode() and text not in stored
+    # Only the visitor's own key opens it; the digest from the table is no key at all.
+    answers = SessionStore(session_key=key)["report_journey"]["answers"]
+    assert answers["danger"] == {"danger": "no"} and "cuckooing" in str(answers["about"])
+    assert SessionStore(session_key=row.session_key).load() == {}
+    thief = type(client)()
+    thief.cookies["sessionid"] = row.session_key
+    assert "Your answers have been deleted" in thief.get("/report/about/").content.decode()
+
+
+def test_a_staff_sign_in_is_not_taken_over_with_the_stored_digest(make_staff):
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from beacon.accounts import roles
+
+    officer = make_staff(roles.TRIAGE_OFFICER)
+    staff = Client()
+    staff.force_login(officer)
+    session = staff.session
+    session["otp_device_id"] = TOTPDevice.objects.get(user=officer).persistent_id
+    session.save()
+    assert staff.get("/admin/triage/").status_code == 200
+    thief = Client()
+    thief.cookies["sessionid"] = Session.objects.get().session_key
+    response = thief.get("/admin/triage/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
