@@ -3,6 +3,7 @@
 import secrets
 
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -29,9 +30,22 @@ def totp_device_confirm(*, user, token: str) -> TOTPDevice | None:
     return device
 
 
+def recovery_code_digest(code: str) -> str:
+    """What is stored for a recovery code: a keyed digest (HMAC with the site's secret key, 64 bits, the
+    16 characters django-otp's token column holds), never the code. A copy of the database then gives no
+    code that passes the second factor, and guessing one offline needs the secret key as well."""
+    normalised = code.replace(" ", "").replace("-", "").strip().lower()
+    return salted_hmac("beacon.accounts.recovery-code", normalised, algorithm="sha256").hexdigest()[:16]
+
+
+def second_factor_candidate(device, token: str) -> str:
+    """The value a device checks for the code typed: recovery codes are stored as digests."""
+    return recovery_code_digest(token) if isinstance(device, StaticDevice) else token
+
+
 @transaction.atomic
 def recovery_codes_issue(*, user) -> list[str]:
-    """Replace the user's recovery codes with new ones. Shown once; only django-otp's copies remain."""
+    """Replace the user's recovery codes with new ones. Shown once; only their digests are kept."""
     device, _ = StaticDevice.objects.get_or_create(
         user=user, name="Recovery codes", defaults={"confirmed": True}
     )
@@ -39,7 +53,7 @@ def recovery_codes_issue(*, user) -> list[str]:
     codes = []
     for _ in range(RECOVERY_CODE_COUNT):
         code = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10))
-        StaticToken.objects.create(device=device, token=code)
+        StaticToken.objects.create(device=device, token=recovery_code_digest(code))
         codes.append(code)
     return codes
 

@@ -73,7 +73,9 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
         for device in devices_for_user(request.user, confirmed=True):
-            if device.verify_is_allowed()[0] and device.verify_token(token):
+            if device.verify_is_allowed()[0] and device.verify_token(
+                services.second_factor_candidate(device, token)
+            ):
                 otp_login(request, device)
                 return redirect(_next_url(request))
         form.add_error("token", "The code is not right, or it has expired. Enter the newest code")

@@ -1,8 +1,11 @@
 """Staff must pass a second factor before anything in the back office; failures lock out."""
 
+import datetime
 import time
 
 import pytest
+import time_machine
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -126,3 +129,39 @@ def test_roles_exist_with_least_privilege():
     } <= names
     editor = Group.objects.get(name=roles.CAMPAIGN_EDITOR)
     assert not editor.permissions.filter(content_type__app_label__in=["reporting", "triage"]).exists()
+
+
+def test_recovery_codes_are_stored_only_as_keyed_digests(client, make_staff):
+    from beacon.accounts.services import recovery_code_digest, recovery_codes_issue
+
+    user = make_staff(roles.TRIAGE_OFFICER)
+    codes = recovery_codes_issue(user=user)
+    stored = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    assert stored == {recovery_code_digest(code) for code in codes}
+    assert not stored & set(codes)
+    # A stored digest typed as a code does not pass the second factor; the code itself, written as people
+    # copy it down (capitals, spaces), does.
+    sign_in(client, user)
+    refused = client.post("/account/two-factor/verify/", {"token": next(iter(stored))})
+    assert refused.status_code == 200 and "The code is not right" in refused.content.decode()
+    code = codes[1]
+    typed = f"{code[:5].upper()} {code[5:].upper()}"
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=5)):  # after the failure's back-off
+        assert client.post("/account/two-factor/verify/", {"token": typed}).status_code == 302
+
+
+def test_codes_stored_before_the_change_are_turned_into_digests(make_staff):
+    import importlib
+
+    from django.apps import apps
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from beacon.accounts.services import recovery_code_digest
+
+    migration = importlib.import_module("beacon.accounts.migrations.0002_recovery_codes_stored_as_digests")
+    user = make_staff(roles.TRIAGE_OFFICER)
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    StaticToken.objects.create(device=device, token="abcde23456")
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)  # a second run leaves digests alone
+    assert list(device.token_set.values_list("token", flat=True)) == [recovery_code_digest("abcde23456")]
