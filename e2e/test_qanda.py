@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from beacon.accounts import roles
-from beacon.qanda import services, views
+from beacon.qanda import admin_views, services, views
 from beacon.qanda.models import QandASession, Question, QuestionTheme
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -144,7 +144,10 @@ def test_live_page_refreshes_its_answers(page, no_js_page, live_server, make_sta
     assert no_js_page.get_by_role("link", name="Refresh the answers").is_visible()
 
 
-def test_host_live_view_passes_axe_and_answers_in_one_click(browser, live_server, make_staff, axe):
+def test_host_live_view_passes_axe_and_answers_in_one_click(
+    browser, live_server, make_staff, axe, monkeypatch
+):
+    monkeypatch.setattr(admin_views, "HOST_REFRESH_SECONDS", 2)
     editor = make_staff(roles.CAMPAIGN_EDITOR)
     session = make_session(editor, state=QandASession.LIVE)
     for text in ("Are knife arches used at the station?", "What is the Beat Bus?"):
@@ -176,6 +179,20 @@ def test_host_live_view_passes_axe_and_answers_in_one_click(browser, live_server
         page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
         axe(page)
         assert Question.objects.get(text="Are knife arches used at the station?").status == Question.ANSWERED
+
+        # A question approved while the host is on the page is announced; nothing is redrawn under their typing.
+        first = page.locator("ol.beacon-qanda-live > li").first
+        first.get_by_label("Answer").fill("Half-typed answer")
+        services.question_approve(
+            question=services.question_submit(session=session, text="Is the Beat Bus free to visit?")[0],
+            user=editor,
+        )
+        notice = page.locator("[data-qanda-host-notice]")
+        notice.get_by_text("1 new question is waiting.").wait_for(timeout=15_000)
+        assert first.get_by_label("Answer").input_value() == "Half-typed answer"
+        axe(page)
+        notice.get_by_role("link", name="Reload the list").click()
+        page.get_by_role("heading", name="Is the Beat Bus free to visit?").wait_for()
 
         # The moderation screens too.
         pending = services.question_submit(

@@ -3,13 +3,15 @@
 - questions: the moderation queue of a session, by status
 - review: one question: edit for publication, tag a theme, approve, reject with a reason, merge into a
   suggested duplicate
-- live: the host's view: approved questions in running order (move up / down), answer in one click
+- live: the host's view: approved questions in running order (move up / down), answer in one click; with
+  JavaScript it says when new questions have been approved since it loaded (waiting: their ids, as JSON)
 - state / prepare answers: the session's state changes, and the draft of its published answers
 Every change goes through beacon.qanda.services; these views only check permission and render.
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
@@ -20,6 +22,7 @@ from .forms import AnswerForm, MergeForm, ModerateForm, RejectForm
 from .models import QandASession, Question
 
 SESSIONS_INDEX = "qanda_sessions:index"
+HOST_REFRESH_SECONDS = 15  # how often the host's live view asks whether new questions are waiting
 
 
 def _errors(error: ValidationError) -> list[str]:
@@ -198,6 +201,8 @@ class SessionLiveView(QandAAdminView):
             **self.session_context(session),
             queue=queue,
             answered=selectors.answered_questions(session=session),
+            known_ids=",".join(str(question.pk) for question, _ in queue),
+            refresh_seconds=HOST_REFRESH_SECONDS,
         )
         return self.render_to_response(context, status=status)
 
@@ -226,6 +231,17 @@ class SessionLiveView(QandAAdminView):
             for message in _errors(error):
                 messages.error(request, message)
         return redirect("qanda_admin:live", session.pk)
+
+
+class SessionWaitingView(QandAAdminView):
+    """The ids of the approved questions waiting in the running order, for the live view's notice."""
+
+    permission = services.RUN
+
+    def get(self, request, pk):
+        session = get_object_or_404(QandASession, pk=pk)
+        waiting = list(selectors.live_queue(session=session).values_list("pk", flat=True))
+        return JsonResponse({"waiting": waiting, "live": session.state == QandASession.LIVE})
 
 
 class SessionStateView(QandAAdminView):

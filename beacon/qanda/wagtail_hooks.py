@@ -141,6 +141,7 @@ def register_qanda_admin_urls():
     urls = [
         path("sessions/<int:pk>/questions/", admin_views.SessionQuestionsView.as_view(), name="questions"),
         path("sessions/<int:pk>/live/", admin_views.SessionLiveView.as_view(), name="live"),
+        path("sessions/<int:pk>/waiting.json", admin_views.SessionWaitingView.as_view(), name="waiting"),
         path("sessions/<int:pk>/state/", admin_views.SessionStateView.as_view(), name="state"),
         path(
             "sessions/<int:pk>/prepare-answers/",

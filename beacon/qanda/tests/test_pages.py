@@ -377,9 +377,12 @@ def test_staff_screens_need_the_qanda_role(staff_client, make_staff, make_sessio
     for url in (
         reverse("qanda_admin:questions", args=[session.pk]),
         reverse("qanda_admin:live", args=[session.pk]),
+        reverse("qanda_admin:waiting", args=[session.pk]),
         reverse("qanda_admin:review", args=[question.pk]),
     ):
-        assert triage.get(url).status_code in (302, 403)
+        response = triage.get(url)
+        assert response.status_code in (302, 403)
+        assert b"A question for the host?" not in response.content
     assert triage.post(reverse("qanda_admin:state", args=[session.pk]), {"state": "live"}).status_code in (
         302,
         403,
@@ -429,3 +432,27 @@ def test_admin_lists_render(editor_client, make_session, editor):
         response = editor_client.get(reverse(name))
         assert response.status_code == 200, name
     assert "Safety" in editor_client.get(reverse("qanda_themes:index")).content.decode()
+
+
+def test_the_host_view_can_tell_when_new_questions_are_waiting(editor_client, make_session, editor):
+    session = make_session(by=editor, state=QandASession.LIVE)
+    first, second = (
+        services.question_approve(
+            question=services.question_submit(session=session, text=text)[0], user=editor
+        )
+        for text in ("Who runs the Beat Bus?", "Where is the next drop-in?")
+    )
+    services.question_submit(session=session, text="Still waiting for moderation?")  # pending: not counted
+    page = editor_client.get(reverse("qanda_admin:live", args=[session.pk])).content.decode()
+    waiting_url = reverse("qanda_admin:waiting", args=[session.pk])
+    assert f'data-url="{waiting_url}" data-known="{first.pk},{second.pk}"' in page
+    assert '<script type="module" src="/static/qanda/host_live.mjs"></script>' in page
+
+    third = services.question_approve(
+        question=services.question_submit(session=session, text="Can I bring my child?")[0], user=editor
+    )
+    response = editor_client.get(waiting_url)
+    assert response["Content-Type"] == "application/json" and "no-store" in response["Cache-Control"]
+    assert response.json() == {"waiting": [first.pk, second.pk, third.pk], "live": True}
+    services.session_transition(session=session, user=editor, state=QandASession.ANSWERED)
+    assert editor_client.get(waiting_url).json()["live"] is False
