@@ -44,12 +44,17 @@ def permission_required(*perms):
     return decorator
 
 
-def _report(request, pk: int) -> Report:
-    """The report, if this member of staff may see it: a report outside their teams is "not found"."""
+def _report(pk: int, within: list[int] | None) -> Report:
+    """The report, if it is in the staff member's scope (`within`, from staff_neighbourhoods): a report
+    outside their teams is "not found"."""
     try:
-        return selectors.report_for_staff(pk=pk, within=selectors.staff_neighbourhoods(user=request.user))
+        return selectors.report_for_staff(pk=pk, within=within)
     except Report.DoesNotExist:
         raise Http404("No such report") from None
+
+
+def _scope(request) -> list[int] | None:
+    return selectors.staff_neighbourhoods(user=request.user)
 
 
 def _back(url_name: str, *args, label: str) -> dict:
@@ -76,9 +81,7 @@ def queue(request):
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 1
-    result = selectors.report_queue(
-        filters=filters, page=page, within=selectors.staff_neighbourhoods(user=request.user)
-    )
+    result = selectors.report_queue(filters=filters, page=page, within=_scope(request))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -102,7 +105,8 @@ def queue(request):
 @require_GET
 @permission_required(PERM_VIEW, PERM_CONTENT)
 def report_detail(request, pk: int):
-    report = _report(request, pk)
+    within = _scope(request)  # once: the report and its links are both limited to it
+    report = _report(pk, within)
     if not can_decrypt():
         return render(
             request,
@@ -116,7 +120,7 @@ def report_detail(request, pk: int):
     content = report_content(report=report)
     attachments = report_attachments(report=report)
     timeline = selectors.report_timeline(report=report)
-    links = selectors.report_links(report=report, within=selectors.staff_neighbourhoods(user=request.user))
+    links = selectors.report_links(report=report, within=within)
     report_identifiers = selectors.report_identifiers(report=report)
     record = selectors.report_record(report=report)
     services.report_view_record(
@@ -151,7 +155,7 @@ def report_detail(request, pk: int):
 @require_GET
 @permission_required(PERM_VIEW, PERM_CONTENT)
 def attachment(request, pk: int, attachment_id: int):
-    report = _report(request, pk)
+    report = _report(pk, _scope(request))
     found = selectors.attachment_for_staff(report=report, attachment_id=attachment_id)
     if found is None:
         raise Http404("No such file")
@@ -164,7 +168,7 @@ def attachment(request, pk: int, attachment_id: int):
 
 def _action(request, pk, *, form_class, template, title, perform, success, form_kwargs=None):
     """GET shows the form; POST validates it and calls the service; refusals show on the form."""
-    report = _report(request, pk)
+    report = _report(pk, _scope(request))
     form_kwargs = form_kwargs or {}
     form = form_class(request.POST or None, report=report, **form_kwargs)
     if request.method == "POST" and form.is_valid():
@@ -249,7 +253,7 @@ def route(request, pk: int):
             neighbourhood=data["neighbourhood"],
         )
 
-    report = _report(request, pk)
+    report = _report(pk, _scope(request))
     return _action(
         request,
         pk,
@@ -352,7 +356,7 @@ def safeguarding(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @permission_required(PERM_VIEW, PERM_WORK)
 def question(request, pk: int):
-    report = _report(request, pk)
+    report = _report(pk, _scope(request))
     form = forms.QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
