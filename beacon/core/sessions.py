@@ -8,7 +8,7 @@ and a reporter moving through the journey costs one write per answer, not per pa
 
 `SessionStore` is Django's database store that remembers the expiry it loaded, and reads and updates its
 row with one plain statement each (the same SQL the ORM would send, without building it on every request:
-that cost about as much as the whole rest of a journey step). Creating and deleting sessions stay Django's.
+that cost about as much as the whole rest of a journey step). Creating a session stays Django's INSERT.
 `SessionMiddleware` is Django's middleware that touches a session whose expiry is getting stale. Both are
 set in settings.
 
