@@ -446,7 +446,7 @@ def test_the_host_view_can_tell_when_new_questions_are_waiting(editor_client, ma
     page = editor_client.get(reverse("qanda_admin:live", args=[session.pk])).content.decode()
     waiting_url = reverse("qanda_admin:waiting", args=[session.pk])
     assert f'data-url="{waiting_url}" data-known="{first.pk},{second.pk}"' in page
-    assert '<script type="module" src="/static/qanda/host_live.mjs"></script>' in page
+    assert '<script type="module" src="/static/qanda/live.mjs"></script>' in page
 
     third = services.question_approve(
         question=services.question_submit(session=session, text="Can I bring my child?")[0], user=editor
