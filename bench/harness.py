@@ -188,13 +188,13 @@ class Server:
         return sizes
 
 
-def production_env(database_url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+def production_env(database_url: str, state: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Production settings for a benchmark server whose uploads go under `state`."""
     import base64
 
     from nacl.public import PrivateKey  # noqa: PLC0415 - only the harness needs it
 
     private = PrivateKey.generate()
-    state = Path(tempfile.mkdtemp(prefix="beacon-bench-state-"))
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -223,8 +223,15 @@ def gunicorn(
     seed: bool = False,
     timeout: float = 60,
 ) -> Iterator[Server]:
-    """Beacon with production settings under gunicorn (sync workers) on a loopback port."""
-    environment = production_env(database_url, env)
+    """Beacon with production settings under gunicorn (sync workers) on a loopback port.
+
+    Uploaded files go to a temporary folder that is removed, with what the run stored in it, when the server stops.
+    """
+    with tempfile.TemporaryDirectory(prefix="beacon-bench-state-") as state:
+        yield from _gunicorn(production_env(database_url, Path(state), env), workers, seed, timeout)
+
+
+def _gunicorn(environment: dict[str, str], workers: int, seed: bool, timeout: float) -> Iterator[Server]:
     port = free_port()
 
     def run(*args: str) -> None:
