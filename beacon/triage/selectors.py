@@ -302,13 +302,17 @@ def report_links(*, report: Report, within: list[int] | None = None) -> list[Lin
     ]
 
 
-def report_identifiers(*, report: Report) -> list[tuple[str, str, str, int]]:
-    """(kind, label, digest, how many other reports share it) for each identifier of the report."""
+def report_identifiers(*, report: Report, within: list[int] | None = None) -> list[tuple[str, str, str, int]]:
+    """(kind, label, digest, how many other reports share it) for each identifier of the report, counting
+    only reports routed to the neighbourhoods `within` when given (see staff_neighbourhoods)."""
     labels = dict(ReportIdentifier.Kind.choices)
     rows = list(ReportIdentifier.objects.filter(report=report).values_list("kind", "digest"))
+    sharing = ReportIdentifier.objects.exclude(report=report)
+    if within is not None:
+        sharing = sharing.filter(report__neighbourhood_id__in=within)
     result = []
     for kind, digest in rows:
-        others = ReportIdentifier.objects.filter(kind=kind, digest=digest).exclude(report=report).count()
+        others = sharing.filter(kind=kind, digest=digest).count()
         result.append((kind, labels.get(kind, kind), digest, others))
     return result
 

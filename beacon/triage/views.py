@@ -105,7 +105,7 @@ def queue(request):
 @require_GET
 @permission_required(PERM_VIEW, PERM_CONTENT)
 def report_detail(request, pk: int):
-    within = _scope(request)  # once: the report and its links are both limited to it
+    within = _scope(request)  # once: the report, its links and identifier counts are all limited to it
     report = _report(pk, within)
     if not can_decrypt():
         return render(
@@ -121,7 +121,7 @@ def report_detail(request, pk: int):
     attachments = report_attachments(report=report)
     timeline = selectors.report_timeline(report=report)
     links = selectors.report_links(report=report, within=within)
-    report_identifiers = selectors.report_identifiers(report=report)
+    report_identifiers = selectors.report_identifiers(report=report, within=within)
     record = selectors.report_record(report=report)
     services.report_view_record(
         user=request.user,

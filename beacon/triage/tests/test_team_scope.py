@@ -52,6 +52,19 @@ def test_a_supervisor_sees_their_teams_reports_and_no_others(two_areas, make_sta
     assert not AuditEvent.objects.filter(actor=supervisor, object_id=str(kingsthorpe.pk)).exists()
 
 
+def test_a_supervisor_counts_only_their_teams_reports_sharing_an_identifier(two_areas, make_staff):
+    """The identifier counts on a report's page say nothing of reports outside the supervisor's area."""
+    town, _kingsthorpe = two_areas
+    supervisor = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)
+    town.neighbourhood.members.add(supervisor)
+    page = client_for(supervisor).get(_detail(town)).content.decode()
+    assert "Identifiers in this report" in page
+    assert "in 0 other reports" in page and "in 1 other report" not in page
+
+    analyst = client_for(make_staff(roles.INTELLIGENCE_ANALYST)).get(_detail(town)).content.decode()
+    assert "in 1 other report" in analyst
+
+
 def test_a_supervisor_in_no_team_sees_no_reports(two_areas, make_staff):
     town, kingsthorpe = two_areas
     client = client_for(make_staff(roles.NEIGHBOURHOOD_SUPERVISOR))
