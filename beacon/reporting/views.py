@@ -278,6 +278,15 @@ class NumbersView(ListQuestionView):
     item_page = "number"
 
 
+def list_position(value: str, *, below: int) -> int | None:
+    """A number sent in a URL or a form (a list position, an id) when it is plain ASCII digits under `below`.
+    str.isdigit() alone also passes '²' (which int() refuses) and numbers too long for int() to read."""
+    if not (value.isascii() and value.isdigit() and len(value) <= 19):
+        return None
+    number = int(value)
+    return number if number < below else None
+
+
 class ItemView(StepView):
     """Add one person, vehicle or number to its list, or change one (?item=N)."""
 
@@ -288,10 +297,7 @@ class ItemView(StepView):
         return self.answers.setdefault(flows.ITEM_PAGES[self.slug], [])
 
     def item_index(self) -> int | None:
-        value = self.request.GET.get("item", "")
-        if value.isdigit() and int(value) < len(self.items):
-            return int(value)
-        return None
+        return list_position(self.request.GET.get("item", ""), below=len(self.items))
 
     def get_form(self, data=None):
         if data is not None:
@@ -359,9 +365,9 @@ class ListView(StepView):
 
     def post(self, request, *args, **kwargs):
         if "remove" in request.POST:
-            value = request.POST.get("remove", "")
-            if value.isdigit() and int(value) < len(self.items):
-                del self.items[int(value)]
+            index = list_position(request.POST.get("remove", ""), below=len(self.items))
+            if index is not None:
+                del self.items[index]
                 if not self.items:
                     self.answers.pop(self.slug, None)
                 self.journey.save()
@@ -462,10 +468,10 @@ class FilesView(StepView):
 
     def post(self, request, *args, **kwargs):
         if "remove" in request.POST:
-            value = request.POST.get("remove", "")
-            if value.isdigit():
-                services.pending_upload_remove(token=self.journey.token, upload_id=int(value))
-                self.journey.data["uploads"] = [u for u in self.journey.uploads if str(u["id"]) != value]
+            upload_id = list_position(request.POST.get("remove", ""), below=2**63)
+            if upload_id is not None:
+                services.pending_upload_remove(token=self.journey.token, upload_id=upload_id)
+                self.journey.data["uploads"] = [u for u in self.journey.uploads if u["id"] != upload_id]
                 self.journey.save()
             return redirect(page_url(self.slug, self.change))
         form = self.get_form(request.POST, request.FILES)

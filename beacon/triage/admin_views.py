@@ -65,7 +65,7 @@ class AuditEventFilterSet(WagtailFilterSet):
         if not value:
             return queryset
         found = Report.objects.filter(reference=value[:12]).values_list("pk", flat=True).first()
-        if found is None and value.isdigit() and len(value) < 19:
+        if found is None and value.isascii() and value.isdigit() and len(value) < 19:
             found = int(value)  # a purged report: its number is still in the log
         if found is None:
             return queryset.none()

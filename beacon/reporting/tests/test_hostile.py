@@ -119,6 +119,19 @@ def test_wrong_methods_are_refused(walker, method):
     assert getattr(walker.client, method)("/report/follow-up/").status_code == 405
 
 
+@pytest.mark.parametrize("value", ["\u00b2", "\u0663", "9" * 5000, "1" * 30])
+def test_list_positions_that_are_not_plain_numbers_are_ignored(walker, value):
+    """'²' and '٣' pass str.isdigit() but int() refuses the first, and a 5,000-digit number is over int()'s
+    limit: none of them is a position in a list, so the page acts as if none was given."""
+    walker.minimal(upto="vehicles")
+    walker.answer("vehicles", {"vehicles": "yes"})
+    walker.answer("vehicle", {"colour": "red"})
+    assert walker.get("vehicle", item=value).status_code == 200
+    assert walker.client.post("/report/vehicles-list/", {"remove": value}).status_code == 302
+    assert walker.client.post("/report/files/", {"remove": value}).status_code in (302, 200)
+    assert "red" in walker.get("vehicles-list").content.decode()  # nothing was removed
+
+
 def test_get_where_only_post_makes_sense(client):
     assert client.get("/report/delete-answers/").status_code == 405
     assert client.get("/report/follow-up/reply/").status_code == 405
