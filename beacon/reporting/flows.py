@@ -126,6 +126,14 @@ NEXT = {
 }
 
 
+def is_follow_up(slug: str, following: str) -> bool:
+    """`following` asks for the details of an answer given on `slug` (when it happened, how to contact you):
+    a change to that answer shows it again, so that the details can be changed too. Lists are not follow-ups:
+    their items have change links of their own."""
+    rule = NEXT[slug]
+    return isinstance(rule, Branch) and following in rule.routes.values() and following not in ITEM_PAGES
+
+
 def child_implied(answers: dict) -> bool:
     """The answers already say a child is involved: the category, or a person marked as a child."""
     if "child_exploitation" in answers.get("about", {}).get("categories", []):

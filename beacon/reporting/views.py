@@ -143,7 +143,7 @@ class StepView(View):
 
     def next_url(self) -> str:
         following = flows.next_page(self.slug, self.answers)
-        if following in flows.INTERRUPTS:
+        if following in flows.INTERRUPTS or (self.change and flows.is_follow_up(self.slug, following)):
             return page_url(following, self.change)
         if self.change and flows.journey_path(self.answers).complete:
             return page_url(flows.CHECK)

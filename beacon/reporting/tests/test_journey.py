@@ -406,6 +406,15 @@ def test_change_links_return_to_check_your_answers(walker):
     # A change that opens a new branch asks the new question first, then goes back.
     walker.answer("when", {"when": "once"}, change=True, expect="when-once")
     walker.answer("when-once", {"date_0": "1", "date_1": "3", "date_2": "2025"}, change=True, expect="check")
+    # Changing an answer that has a follow-up question shows that question again (its answer filled in), even
+    # when the answer stays the same: otherwise the date could never be corrected.
+    walker.answer("when", {"when": "once"}, change=True, expect="when-once")
+    assert 'value="2025"' in walker.client.get("/report/when-once/?change=1").content.decode()
+    walker.answer("when-once", {"date_0": "2", "date_1": "3", "date_2": "2025"}, change=True, expect="check")
+    assert "2 March 2025" in walker.client.get("/report/check/").content.decode()
+    walker.answer("when", {"when": "ongoing"}, change=True, expect="when-ongoing")
+    walker.answer("when-ongoing", {"since": "May"}, change=True, expect="check")
+    walker.answer("when", {"when": "ongoing"}, change=True, expect="when-ongoing")
     # Danger "yes" always shows the 999 page, even when changing.
     walker.answer("danger", {"danger": "yes"}, change=True, expect="call-999")
     continue_link = walker.client.get("/report/call-999/?change=1").content.decode()
