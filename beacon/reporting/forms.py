@@ -61,7 +61,23 @@ def radios(label: str, choices, *, error: str, help_text: str = ""):
     )
 
 
-class StepForm(GovukForm):
+class NoFormHistory(forms.Form):
+    """Every text box says autocomplete="off" unless it names its own purpose (the reporter's contact
+    details): browsers otherwise remember what was typed and offer it in same-named fields on other sites."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            for widget in getattr(
+                field.widget, "widgets", [field.widget]
+            ):  # a date's day, month and year too
+                if getattr(widget, "input_type", None) in ("text", "email", "tel", "number", "search", "url"):
+                    widget.attrs.setdefault("autocomplete", "off")
+                elif isinstance(widget, forms.Textarea):
+                    widget.attrs.setdefault("autocomplete", "off")
+
+
+class StepForm(NoFormHistory, GovukForm):
     def to_answer(self) -> dict:
         return dict(self.cleaned_data)
 
@@ -545,7 +561,7 @@ class SubmitForm(HoneypotMixin, GovukForm):
     pass
 
 
-class ReceiptForm(HoneypotMixin, GovukForm):
+class ReceiptForm(NoFormHistory, HoneypotMixin, GovukForm):
     page_heading = "receipt"
     receipt = forms.CharField(
         label="Enter your receipt code",
@@ -582,7 +598,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class ReplyForm(HoneypotMixin, GovukForm):
+class ReplyForm(NoFormHistory, HoneypotMixin, GovukForm):
     receipt = forms.CharField(widget=forms.HiddenInput, max_length=60)
     text = long_text("Your reply", required=True, error="Enter your reply")
     files = MultipleFileField(

@@ -86,3 +86,33 @@ class _no_capture:  # the transactional test runs on-commit callbacks for real
 
     def __exit__(self, *exc):
         return False
+
+
+def _form_classes(base):
+    for subclass in base.__subclasses__():
+        yield subclass
+        yield from _form_classes(subclass)
+
+
+def test_no_answer_is_kept_in_the_browsers_form_history():
+    """Browsers remember what was typed in a field and offer it again in fields of the same name on other
+    sites (a dealer's nickname typed in "name"). Every box in the journey and the follow-up turns that off;
+    only the reporter's own contact details use the standard tokens (name, email, tel) that WCAG 1.3.5 asks
+    for, as they chose to give them."""
+    import re
+
+    from beacon.reporting import forms
+
+    own = {"ContactDetailsForm": {"name": "name", "email": "email", "phone": "tel"}}
+    checked = 0
+    for form_class in [*_form_classes(forms.StepForm), forms.ReplyForm, forms.ReceiptForm]:
+        html = str(form_class())
+        for tag in re.findall(r"<(?:input|textarea)\b[^>]*>", html):
+            kind = re.search(r'type="([^"]+)"', tag)
+            if kind and kind.group(1) in ("radio", "checkbox", "hidden", "file", "submit"):
+                continue
+            name = re.search(r'name="([^"]+)"', tag).group(1)
+            expected = own.get(form_class.__name__, {}).get(name, "off")
+            assert f'autocomplete="{expected}"' in tag, f"{form_class.__name__}.{name}: {tag}"
+            checked += 1
+    assert checked > 25  # every text box of the journey was looked at
