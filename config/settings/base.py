@@ -238,7 +238,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Jobs that book themselves on the task queue are not listed: scheduled publishing (content.tasks, queued
 # for each page's go-live time), the Q&A mailbox (qanda.tasks.fetch_questions_every) and the retention
 # purge (triage.tasks.purge_expired_reports, booked daily after migrate).
-BEACON_SCHEDULE: list[tuple[str, int]] = []
+BEACON_SCHEDULE: list[tuple[str, int]] = [
+    # Expired sessions (sealed answers in progress, old staff sign-ins) are deleted, not left in the table;
+    # Django's `clearsessions` deletes rows by expiry, which works on the digest-keyed table too.
+    ("clearsessions", 15 * 60),
+]
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Beacon"

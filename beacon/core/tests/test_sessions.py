@@ -124,3 +124,28 @@ def test_a_staff_sign_in_is_not_taken_over_with_the_stored_digest(make_staff):
     thief.cookies["sessionid"] = Session.objects.get().session_key
     response = thief.get("/admin/triage/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_expired_sessions_are_deleted_on_schedule_and_live_ones_kept(settings):
+    """`clearsessions` finds expired rows by their expiry alone, so it works on the digest-keyed table; the
+    schedule runs it every 15 minutes, so abandoned answers and old sign-ins do not stay in the database."""
+    from django.core.management import call_command
+
+    from beacon.core.sessions import SessionStore
+
+    assert ("clearsessions", 15 * 60) in settings.BEACON_SCHEDULE
+    stores = []
+    for answer in ("abandoned", "in progress"):
+        store = SessionStore()
+        store["answer"] = answer
+        store.save()
+        stores.append(store)
+    abandoned, live = stores
+    Session.objects.filter(session_key=stored_key(abandoned.session_key)).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    settings.BEACON_SCHEDULE = [job for job in settings.BEACON_SCHEDULE if job[0] == "clearsessions"]
+    with open("/dev/null", "w") as sink:
+        call_command("run_schedule", "--once", stdout=sink)
+    assert list(Session.objects.values_list("session_key", flat=True)) == [stored_key(live.session_key)]
+    assert SessionStore(session_key=live.session_key)["answer"] == "in progress"
