@@ -8,6 +8,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 
 from .cache import mark_cacheable
 from .selectors import news_feed_items
+from .text import without_control_characters
 
 FEED_LENGTH = 20
 
@@ -30,11 +31,13 @@ class NewsFeed(Feed):
     def items(self):
         return news_feed_items(limit=FEED_LENGTH)
 
+    # Pages saved now cannot hold control characters (PublicPageMixin), but older rows may, and one of them in
+    # the feed would make the whole feed fail to render: XML 1.0 cannot carry them.
     def item_title(self, item):
-        return item.title
+        return without_control_characters(item.title)
 
     def item_description(self, item):
-        return item.summary
+        return without_control_characters(item.summary)
 
     def item_link(self, item):
         return item.get_url(self.request)
@@ -52,4 +55,4 @@ class NewsFeed(Feed):
         return item.last_published_at
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [without_control_characters(tag.name) for tag in item.tags.all()]

@@ -28,6 +28,7 @@ from . import memo
 from .blocks import body_blocks
 from .cache import mark_cacheable
 from .selectors import public
+from .text import without_control_characters
 
 # Rich text features that keep pages accessible: no arbitrary headings levels, no embeds.
 SIMPLE_RICH_TEXT = ["bold", "italic", "link", "ol", "ul"]
@@ -68,8 +69,28 @@ class SocialMetaMixin:
 
 
 class PublicPageMixin(SocialMetaMixin):
-    """Beacon's public pages: sharing metadata, and responses the page cache may keep (see cache.py:
-    only anonymous, cookie-free responses are ever stored)."""
+    """Beacon's public pages: sharing metadata, plain text without control characters, and responses the
+    page cache may keep (see cache.py: only anonymous, cookie-free responses are ever stored)."""
+
+    def full_clean(self, *args, **kwargs):
+        self.strip_control_characters()
+        super().full_clean(*args, **kwargs)
+
+    def minimal_clean(self):
+        # What Wagtail runs instead of full_clean when a draft is saved.
+        self.strip_control_characters()
+        super().minimal_clean()
+
+    def strip_control_characters(self) -> None:
+        """Drop control characters pasted into plain text fields (titles, summaries, intros, alt text…):
+        they show as nothing, and XML (the news feed) cannot carry them at all. Rich text is left alone."""
+        for field in self._meta.concrete_fields:
+            plain = isinstance(field, models.CharField | models.TextField)
+            if not plain or isinstance(field, RichTextField):
+                continue
+            value = getattr(self, field.attname)
+            if isinstance(value, str) and (cleaned := without_control_characters(value)) != value:
+                setattr(self, field.attname, cleaned)
 
     def get_view_restrictions(self):
         """Wagtail asks on every request; most sites restrict nothing, so skip the query unless this page or

@@ -327,6 +327,24 @@ class TestEditorsGetClearValidation(AdminTestCase):
         assert "A hashtag can only contain letters, numbers and underscores" in body
         assert not CampaignPage.objects.exists()
 
+    def test_control_characters_pasted_into_a_draft_are_not_stored(self):
+        url = reverse("wagtailadmin_pages:add", args=["content", "campaignindexpage", self.home.pk])
+        response = self.client.post(
+            url,
+            nested_form_data(
+                {"title": "Our\x0bcampaigns", "slug": "campaigns", "intro": "Every campaign\x07 we run."}
+            ),
+        )
+        assert response.status_code == 302
+        index = CampaignIndexPage.objects.get()
+        assert not index.live
+        assert (index.title, index.draft_title, index.intro) == (
+            "Our campaigns",
+            "Our campaigns",
+            "Every campaign we run.",
+        )
+        assert index.get_latest_revision().content["intro"] == "Every campaign we run."
+
     def test_image_block_without_alt_text(self):
         news = self.home.add_child(instance=NewsIndexPage(title="News", slug="news"))
         response = self.post_create(

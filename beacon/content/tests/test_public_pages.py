@@ -143,6 +143,40 @@ def test_feed_is_valid_rss_with_published_news_only(client, tree):
     assert item.findtext("pubDate") and item.findtext("guid") and item.findtext("category") == "county lines"
 
 
+def test_text_pasted_with_control_characters_is_stored_without_them_and_the_feed_stays_valid(client, tree):
+    page = article(
+        tree["news"],
+        "Knife\x0b amnesty\x00 results",
+        summary="Bins\x0b collected\x1f 300 knives.\tMore to come.",
+        seo_title="Amnesty\x0c results",
+    )
+    page.refresh_from_db()
+    assert (page.title, page.draft_title, page.seo_title) == (
+        "Knife amnesty results",
+        "Knife amnesty results",
+        "Amnesty results",
+    )
+    assert page.summary == "Bins collected 300 knives.\tMore to come."
+    assert "\x0b" not in page.get_latest_revision().content["title"]
+    response = get(client, "/news/feed/")
+    assert response.status_code == 200
+    rss = ET.fromstring(response.content)  # noqa: S314 (our own output)
+    assert [item.findtext("title") for item in rss.iter("item")] == ["Knife amnesty results"]
+
+
+def test_feed_is_valid_even_with_control_characters_already_in_the_database(client, tree):
+    page = article(tree["news"], "Older story")
+    page.tags.add("county\x0blines")
+    page.save_revision().publish()
+    type(page).objects.filter(pk=page.pk).update(title="Older\x0b story", summary="Pasted\x08 from Word.")
+    response = get(client, "/news/feed/")
+    assert response.status_code == 200
+    item = ET.fromstring(response.content).find("channel/item")  # noqa: S314 (our own output)
+    assert item.findtext("title") == "Older story"
+    assert item.findtext("description") == "Pasted from Word."
+    assert item.findtext("category") == "county lines"
+
+
 def test_sitemap_lists_published_pages_only(client, tree):
     article(tree["news"], "Live article")
     article(tree["news"], "Draft article", live=False)
