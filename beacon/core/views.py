@@ -10,6 +10,8 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from . import signals
+
 logger = logging.getLogger(__name__)
 
 
@@ -17,6 +19,7 @@ logger = logging.getLogger(__name__)
 def leave(request):
     """Quick exit without JavaScript: forget the visitor, tell the browser to clear what it holds, go."""
     if hasattr(request, "session"):
+        signals.quick_exit.send(sender=None, session=request.session)  # files held outside the session go too
         request.session.flush()  # discards any half-finished report answers held for this visitor
     response = HttpResponseRedirect(settings.BEACON_NEUTRAL_URL)
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'

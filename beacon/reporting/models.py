@@ -9,6 +9,7 @@ Identifiers that staff link reports by are also kept as keyed HMAC blind indexes
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 CATEGORY_CHOICES = [
     ("dealing", "Drug dealing from a place"),
@@ -144,7 +145,8 @@ class PendingUpload(models.Model):
     """A cleaned, sealed file chosen during a journey that has not been submitted yet.
 
     Kept server-side (never in the browser), keyed by a random token held only in the visitor's
-    session, wiped on submit, when the journey is abandoned, and by age (`pending_uploads_purge`).
+    session, wiped on submit, on quick exit, when the journey is abandoned, and by idle age
+    (`pending_uploads_purge`, from `touched_at`, which the journey refreshes while the reporter is active).
     """
 
     token = models.CharField(max_length=64, db_index=True)  # random, from the session
@@ -152,7 +154,9 @@ class PendingUpload(models.Model):
     size = models.PositiveIntegerField()
     sealed_name = models.BinaryField(default=b"")
     sealed_data = models.BinaryField()
-    created_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField()
+    # The reporter's last visit to a page of the journey, within PENDING_TOUCH_SECONDS (reporting.journey).
+    touched_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -290,8 +290,15 @@ def pending_uploads_discard(*, token: str) -> None:
         PendingUpload.objects.filter(token=token).delete()
 
 
+def pending_uploads_touch(*, token: str) -> None:
+    """The reporter is still answering: their files are not abandoned."""
+    if token:
+        PendingUpload.objects.filter(token=token).update(touched_at=timezone.now())
+
+
 def pending_uploads_purge(*, older_than: timedelta | None = None) -> int:
-    """Delete files from journeys abandoned longer ago than a session can live (or `older_than`)."""
+    """Delete files from journeys abandoned longer ago than a session can live (or `older_than`), counted from
+    the journey's last touch (Journey.keep_files touches them at least every PENDING_TOUCH_SECONDS)."""
     age = older_than if older_than is not None else timedelta(seconds=settings.SESSION_COOKIE_AGE + 600)
-    deleted, _ = PendingUpload.objects.filter(created_at__lt=timezone.now() - age).delete()
+    deleted, _ = PendingUpload.objects.filter(touched_at__lt=timezone.now() - age).delete()
     return deleted

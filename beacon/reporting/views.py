@@ -126,6 +126,7 @@ class StepView(View):
                 self.journey = Journey.begin(request.session)
             else:
                 return expired(request)
+        self.journey.keep_files()
         self.change = request.GET.get("change") == "1"
         if not flows.may_visit(self.slug, self.answers):
             return redirect(page_url(flows.journey_path(self.answers).missing or flows.CHECK))

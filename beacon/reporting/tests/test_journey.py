@@ -1,8 +1,10 @@
 """One test for every branch of the journey, walking the real pages with the test client."""
 
 import datetime
+import io
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -456,6 +458,32 @@ def test_quick_exit_forgets_the_answers(walker):
     walker.minimal(upto="how")
     walker.client.get("/leave")
     assert "Your answers have been deleted" in walker.get("how").content.decode()
+
+
+def test_quick_exit_deletes_the_files_chosen(walker):
+    walker.minimal(upto="contact")
+    photo = SimpleUploadedFile("p.jpg", image_bytes("JPEG"), content_type="image/jpeg")
+    walker.client.post("/report/files/", {"file": photo, "action": "upload"})
+    assert PendingUpload.objects.count() == 1
+    walker.client.get("/leave")
+    assert PendingUpload.objects.count() == 0
+
+
+def test_files_are_kept_while_the_reporter_is_still_answering(walker, settings):
+    """Files are deleted when the journey is abandoned, counted from the reporter's last visit to a page, not
+    from the upload: a reporter who takes more than an hour to finish keeps their photos."""
+    from django.core.management import call_command
+
+    walker.minimal(upto="contact")
+    photo = SimpleUploadedFile("p.jpg", image_bytes("JPEG"), content_type="image/jpeg")
+    walker.client.post("/report/files/", {"file": photo, "action": "upload"})
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE + 15 * 60)
+    PendingUpload.objects.update(created_at=long_ago, touched_at=long_ago)
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=10)):
+        walker.answer("contact", {"contact": "anonymous"}, expect="check")  # still answering
+    call_command("reporting_purge_pending", stdout=io.StringIO())
+    assert PendingUpload.objects.count() == 1
+    assert "p.jpg" in walker.client.get("/report/check/").content.decode()
 
 
 def test_stop_and_delete_my_answers(walker):

@@ -272,7 +272,7 @@ def test_files_from_abandoned_journeys_are_purged_by_age():
 
     old = pending_upload_add(token="abandoned", file=("a.png", image_bytes("PNG")))
     fresh = pending_upload_add(token="in-progress", file=("b.png", image_bytes("PNG")))
-    PendingUpload.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(hours=3))
+    PendingUpload.objects.filter(pk=old.pk).update(touched_at=timezone.now() - datetime.timedelta(hours=3))
     out = _io.StringIO()
     call_command("reporting_purge_pending", stdout=out)
     assert "Deleted 1" in out.getvalue()
