@@ -5,6 +5,8 @@ into it; `normalise()` checks any document (from the journey, the demo data or a
 before it is sealed, so that everything sealed is in one well-formed shape.
 """
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
@@ -201,13 +203,23 @@ def normalise(document: dict) -> dict:
 
 
 def child_involved(document: dict) -> bool:
-    """The safeguarding flag: a child is described, marked, or the concern is about child exploitation."""
+    """The safeguarding flag: a child is described, marked, or the concern is about child exploitation; or a
+    person's approximate age is under 18, whatever the reporter answered to "is this person a child?" (a
+    missed child costs more than a report looked at twice)."""
     return bool(
         document.get("child")
         or document.get("child_involved_answer") == "yes"
         or "child_exploitation" in document.get("categories", [])
-        or any(person.get("is_child") is True for person in document.get("people", []))
+        or any(
+            person.get("is_child") is True or _age_under_18(person.get("age") or "")
+            for person in document.get("people", [])
+        )
     )
+
+
+def _age_under_18(age: str) -> bool:
+    """An approximate age mentioning a number of years from 1 to 17 ("about 15", "16-17", "17 or 18")."""
+    return any(0 < int(number) < 18 for number in re.findall(r"(?<![0-9])[0-9]{1,2}(?![0-9])", age))
 
 
 def immediate_danger(document: dict) -> bool:

@@ -151,6 +151,28 @@ def test_priority_flags():
     assert both.immediate_danger and both.child_involved
 
 
+@pytest.mark.parametrize(
+    ("age", "is_child", "flagged"),
+    [
+        ("about 15", None, True),  # "I do not know" whether under 18, but the age says so
+        ("14 or 15", False, True),  # an age under 18 outweighs a "no"
+        ("16-17", None, True),
+        ("in their 30s", None, False),
+        ("about 40", None, False),
+        ("", None, False),
+        ("", True, True),
+    ],
+)
+def test_a_person_whose_age_is_under_18_raises_the_safeguarding_flag(age, is_child, flagged):
+    """A missed child is the costlier mistake: an approximate age under 18 flags the report even when the
+    reporter was not sure whether the person is a child."""
+    person = {"name": "", "age": age, "description": "Slim, grey hoodie", "is_child": is_child}
+    report = report_submit(
+        answers=document(people=[person], categories=["dealing"], child=None), files=[]
+    ).report
+    assert report.child_involved is flagged
+
+
 def test_questions_and_replies_for_an_anonymous_reporter(make_staff, django_capture_on_commit_callbacks):
     result = report_submit(answers=document(), files=[])
     report = result.report
