@@ -6,7 +6,8 @@ class ContentConfig(AppConfig):
     label = "content"
 
     def ready(self):
-        from . import cache, tasks
+        from . import cache, services, tasks
 
         cache.connect_signals()
+        services.connect_signals()
         tasks.connect_signals()

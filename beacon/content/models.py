@@ -12,6 +12,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -27,7 +28,7 @@ from wagtail.search import index
 from . import memo
 from .blocks import body_blocks
 from .cache import mark_cacheable
-from .selectors import public
+from .selectors import public, under_unpublished_page
 from .text import without_control_characters
 
 # Rich text features that keep pages accessible: no arbitrary headings levels, no embeds.
@@ -102,6 +103,12 @@ class PublicPageMixin(SocialMetaMixin):
         if self.alias_of_id or any(self.path.startswith(path) for path in restricted):
             return super().get_view_restrictions()
         return PageViewRestriction.objects.none()
+
+    def route(self, request, path_components):
+        # Wagtail serves a live page whatever the pages above it are; Beacon does not (selectors.public).
+        if not path_components and under_unpublished_page(self):
+            raise Http404
+        return super().route(request, path_components)
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
@@ -599,7 +606,9 @@ class NewsArticlePage(PublicPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         week = self.campaign_week
-        context["week"] = week if week is not None and week.live else None
+        context["week"] = (
+            week if week is not None and week.live and not under_unpublished_page(week) else None
+        )
         context["tags"] = list(self.tags.all())
         return context
 

@@ -13,14 +13,45 @@ logger = logging.getLogger(__name__)
 
 
 def public(queryset):
-    """Wagtail's `.public()` filter, skipped when no page on the site has a view restriction (the usual
-    case, remembered per generation), since it costs a query on every listing."""
+    """The pages of a live() queryset that the public may see: Wagtail's `.public()` filter (skipped when no
+    page on the site has a view restriction, the usual case, remembered per generation, since it costs a
+    query on every listing), and nothing under an unpublished page."""
+    from django.db.models import Q
     from wagtail.models import PageViewRestriction
 
     restricted = remember(
         ("restricted-paths",), lambda: tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
     )
-    return queryset.public() if restricted else queryset
+    if restricted:
+        queryset = queryset.public()
+    hidden = unpublished_branches()
+    if hidden:
+        under_any = Q()
+        for path in hidden:
+            under_any |= Q(path__startswith=path)
+        queryset = queryset.exclude(under_any)
+    return queryset
+
+
+def unpublished_branches() -> tuple[str, ...]:
+    """Tree paths of unpublished pages that have pages under them (remembered per generation; usually none).
+
+    Unpublishing a page unpublishes everything under it (services.page_descendants_unpublish), but a page can
+    still be marked live below an unpublished one: a week published while its campaign is a draft, a live page
+    moved under a draft, or pages unpublished before that rule. None of them is public until the page above is.
+    """
+    from wagtail.models import Page
+
+    return remember(
+        ("unpublished-branches",),
+        lambda: tuple(
+            Page.objects.filter(live=False, depth__gt=1, numchild__gt=0).values_list("path", flat=True)
+        ),
+    )
+
+
+def under_unpublished_page(page) -> bool:
+    return any(page.path.startswith(path) and page.path != path for path in unpublished_branches())
 
 
 def _optional(module: str, name: str):
@@ -83,15 +114,14 @@ def _news_filter_choices() -> dict[str, list]:
     from .models import CampaignPage, CampaignWeekPage, NewsArticlePage, Theme
 
     week_ids = set(
-        NewsArticlePage.objects.live()
-        .public()
+        public(NewsArticlePage.objects.live())
         .exclude(campaign_week=None)
         .values_list("campaign_week", flat=True)
     )
-    weeks = list(CampaignWeekPage.objects.live().public().filter(pk__in=week_ids).order_by("start_date"))
+    weeks = list(public(CampaignWeekPage.objects.live()).filter(pk__in=week_ids).order_by("start_date"))
     campaign_paths = {week.path[: -CampaignWeekPage.steplen] for week in weeks}
     campaigns = list(
-        CampaignPage.objects.live().public().filter(path__in=campaign_paths).order_by("-start_date")
+        public(CampaignPage.objects.live()).filter(path__in=campaign_paths).order_by("-start_date")
     )
     themes = list(Theme.objects.filter(weeks__in=weeks).distinct())
     return {"campaigns": campaigns, "weeks": weeks, "themes": themes}
@@ -155,8 +185,7 @@ def news_feed_items(*, limit: int):
     from .models import NewsArticlePage
 
     return list(
-        NewsArticlePage.objects.live()
-        .public()
+        public(NewsArticlePage.objects.live())
         .prefetch_related("tags")
         .order_by("-date", "-first_published_at")[:limit]
     )
@@ -177,6 +206,6 @@ def site_search(*, query: str, page_number) -> dict[str, Any]:
     query = clean_text(query or "").strip()[:SEARCH_MAX_QUERY]
     if not query:
         return {"query": "", "results": [], "page_obj": None}
-    results = Page.objects.live().public().filter(depth__gt=1).specific().search(query)
+    results = public(Page.objects.live()).filter(depth__gt=1).specific().search(query)
     page_obj = Paginator(results, SEARCH_PER_PAGE).get_page(page_number)
     return {"query": query, "results": list(page_obj.object_list), "page_obj": page_obj}

@@ -10,7 +10,7 @@ from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap as PageSitemap
 
 from .cache import mark_cacheable
-from .selectors import site_search
+from .selectors import public, site_search
 
 # Sitemaps other apps provide once their issues land (module path, class name).
 OPTIONAL_SITEMAPS = {
@@ -19,8 +19,15 @@ OPTIONAL_SITEMAPS = {
 }
 
 
+class PublicPageSitemap(PageSitemap):
+    """Wagtail's page sitemap without the pages under an unpublished page (selectors.public)."""
+
+    def items(self):
+        return public(super().items())
+
+
 def _sitemaps() -> dict:
-    found: dict = {"pages": PageSitemap}
+    found: dict = {"pages": PublicPageSitemap}
     for name, (module, cls) in OPTIONAL_SITEMAPS.items():
         try:
             found[name] = getattr(importlib.import_module(module), cls)

@@ -1,3 +1,5 @@
+from django.contrib import messages
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -31,3 +33,29 @@ class SupportServiceViewSet(SnippetViewSet):
 register_snippet(ThemeViewSet)
 register_snippet(SupportServiceViewSet)
 register_snippet(OfficerViewSet)
+
+
+# --- Unpublishing ---------------------------------------------------------------------------------
+# The pages under an unpublished page are unpublished with it whatever the editor ticks
+# (services.page_descendants_unpublish); these hooks only tell the editor so.
+
+
+@hooks.register("before_unpublish_page")
+def count_live_descendants(request, page):
+    descendants = page.get_descendants().live().only("id", "content_type")
+    request.beacon_live_descendants = [child.specific_class for child in descendants]
+
+
+@hooks.register("after_unpublish_page")
+def say_descendants_were_unpublished(request, page):
+    kinds = getattr(request, "beacon_live_descendants", [])
+    if not kinds or request.POST.get("include_descendants"):
+        return
+    count = len(kinds)
+    if len(set(kinds)) == 1 and kinds[0] is not None:
+        meta = kinds[0]._meta
+        noun = meta.verbose_name if count == 1 else meta.verbose_name_plural
+    else:
+        noun = "page" if count == 1 else "pages"
+    what = f"Its {noun} was" if count == 1 else f"Its {count} {noun} were"
+    messages.info(request, f"{what} unpublished too: a page cannot be public when the page above it is not.")
