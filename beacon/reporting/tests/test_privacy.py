@@ -25,9 +25,16 @@ def probe_client(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_anonymous_report_leaves_no_trace_of_who_sent_it(probe_client, settings, caplog, tmp_path):
+@pytest.mark.parametrize("queue", ["immediate", "database"])
+def test_an_anonymous_report_leaves_no_trace_of_who_sent_it(probe_client, settings, caplog, tmp_path, queue):
+    """Run twice: with the tests' in-process task backend (the tasks run, and what they write is scanned),
+    and with production's database queue (the queued task rows are scanned, as every table is)."""
     from .conftest import Walker
 
+    if queue == "database":
+        from config.settings.base import TASKS as PRODUCTION_TASKS
+
+        settings.TASKS = PRODUCTION_TASKS
     settings.MEDIA_ROOT = tmp_path
     settings.BEACON_CLIENT_ADDRESS_HEADER = "HTTP_X_FORWARDED_FOR"  # the throttles see the forwarded address
     caplog.set_level(logging.DEBUG)
@@ -68,6 +75,13 @@ def test_an_anonymous_report_leaves_no_trace_of_who_sent_it(probe_client, settin
     ]
     needles = [n for n in needles if n]
     assert session_keys  # the session that held the answers (deleted when the reference was shown)
+    if queue == "database":  # the scan had the queued tasks to look at: the report's and the reply's
+        from django_tasks_db.models import DBTaskResult
+
+        assert set(DBTaskResult.objects.values_list("task_path", flat=True)) == {
+            "beacon.reporting.tasks.report_notify_triage",
+            "beacon.reporting.tasks.report_notify_triage_reply",
+        }
     assert database_hits(needles) == []
     assert database_hits([receipt, receipt.replace("-", "")]) == []  # only its keyed hash is kept
     assert file_hits(tmp_path, needles) == []
