@@ -20,6 +20,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail import blocks
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms.pages import CopyForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageViewRestriction
@@ -367,8 +368,44 @@ class CampaignPage(PublicPageMixin, Page):
         self.hashtag = (self.hashtag or "").strip().lstrip("#")
         if self.hashtag and not self.hashtag.replace("_", "").isalnum():
             errors["hashtag"] = "A hashtag can only contain letters, numbers and underscores"
+        if "end_date" not in errors:
+            errors.update(self._weeks_outside_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _weeks_outside_errors(self) -> dict[str, str]:
+        """Its weeks (drafts too) must stay within the campaign's dates when the dates change."""
+        if not (self.path and self.start_date and self.end_date):
+            return {}
+        weeks = list(CampaignWeekPage.objects.child_of(self).order_by("week_number"))
+        errors = {}
+        early = [week for week in weeks if week.start_date < self.start_date]
+        if early:
+            first = min(week.start_date for week in early)
+            if len(early) == 1:
+                errors["start_date"] = (
+                    f"Week {early[0].week_number} starts on {first:%-d %B %Y}: start the campaign on or before "
+                    "that date, or change the week's dates first"
+                )
+            else:
+                errors["start_date"] = (
+                    f"{_weeks_named(early)} start before this date: start the campaign on or before "
+                    f"{first:%-d %B %Y}, or change those weeks' dates first"
+                )
+        late = [week for week in weeks if week.end_date > self.end_date]
+        if late:
+            last = max(week.end_date for week in late)
+            if len(late) == 1:
+                errors["end_date"] = (
+                    f"Week {late[0].week_number} ends on {last:%-d %B %Y}: end the campaign on or after "
+                    "that date, or change the week's dates first"
+                )
+            else:
+                errors["end_date"] = (
+                    f"{_weeks_named(late)} end after this date: end the campaign on or after "
+                    f"{last:%-d %B %Y}, or change those weeks' dates first"
+                )
+        return errors
 
     def weeks(self):
         return public(CampaignWeekPage.objects.live().child_of(self)).order_by("week_number")
@@ -443,6 +480,63 @@ def week_errors(
     return errors
 
 
+def _weeks_named(weeks) -> str:
+    numbers = [str(week.week_number) for week in weeks]
+    return "Weeks " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
+
+
+def _date_range(start: datetime.date, end: datetime.date) -> str:
+    if start.year != end.year:
+        return f"{start:%-d %B %Y} to {end:%-d %B %Y}"
+    if start.month != end.month:
+        return f"{start:%-d %B} to {end:%-d %B %Y}"
+    return f"{start:%-d} to {end:%-d %B %Y}"
+
+
+def week_placement_problem(*, week: CampaignWeekPage, campaign: CampaignPage, copying: bool) -> str | None:
+    """Why `week` cannot be moved (or copied) into `campaign` as it is, for the admin's move and copy
+    screens, which cannot change its number or dates; None when it fits."""
+    errors = week_errors(
+        campaign=campaign,
+        week_number=week.week_number,
+        start_date=week.start_date,
+        end_date=week.end_date,
+        exclude_pk=None if copying else week.pk,
+    )
+    action = "copy" if copying else "move"
+    if "week_number" in errors:
+        fix = (
+            "copy it to another campaign, or add a new week to this one"
+            if copying
+            else "change the number of one of the two weeks first"
+        )
+        reason = f"{campaign.title} already has a week {week.week_number}: {fix}"
+    elif "start_date" in errors or "end_date" in errors:
+        reason = (
+            f"week {week.week_number} runs from {_date_range(week.start_date, week.end_date)}, outside "
+            f"{campaign.title}’s dates ({_date_range(campaign.start_date, campaign.end_date)}): {action} it "
+            f"to a campaign whose dates include the week’s, or change {campaign.title}’s dates first"
+        )
+    else:
+        return None
+    return f"You cannot {action} {week.title} to {campaign.title}: {reason}"
+
+
+class CampaignWeekCopyForm(CopyForm):
+    """Wagtail's copy form, refusing a copy that would break its campaign's rules (the copy keeps the week's
+    number and dates, which the copy screen cannot change)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = cleaned.get("new_parent_page")
+        campaign = parent.specific if parent is not None else None
+        if isinstance(campaign, CampaignPage) and "new_parent_page" not in self.errors:
+            problem = week_placement_problem(week=self.page.specific, campaign=campaign, copying=True)
+            if problem:
+                self.add_error("new_parent_page", problem)
+        return cleaned
+
+
 class CampaignWeekPage(PublicPageMixin, Page):
     """One week of a campaign: its theme, lead officer, focus and activities."""
 
@@ -483,6 +577,7 @@ class CampaignWeekPage(PublicPageMixin, Page):
     ]
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
     base_form_class = CampaignWeekPageForm
+    copy_form_class = CampaignWeekCopyForm
     parent_page_types = ["content.CampaignPage"]
     subpage_types: list[str] = []
     template = "content/campaign_week_page.html"

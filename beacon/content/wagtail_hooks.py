@@ -1,9 +1,10 @@
 from django.contrib import messages
+from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Officer, SupportService, Theme
+from .models import CampaignPage, CampaignWeekPage, Officer, SupportService, Theme, week_placement_problem
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -59,3 +60,19 @@ def say_descendants_were_unpublished(request, page):
         noun = "page" if count == 1 else "pages"
     what = f"Its {noun} was" if count == 1 else f"Its {count} {noun} were"
     messages.info(request, f"{what} unpublished too: a page cannot be public when the page above it is not.")
+
+
+# --- Moving ---------------------------------------------------------------------------------------
+
+
+@hooks.register("before_move_page")
+def refuse_a_week_its_new_campaign_cannot_hold(request, page, destination):
+    """A week moved to another campaign keeps its number and dates: refuse the move if they clash there."""
+    campaign = destination.specific
+    if not (isinstance(page, CampaignWeekPage) and isinstance(campaign, CampaignPage)):
+        return None
+    problem = week_placement_problem(week=page, campaign=campaign, copying=False)
+    if problem is None:
+        return None
+    messages.error(request, problem)
+    return redirect("wagtailadmin_pages:move", page.pk)

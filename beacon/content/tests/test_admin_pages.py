@@ -391,3 +391,126 @@ class TestEditorRole(AdminTestCase):
         assert self.client.get(reverse("wagtailadmin_explore", args=[self.home.pk])).status_code == 200
         assert self.client.get(reverse("wagtailsnippets_content_officer:list")).status_code == 200
         assert self.client.get(reverse("wagtailsnippets_content_supportservice:add")).status_code == 200
+
+
+class TestWeeksStayInsideTheirCampaign(AdminTestCase):
+    """A week's dates lie within its campaign's and its number is unique there, whatever admin screen changes
+    them: editing the campaign, moving a week, copying one. None of them may answer with a server error."""
+
+    def setUp(self):
+        super().setUp()
+        self.spring = self.campaign()
+        self.week1 = self.add_week(self.spring, 1, START)
+        self.week2 = self.add_week(self.spring, 2, START + datetime.timedelta(days=7))
+        self.summer = self.spring.get_parent().add_child(
+            instance=CampaignPage(
+                title="Summer",
+                slug="summer",
+                start_date=datetime.date(2026, 6, 1),
+                end_date=datetime.date(2026, 6, 28),
+                summary="Four weeks.",
+            )
+        )
+
+    def add_week(self, campaign, number, start):
+        week = CampaignWeekPage(
+            title=f"Week {number}",
+            slug=f"{campaign.slug}-week-{number}",
+            week_number=number,
+            start_date=start,
+            end_date=start + datetime.timedelta(days=6),
+            summary="A week.",
+        )
+        campaign.add_child(instance=week)
+        week.save_revision().publish()
+        return week
+
+    def edit_campaign(self, **dates):
+        data = {
+            "title": "Spring",
+            "slug": "spring",
+            "hashtag": "",
+            "start_date": START.isoformat(),
+            "end_date": (START + datetime.timedelta(days=13)).isoformat(),
+            "summary": "Two weeks.",
+            "hero_image": "",
+            "hero_image_alt": "",
+            "body": rich_text(""),
+        }
+        data.update({name: value.isoformat() for name, value in dates.items()})
+        url = reverse("wagtailadmin_pages:edit", args=[self.spring.pk])
+        return self.client.post(url, {**nested_form_data(data), "action-publish": "action-publish"})
+
+    def test_shrinking_a_campaign_round_its_weeks_is_refused(self):
+        response = self.edit_campaign(
+            start_date=START + datetime.timedelta(days=1), end_date=START + datetime.timedelta(days=12)
+        )
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Week 1 starts on 2 March 2026: start the campaign on or before that date" in body
+        assert "Week 2 ends on 15 March 2026: end the campaign on or after that date" in body
+        assert CampaignPage.objects.get(pk=self.spring.pk).start_date == START
+
+        response = self.edit_campaign(
+            start_date=START + datetime.timedelta(days=8), end_date=START + datetime.timedelta(days=13)
+        )
+        assert "Weeks 1 and 2 start before this date: start the campaign on or before 2 March 2026" in (
+            response.content.decode()
+        )
+        # Dates that still hold every week are accepted.
+        response = self.edit_campaign(end_date=START + datetime.timedelta(days=20))
+        assert response.status_code == 302
+        assert CampaignPage.objects.get(pk=self.spring.pk).end_date == START + datetime.timedelta(days=20)
+
+    def move(self, week, destination):
+        url = reverse("wagtailadmin_pages:move_confirm", args=[week.pk, destination.pk])
+        return self.client.post(url, follow=True)
+
+    def test_moving_a_week_into_a_campaign_it_does_not_fit_is_refused(self):
+        response = self.move(self.week1, self.summer)
+        assert response.status_code == 200
+        assert (
+            "You cannot move Week 1 to Summer: week 1 runs from 2 to 8 March 2026, outside Summer’s dates "
+            "(1 to 28 June 2026)"
+        ) in response.content.decode()
+        assert self.week1.get_parent().pk == self.spring.pk
+
+        self.add_week(self.summer, 1, datetime.date(2026, 6, 1))
+        self.summer.start_date = START
+        self.summer.save_revision().publish()
+        response = self.move(self.week1, self.summer)
+        assert "You cannot move Week 1 to Summer: Summer already has a week 1" in response.content.decode()
+        assert CampaignWeekPage.objects.get(pk=self.week1.pk).get_parent().pk == self.spring.pk
+
+        # A week that fits moves.
+        self.move(self.week2, self.summer)
+        assert CampaignWeekPage.objects.get(pk=self.week2.pk).get_parent().pk == self.summer.pk
+
+    def copy(self, week, destination, **options):
+        url = reverse("wagtailadmin_pages:copy", args=[week.pk])
+        data = {"new_title": "Copy", "new_slug": "copy", "new_parent_page": str(destination.pk), **options}
+        return self.client.post(url, data)
+
+    def test_copying_a_week_gives_a_clear_message_instead_of_a_duplicate_or_an_error(self):
+        for options in ({"publish_copies": "on"}, {}, {"alias": "on"}):
+            response = self.copy(self.week1, self.spring, **options)
+            assert response.status_code == 200, options
+            assert (
+                "You cannot copy Week 1 to Spring: Spring already has a week 1" in response.content.decode()
+            )
+        response = self.copy(self.week1, self.summer, publish_copies="on")
+        assert response.status_code == 200
+        assert "outside Summer’s dates (1 to 28 June 2026)" in response.content.decode()
+        assert CampaignWeekPage.objects.count() == 2
+
+        # Into a campaign it fits, the copy is made.
+        autumn = self.spring.get_parent().add_child(
+            instance=CampaignPage(
+                title="Autumn", slug="autumn", start_date=START, end_date=START, summary="x"
+            )
+        )
+        autumn.end_date = START + datetime.timedelta(days=30)
+        autumn.save_revision().publish()
+        assert self.copy(self.week1, autumn, publish_copies="on").status_code == 302
+        copy = CampaignWeekPage.objects.child_of(autumn).get()
+        assert copy.live and copy.week_number == 1
