@@ -132,6 +132,19 @@ CACHES = {
 }
 if env("CACHE_URL", default=""):
     CACHES["default"] = env.cache("CACHE_URL")
+# The `throttle` cache holds rate-limit counts (beacon.core.cache.throttle_cache). Every process serving
+# requests must share it, or a limit of N lets N through each gunicorn worker. With CACHE_URL
+# it is that cache server; otherwise a table in the database (beacon.core.cache.ThrottleCache, made by
+# migrate), whose expired rows `cache_purge_expired` deletes every 5 minutes. MAX_ENTRIES only bounds the
+# table under a flood: the reporting limits' totals keep their rows to a few thousand a window.
+if env("CACHE_URL", default=""):
+    CACHES["throttle"] = env.cache("CACHE_URL")
+else:
+    CACHES["throttle"] = {
+        "BACKEND": "beacon.core.cache.ThrottleCache",
+        "LOCATION": "beacon_throttle_cache",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -242,6 +255,8 @@ BEACON_SCHEDULE: list[tuple[str, int]] = [
     # Expired sessions (sealed answers in progress, old staff sign-ins) are deleted, not left in the table;
     # Django's `clearsessions` deletes rows by expiry, which works on the digest-keyed table too.
     ("clearsessions", 15 * 60),
+    # Expired rate-limit counts (keyed hashes of clients' addresses) leave the throttle cache's table.
+    ("cache_purge_expired", 5 * 60),
 ]
 
 # Wagtail
