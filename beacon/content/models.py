@@ -53,13 +53,32 @@ class PromoBlock(blocks.StructBlock):
 
 # --- Sharing metadata -----------------------------------------------------------------------------
 
+# What a page says about itself in search engines and shared links when editors have written nothing for it.
+DEFAULT_DESCRIPTION = (
+    "Help keep young people safe from drugs and exploitation: tell us what you know, anonymously if you "
+    "wish, and find advice and support."
+)
+
 
 class SocialMetaMixin:
-    """What a shared link's card shows: the page's summary and, if it has one, its hero image."""
+    """What a shared link's card shows: the page's description and, if it has one, its hero image."""
+
+    # The page's own text that describes it, in order of preference, after the Promote tab's search description.
+    description_fields = ("summary", "intro", "hero_text")
+
+    @property
+    def page_description(self) -> str:
+        """The description editors wrote for the page, on one line; empty if they wrote none."""
+        for text in (self.search_description, *(getattr(self, name, "") for name in self.description_fields)):
+            text = " ".join((text or "").split())
+            if text:
+                return text
+        return ""
 
     @property
     def social_description(self) -> str:
-        return self.search_description or getattr(self, "summary", "") or getattr(self, "intro", "")
+        """Never empty: search engines and shared-link cards show something even for a page with no text."""
+        return self.page_description or DEFAULT_DESCRIPTION
 
     @property
     def social_image(self):
