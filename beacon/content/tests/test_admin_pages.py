@@ -111,6 +111,27 @@ class TestParentChildRules(AdminTestCase):
 
 class TestCreateEveryPageType(AdminTestCase):
     def test_create_each_page_type_through_the_admin(self):
+        # There can be only one HomePage: the one setUp made gives way to one made through the admin.
+        self.home.delete()
+        self.assertCanCreate(
+            self.root,
+            HomePage,
+            nested_form_data(
+                {
+                    "title": "Beacon",
+                    "slug": "beacon-admin-home",
+                    "hero_heading": "Help keep young people safe",
+                    "hero_text": "Tell us what you know.",
+                    "promote_current_week": "on",
+                    "promos": streamfield(
+                        [("promo", {"heading": "Report", "text": "Tell us.", "page": "", "url": "/report/"})]
+                    ),
+                }
+            ),
+        )
+        self.home = HomePage.objects.get()
+        assert self.home.live and self.home.promote_current_week
+        assert self.home.promos[0].value["url"] == "/report/"
         self.assertCanCreate(
             self.home, CampaignIndexPage, nested_form_data({"title": "Campaigns", "intro": "All"})
         )
