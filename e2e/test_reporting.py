@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image
 
-from beacon.reporting.models import Report, ReportAttachment, ReportMessage
+from beacon.reporting.models import PendingUpload, Report, ReportAttachment, ReportMessage
 from beacon.reporting.selectors import report_attachment_file, report_content
 from beacon.reporting.services import report_message_add
 
@@ -108,7 +108,8 @@ def test_every_step_and_error_state_passes_axe(page, live_server, axe):
     j.check(errors_with="Save and continue")  # vehicle
     j.fill("Registration number (optional)", "AB12 C??")
     j.button("Save and continue")
-    j.check()
+    j.at("vehicles-list/")
+    j.check(errors_with="Continue")
     j.choose("No")
     j.button()
     j.check(errors_with="Continue")  # numbers
@@ -117,7 +118,8 @@ def test_every_step_and_error_state_passes_axe(page, live_server, axe):
     j.check(errors_with="Save and continue")  # number
     j.fill("Phone number (optional)", "07700 900123")
     j.button("Save and continue")
-    j.check()
+    j.at("numbers-list/")
+    j.check(errors_with="Continue")
     j.choose("No")
     j.button()
     j.at("child-involved/")
@@ -135,6 +137,15 @@ def test_every_step_and_error_state_passes_axe(page, live_server, axe):
     j.choose("I saw it myself")
     j.button()
     j.check()  # details (optional)
+    # Longer than the limit: typed text stops at the box's maxlength, so as a script or a paste might send it.
+    page.get_by_label("Is there anything else you want to tell us?").evaluate(
+        "box => box.value = 'x'.repeat(5001)"
+    )
+    j.button()
+    assert "must be 5,000 characters or fewer" in page.content()
+    assert page.title().startswith("Error:")
+    j.check()
+    j.fill("Is there anything else you want to tell us?", "")
     j.button()
     j.at("files/")
     j.check(errors_with="Add this file")
@@ -159,6 +170,23 @@ def test_every_step_and_error_state_passes_axe(page, live_server, axe):
     j.choose("Email")
     j.button()
     j.at("check/")
+    j.check()
+    # Changing "when" to ongoing asks since when (and explains a missing answer), then comes back.
+    page.get_by_role("link", name="Change when").click()
+    j.choose("It happens regularly or is still going on")
+    j.button()
+    j.at("when-ongoing/?change=1")
+    j.check(errors_with="Continue")
+    j.fill("When did it start?", "About a month ago")
+    j.button()
+    j.at("check/")
+    # The file was deleted before the report was sent (as an abandoned journey's files are): the check page
+    # says so, and sends without it the next time.
+    PendingUpload.objects.all().delete()
+    j.button("Send report")
+    j.at("check/")
+    assert "One of your files is no longer available" in page.content()
+    assert page.title().startswith("Error:")
     j.check()
     j.button("Send report")
     j.at("done/")
@@ -286,3 +314,38 @@ def test_follow_up_pages_pass_axe(page, live_server, axe):
     page.get_by_role("button", name="Send reply", exact=True).click()
     assert "Reply sent" in page.content()
     axe(page)
+
+
+def test_refusal_and_goodbye_pages_pass_axe(page, live_server, axe, settings):
+    """The pages that refuse something or end the journey: too much sent at once (413), too many attempts
+    (429), an empty receipt code, and "Stop and delete my answers". (The page for answers that have expired
+    is checked at the end of the first test.)"""
+    base = live_server.url
+    j = Journey(page, base, axe)
+    page.goto(f"{base}/report/danger/")
+    j.choose("No")
+    j.button()
+    j.choose("Drug dealing from a place")
+    j.button()
+    j.at("where/")
+    # A body over the 2 MB a page of answers may be: refused, before it is read, with a page saying why.
+    page.get_by_label("Describe the place").evaluate("box => box.value = 'x'.repeat(2_200_000)")
+    j.button()
+    assert "Your answer was too long for us to accept" in page.content()
+    j.check()
+    page.get_by_role("button", name="Go back and try again").click()
+    j.at("where/")
+    page.get_by_role("button", name="Stop and delete my answers").click()
+    assert page.get_by_role("heading", name="Your answers have been deleted").is_visible()
+    assert "Nothing was sent to us" in page.content()
+    j.check()
+
+    page.goto(f"{base}/report/follow-up/")
+    j.check(errors_with="Continue")  # no receipt code
+    assert "Enter your receipt code" in page.locator(".govuk-error-summary").inner_text()
+    # A client whose attempts are used up (a limit of none, so no earlier test's counts matter).
+    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "followup": (0, 200, 900)}
+    j.fill("Enter your receipt code", "ABCD-2345-EFGH-6789-JKMN")
+    j.button()
+    assert page.get_by_role("heading", name="Please wait before trying again").is_visible()
+    j.check()
