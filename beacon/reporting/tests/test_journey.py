@@ -128,11 +128,23 @@ def test_when_it_happened_once_asks_for_the_date(walker):
 
 def test_when_it_is_ongoing_asks_since_when(walker):
     walker.minimal(upto="when")
+    # A date given on the "once" branch first is left behind when the answer changes to "ongoing".
+    walker.answer("when", {"when": "once"}, expect="when-once")
+    walker.answer("when-once", {"date_0": "3", "date_1": "2", "date_2": "2025"}, expect="people")
     walker.answer("when", {"when": "ongoing"}, expect="when-ongoing")
     assert "Enter when it started" in walker.post("when-ongoing", {}).content.decode()
     walker.answer(
         "when-ongoing", {"since": "Since the summer", "times": ["evening", "night"]}, expect="people"
     )
+    walker.answer("people", {"people": "no"}, expect="vehicles")
+    _rest_after_people(walker)
+    check = walker.client.get("/report/check/").content.decode()
+    assert "Since: Since the summer" in check and "Evenings, Late at night" in check
+    assert "February 2025" not in check
+    walker.submit()
+    content = report_content(report=only_report())  # decrypted with this run's private key
+    assert content["when"] == {"kind": "ongoing", "since": "Since the summer", "times": ["evening", "night"]}
+    assert content["how_known"] == "told" and content["where"]["postcode"] == "NN1 1AF"
 
 
 def _rest_after_people(walker):
@@ -382,6 +394,36 @@ def test_files_are_cleaned_held_server_side_and_attached(walker):
     with Image.open(io.BytesIO(data)) as image:
         assert len(image.getexif()) == 0
     assert b"BeaconTestCam" not in data and b"Exif" not in data
+
+
+def test_the_eleventh_file_is_refused_clearly_and_the_first_ten_are_kept(walker, settings):
+    settings.BEACON_REPORT_MAX_FILES = 10  # the default, pinned so an environment variable cannot change it
+    walker.minimal(upto="files")
+
+    def upload(n):
+        photo = SimpleUploadedFile(
+            f"photo-{n}.png", image_bytes("PNG", size=(4, 4)), content_type="image/png"
+        )
+        return walker.client.post("/report/files/", {"file": photo, "action": "upload"})
+
+    for n in range(1, 11):
+        response = upload(n)
+        assert response.status_code == 302 and response.url == "/report/files/", n
+    full = walker.get("files").content.decode()
+    assert "You have added 10 files, which is the most you can send" in full and 'type="file"' not in full
+    refused = upload(11)  # e.g. from a second tab still showing the file box
+    text = refused.content.decode()
+    assert refused.status_code == 200
+    assert "There is a problem" in text and "You can send up to 10 files" in text
+    assert PendingUpload.objects.count() == 10
+    walker.answer("files", {"action": "continue"}, expect="contact")
+    walker.answer("contact", {"contact": "anonymous"})
+    check = walker.client.get("/report/check/").content.decode()
+    assert "photo-10.png" in check and "photo-11.png" not in check
+    walker.submit()
+    attachments = ReportAttachment.objects.filter(report=only_report()).order_by("id")
+    names = [report_attachment_file(attachment=attachment)[0] for attachment in attachments]
+    assert names == [f"photo-{n}.png" for n in range(1, 11)]
 
 
 def test_change_links_return_to_check_your_answers(walker):
