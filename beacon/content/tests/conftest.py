@@ -78,8 +78,9 @@ def tree(db):
     Site.objects.create(
         hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Beacon"
     )
-    theme = Theme.objects.create(name="Knife crime", slug="knife-crime")
-    other_theme = Theme.objects.create(name="Drug harm", slug="drug-harm")
+    # The standard themes come from a data migration (a flushed database may lack them).
+    theme = Theme.objects.update_or_create(slug="knife-crime", defaults={"name": "Knife crime"})[0]
+    other_theme = Theme.objects.update_or_create(slug="drug-harm", defaults={"name": "Drug harm"})[0]
     officer = Officer.objects.create(rank="Inspector", name="Ada Brook", role="Neighbourhood Inspector")
     campaigns = publish(home, CampaignIndexPage(title="Campaigns", slug="campaigns"))
     campaign = publish(
