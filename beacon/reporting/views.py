@@ -662,6 +662,16 @@ def followup_reply(request):
         return render(request, "reporting/followup.html", {"form": receipt_form, "lost": True})
     if not form.is_valid():
         return _status_page(request, report, code, form)
+    verdict = throttle.check_and_hit(request, "reply")
+    if not verdict.allowed:
+        wait = f"{verdict.minutes} minute{'s' if verdict.minutes != 1 else ''}"
+        again = " (choose your files again)" if form.cleaned_data["files"] else ""
+        form.add_error(
+            "text", f"You have sent several replies in a short time. Wait {wait}, then send this one{again}"
+        )
+        response = _status_page(request, report, code, form, status=429)
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
     try:
         services.report_message_add(
             report=report,

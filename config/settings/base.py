@@ -351,6 +351,12 @@ BEACON_REPORT_RATE_LIMITS = {
         env.int("BEACON_REPORT_FOLLOWUP_GLOBAL", default=200),
         900,
     ),
+    # Replies sent with a valid receipt code (each one emails the triage team).
+    "reply": (
+        env.int("BEACON_REPORT_REPLY_PER_CLIENT", default=10),
+        env.int("BEACON_REPORT_REPLY_GLOBAL", default=500),
+        900,
+    ),
 }
 # Which request header holds the visitor's address behind a proxy (e.g. "HTTP_X_REAL_IP"); empty: REMOTE_ADDR.
 BEACON_CLIENT_ADDRESS_HEADER = env("BEACON_CLIENT_ADDRESS_HEADER", default="")

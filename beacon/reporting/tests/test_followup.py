@@ -117,6 +117,23 @@ def test_submissions_are_throttled_and_the_answers_kept(walker, settings):
     assert "Check your answers" in walker.client.get("/report/check/").content.decode()
 
 
+def test_replies_are_throttled_and_the_reply_text_kept(client, sent, settings):
+    """A valid receipt code does not open an unlimited channel (each reply emails the triage team)."""
+    from beacon.reporting.models import ReportMessage
+
+    report, receipt = sent
+    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "reply": (2, 100, 900)}
+    for n in range(2):
+        sent_page = client.post("/report/follow-up/reply/", {"receipt": receipt, "text": f"Reply {n}"})
+        assert sent_page.status_code == 200 and "Reply sent" in sent_page.content.decode()
+    refused = client.post("/report/follow-up/reply/", {"receipt": receipt, "text": "The van came back at 9pm"})
+    page = refused.content.decode()
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "There is a problem" in page and "minutes" in page
+    assert "The van came back at 9pm" in page  # the reply is still in the box, nothing lost
+    assert ReportMessage.objects.filter(report=report, direction="from_reporter").count() == 2
+
+
 def test_a_purged_report_has_no_receipt(client, sent):
     report, receipt = sent
     report_delete(report=report)
