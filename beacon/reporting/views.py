@@ -37,8 +37,9 @@ def _reply_body_limit() -> int:
     return settings.BEACON_REPORT_REPLY_MAX_FILES * settings.BEACON_REPORT_MAX_FILE_BYTES + 1024 * 1024
 
 
-def body_limit(limit, *, upload: bool = False):
-    """Refuse an over-large POST from its Content-Length, before the body is read, with a page saying why.
+def body_limit(limit, *, upload: bool = False, back: str = ""):
+    """Refuse an over-large POST from its Content-Length, before the body is read, with a page saying why and
+    a link back (to the URL named `back`, for a view that takes only POSTs; otherwise to the same page).
     The CSRF check runs after the size check (so it never buffers an over-large body)."""
 
     def decorator(view):
@@ -57,7 +58,7 @@ def body_limit(limit, *, upload: bool = False):
                         request,
                         "reporting/too_large.html",
                         {
-                            "back_url": request.get_full_path(),
+                            "back_url": reverse(back) if back else request.get_full_path(),
                             "upload": upload,
                             "max_mb": settings.BEACON_REPORT_MAX_FILE_BYTES // (1024 * 1024),
                         },
@@ -590,7 +591,7 @@ def done(request):
     return render(request, "reporting/done.html", {"done": shown})
 
 
-@body_limit(SMALL_BODY)
+@body_limit(SMALL_BODY, back="reporting:start")
 @require_http_methods(["POST"])
 def delete_answers(request):
     journey = Journey.load(request.session)
@@ -647,7 +648,7 @@ def followup(request):
     return _status_page(request, report, form.cleaned_data["receipt"])
 
 
-@body_limit(_reply_body_limit, upload=True)
+@body_limit(_reply_body_limit, upload=True, back="reporting:followup")
 @require_http_methods(["POST"])
 def followup_reply(request):
     form = forms.ReplyForm(request.POST, request.FILES)

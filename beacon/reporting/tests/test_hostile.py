@@ -59,6 +59,16 @@ def test_an_oversized_body_gets_a_page_not_a_crash(walker):
     assert 'value="dealing" checked' in walker.get("about").content.decode()
 
 
+def test_an_oversized_reply_links_back_to_a_page_that_opens(client, settings):
+    """The reply URL takes only POSTs: "go back" leads to the receipt code page instead."""
+    settings.BEACON_REPORT_MAX_FILE_BYTES = 100_000
+    big = SimpleUploadedFile("big.jpg", b"\xff\xd8\xff" + b"\0" * 2_500_000)  # over 3 files' worth + 1 MB
+    page = client.post("/report/follow-up/reply/", {"receipt": "ABCD", "text": "hi", "files": big})
+    assert page.status_code == 413
+    assert 'href="/report/follow-up/"' in page.content.decode()
+    assert client.get("/report/follow-up/").status_code == 200
+
+
 def test_an_oversized_upload_is_refused_before_it_is_read(walker, settings):
     settings.BEACON_REPORT_MAX_FILE_BYTES = 100_000
     walker.minimal(upto="files")
