@@ -26,8 +26,7 @@ def breadcrumb_trail(context, page) -> list[dict]:
 
 @register.simple_tag(takes_context=True)
 def social_card(context, page) -> dict:
-    """Open Graph and Twitter card values for `page`, with absolute URLs for the link (also the canonical
-    link) and image."""
+    """Open Graph and Twitter card values for `page`, with absolute URLs for the link and image."""
     from wagtail.models import Site
 
     request = context.get("request")
@@ -38,6 +37,7 @@ def social_card(context, page) -> dict:
         "title": page.seo_title or page.title,
         "description": page.social_description,
         "url": page.get_full_url(request) or "",
+        "path": page.get_url(request) or "",
         "published": getattr(page, "date", None) and page.date.isoformat(),
     }
     image = page.social_image
