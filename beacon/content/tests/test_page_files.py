@@ -6,6 +6,7 @@ import datetime
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 import urllib.request
@@ -41,6 +42,16 @@ def files(settings):
     )
     yield folder / "pages", config.getvalue()
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.django_db
+def test_nginx_lets_through_every_body_beacon_accepts(files):
+    from beacon.reporting.views import _reply_body_limit, _upload_body_limit
+
+    _base, config = files
+    size_mb = int(re.search(r"client_max_body_size (\d+)m;", config).group(1))
+    assert size_mb * 1024 * 1024 >= max(_reply_body_limit(), _upload_body_limit())
+    assert size_mb == 61  # three 20 MB files and the form, as docs/deploy.md says
 
 
 def get(client, path, **extra):

@@ -224,6 +224,9 @@ def test_open_graph_and_twitter_card_metadata(client, tree):
     assert '<meta property="og:title" content="Shared story">' in body
     assert '<meta property="og:description" content="A summary people see when the link is shared.">' in body
     assert '<meta property="og:url" content="http://localhost/news/shared-story/">' in body
+    assert (
+        '<link rel="canonical" href="http://localhost/news/shared-story/">' in body
+    )  # absolute, as search engines ask
     assert '<meta property="og:type" content="article">' in body
     assert '<meta property="og:image" content="http://localhost/media/images/' in body
     assert '<meta property="og:image:alt" content="Officers talking with residents">' in body

@@ -17,6 +17,14 @@ from django.test import Client
 from beacon.content import pagefiles
 
 
+def largest_body_mb() -> int:
+    """Beacon's largest accepted request body, in MB: a follow-up reply with BEACON_REPORT_REPLY_MAX_FILES files
+    of BEACON_REPORT_MAX_FILE_BYTES, plus 1 MB for the form (beacon.reporting.views refuses anything larger
+    with its own page; nginx must not refuse less with its bare one)."""
+    files = max(settings.BEACON_REPORT_REPLY_MAX_FILES, 1) * settings.BEACON_REPORT_MAX_FILE_BYTES
+    return -(-(files + 1024 * 1024) // (1024 * 1024))
+
+
 def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -40,6 +48,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, server_name, listen, upstream, scheme, host, **options):
         base = pagefiles.root()
+        body_mb = largest_body_mb()
         if base is None:
             raise CommandError("Set BEACON_PAGE_CACHE_DIR first: it is where the pages are written.")
         host = host or next(
@@ -82,7 +91,7 @@ server {{
     listen {listen};
     server_name {server_name};
     access_log off;                     # reporters' addresses must not be logged; keep error_log only
-    client_max_body_size 25m;           # one 20 MB file per request, plus the form
+    client_max_body_size {body_mb}m;           # Beacon's largest accepted body (a reply with its files)
     location / {{
         root {base};
         default_type text/html;
