@@ -91,21 +91,3 @@ class Neighbourhood(models.Model):
             postcode_district_validator(district)
             cleaned.append(district)
         self.postcode_districts = sorted(set(cleaned))
-
-
-class ThrottleCacheEntry(models.Model):
-    """The `throttle` cache's table (beacon.core.cache.ThrottleCache, Django's database cache): rate-limit
-    counts under keys that hold only a keyed hash of a client's address. The same columns as
-    `createcachetable` makes, created by a migration so that `migrate` (and so `make setup`, the tests and
-    the benchmarks) makes it. Rows live for one rate-limit window, a few minutes: the `cache_purge_expired`
-    job deletes them once expired."""
-
-    cache_key = models.CharField(max_length=255, primary_key=True)
-    value = models.TextField()
-    expires = models.DateTimeField(db_index=True)
-
-    class Meta:
-        db_table = "beacon_throttle_cache"
-
-    def __str__(self):
-        return self.cache_key

@@ -1,11 +1,13 @@
 """Per-client limits on sending questions. The client is known only by a keyed hash of its address,
-kept in the cache for the length of the window and never written anywhere else."""
+kept in the throttle cache (beacon.core.cache: shared by every worker process, in memory) for the length of
+the window and never written anywhere else."""
 
 import hashlib
 import hmac
 
 from django.conf import settings
-from django.core.cache import cache
+
+from beacon.core.cache import throttle_cache
 
 QUESTIONS_PER_WINDOW = 10
 WINDOW_SECONDS = 10 * 60
@@ -20,10 +22,10 @@ def _client_key(request, scope: str) -> str:
 def throttle_hit(*, request, scope: str = "qanda-ask", limit: int = QUESTIONS_PER_WINDOW) -> bool:
     """Count one attempt; True while the client is within its limit for the window."""
     key = _client_key(request, scope)
-    cache.add(key, 0, WINDOW_SECONDS)
+    throttle_cache.add(key, 0, WINDOW_SECONDS)
     try:
-        count = cache.incr(key)
+        count = throttle_cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
+        throttle_cache.set(key, 1, WINDOW_SECONDS)
         count = 1
     return count <= limit

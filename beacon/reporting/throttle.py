@@ -1,8 +1,17 @@
 """Rate limits for the public reporting pages, per client and in total.
 
-A client is known only by a keyed hash (HMAC-SHA256) of its address, held in the cache for the length
-of one window (minutes) and never written to the database or the logs. The address itself is never
-stored. Limits come from `settings.BEACON_REPORT_RATE_LIMITS`: {action: (per client, total, seconds)}.
+A client is known only by a keyed hash (HMAC-SHA256) of its address, held in the throttle cache
+(beacon.core.cache) for the length of one window (minutes) and never written to the database or the logs.
+The address itself is never stored. Limits come from `settings.BEACON_REPORT_RATE_LIMITS`:
+{action: (per client, total, seconds)}.
+
+The limits are exact, whichever worker process answers: an attempt is counted first (one atomic add or
+increment), then compared with the limit, and given back when refused, so N attempts at once against a
+limit with one place left let exactly one through. Refused attempts count nothing, as before.
+
+Receipt look-ups count only failed guesses: `check` holds a place for the guess before the look-up, `hit`
+keeps it when the guess fails, and ThrottleMiddleware gives back at the end of the request a place that
+was not kept (a code that was found). Without the middleware a held place is kept, as if it were a hit.
 """
 
 import hashlib
@@ -11,7 +20,10 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+
+from beacon.core.cache import throttle_cache
+
+_HELD = "_beacon_throttle_held"  # request attribute: {action: keys counted by `check`, not yet kept}
 
 
 @dataclass(frozen=True)
@@ -40,17 +52,20 @@ def client_key(request, action: str, window_start: int) -> str:
 
 
 def _bump(key: str, timeout: int) -> int:
-    if cache.add(key, 1, timeout):
+    if throttle_cache.add(key, 1, timeout):
         return 1
     try:
-        return cache.incr(key)
+        return throttle_cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout)
+        throttle_cache.add(key, 1, timeout)
         return 1
 
 
-def _count(key: str) -> int:
-    return int(cache.get(key) or 0)
+def _give_back(key: str) -> None:
+    try:
+        throttle_cache.decr(key)
+    except ValueError:  # the window has ended: nothing to give back
+        pass
 
 
 def _window(action: str) -> tuple[int, int, int, int]:
@@ -60,26 +75,69 @@ def _window(action: str) -> tuple[int, int, int, int]:
     return per_client, total, seconds, start
 
 
-def check(request, action: str) -> Verdict:
-    """Would one more attempt be allowed? (Does not count it.)"""
+def _keys(request, action: str, start: int) -> tuple[str, str]:
+    """(the total's key, the client's key) for the window starting at `start`."""
+    return f"rl:{action}:all:{start}", f"rl:{action}:c:{client_key(request, action, start)}"
+
+
+def _take(request, action: str) -> tuple[Verdict, tuple[str, ...]]:
+    """Count one attempt, then compare: (verdict, the keys counted, none when refused)."""
     per_client, total, seconds, start = _window(action)
     retry = start + seconds - int(time.time())
-    if _count(f"rl:{action}:all:{start}") >= total:
-        return Verdict(False, retry)
-    if _count(f"rl:{action}:c:{client_key(request, action, start)}") >= per_client:
-        return Verdict(False, retry)
-    return Verdict(True)
+    total_key, client = _keys(request, action, start)
+    # The total first: once it is reached, attempts from new addresses add no entries to the cache.
+    if _bump(total_key, seconds + 5) > total:
+        _give_back(total_key)
+        return Verdict(False, retry), ()
+    if _bump(client, seconds + 5) > per_client:
+        _give_back(client)
+        _give_back(total_key)
+        return Verdict(False, retry), ()
+    return Verdict(True), (total_key, client)
+
+
+def check(request, action: str) -> Verdict:
+    """May one more attempt be made? If so, a place is held for it until the end of the request, and it
+    counts only if `hit` is called (as receipt look-ups call it for a failed guess)."""
+    held = request.__dict__.setdefault(_HELD, {})
+    if action in held:  # already holding a place for this request's attempt
+        return Verdict(True)
+    verdict, keys = _take(request, action)
+    if verdict.allowed:
+        held[action] = keys
+    return verdict
 
 
 def hit(request, action: str) -> None:
-    """Count one attempt against the client and the total."""
-    per_client, total, seconds, start = _window(action)
-    _bump(f"rl:{action}:all:{start}", seconds + 5)
-    _bump(f"rl:{action}:c:{client_key(request, action, start)}", seconds + 5)
+    """Count one attempt against the client and the total (keeping the place `check` held, if it did)."""
+    if request.__dict__.get(_HELD, {}).pop(action, None) is not None:
+        return
+    _, _, seconds, start = _window(action)
+    for key in _keys(request, action, start):
+        _bump(key, seconds + 5)
 
 
 def check_and_hit(request, action: str) -> Verdict:
-    verdict = check(request, action)
-    if verdict.allowed:
-        hit(request, action)
+    """Count one attempt if it is within the limits; refused attempts count nothing."""
+    verdict, _ = _take(request, action)
     return verdict
+
+
+def release(request) -> None:
+    """Give back the places `check` held in this request and `hit` did not keep."""
+    for keys in request.__dict__.pop(_HELD, {}).values():
+        for key in keys:
+            _give_back(key)
+
+
+class ThrottleMiddleware:
+    """At the end of each request, gives back the places held by `check` and not kept by `hit`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            release(request)

@@ -1,5 +1,7 @@
 """Settings shared by every environment. Each value comes from the environment (see .env.example)."""
 
+import hashlib
+import tempfile
 from pathlib import Path
 
 import environ
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Gives back the rate-limit slots that receipt look-ups held and did not use (beacon.reporting.throttle).
+    "beacon.reporting.throttle.ThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -132,18 +136,22 @@ CACHES = {
 }
 if env("CACHE_URL", default=""):
     CACHES["default"] = env.cache("CACHE_URL")
-# The `throttle` cache holds rate-limit counts (beacon.core.cache.throttle_cache). Every process serving
-# requests must share it, or a limit of N lets N through each gunicorn worker. With CACHE_URL
-# it is that cache server; otherwise a table in the database (beacon.core.cache.ThrottleCache, made by
-# migrate), whose expired rows `cache_purge_expired` deletes every 5 minutes. MAX_ENTRIES only bounds the
-# table under a flood: the reporting limits' totals keep their rows to a few thousand a window.
+# The `throttle` cache holds the rate limits' counts (beacon.core.cache.throttle_cache), under keyed hashes of
+# clients' addresses that may stay in memory for minutes but never in the database, on disk or in the logs.
+# Every process serving requests must share it, or a limit of N lets N through each gunicorn worker. With
+# CACHE_URL (needed with several app servers) it is that cache server; otherwise a SQLite file in /dev/shm
+# (RAM, emptied at reboot) that every process on this machine opens, named after this checkout and its
+# database so that two Beacons on one machine keep apart.
 if env("CACHE_URL", default=""):
     CACHES["throttle"] = env.cache("CACHE_URL")
 else:
+    _folder = Path("/dev/shm")  # noqa: S108 (tmpfs; beacon.core.cache makes the file owner-only)
+    if not _folder.is_dir():  # not Linux: a development machine
+        _folder = Path(tempfile.gettempdir())
+    _this_site = hashlib.sha256(f"{BASE_DIR}|{DATABASES['default']['NAME']}".encode()).hexdigest()[:12]
     CACHES["throttle"] = {
-        "BACKEND": "beacon.core.cache.ThrottleCache",
-        "LOCATION": "beacon_throttle_cache",
-        "OPTIONS": {"MAX_ENTRIES": 50_000},
+        "BACKEND": "beacon.core.cache.SharedMemoryCache",
+        "LOCATION": str(_folder / f"beacon-throttle-{_this_site}.sqlite3"),
     }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -255,8 +263,6 @@ BEACON_SCHEDULE: list[tuple[str, int]] = [
     # Expired sessions (sealed answers in progress, old staff sign-ins) are deleted, not left in the table;
     # Django's `clearsessions` deletes rows by expiry, which works on the digest-keyed table too.
     ("clearsessions", 15 * 60),
-    # Expired rate-limit counts (keyed hashes of clients' addresses) leave the throttle cache's table.
-    ("cache_purge_expired", 5 * 60),
 ]
 
 # Wagtail

@@ -1,5 +1,10 @@
 """The test suite: fast hashing, tasks run at once, static files from the finders."""
 
+import atexit
+import os
+import shutil
+import tempfile
+
 from beacon.reporting.crypto import generate_keys
 
 from .base import *  # noqa: F403
@@ -26,3 +31,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     import os as _os
 
     DATABASES["default"]["TEST"] = {"NAME": f"/tmp/beacon-test-{_os.getpid()}.sqlite3"}  # noqa: F405, S108
+
+# The rate limits' counts in a folder of this run's own (in memory where there is /dev/shm), whatever CACHE_URL
+# says, so that test runs side by side do not share counts; removed when the run ends.
+_throttle_folder = tempfile.mkdtemp(
+    prefix="beacon-test-throttle-",
+    dir="/dev/shm" if os.path.isdir("/dev/shm") else None,  # noqa: S108
+)
+atexit.register(shutil.rmtree, _throttle_folder, ignore_errors=True)
+CACHES = {  # noqa: F405
+    **CACHES,  # noqa: F405
+    "throttle": {
+        "BACKEND": "beacon.core.cache.SharedMemoryCache",
+        "LOCATION": os.path.join(_throttle_folder, "throttle.sqlite3"),
+    },
+}

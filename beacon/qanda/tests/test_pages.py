@@ -1,12 +1,15 @@
 """The public Q&A pages and the staff screens, through the real URLs."""
 
 import re
+import sqlite3
+from contextlib import closing
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
 from django.urls import reverse
 
 from beacon.accounts import roles
+from beacon.core.cache import throttle_cache
 from beacon.qanda import services
 from beacon.qanda.models import AnswerSheet, QandASession, Question, QuestionTheme
 from beacon.qanda.throttle import QUESTIONS_PER_WINDOW
@@ -16,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle():
-    cache.clear()
+    throttle_cache.clear()
     yield
-    cache.clear()
+    throttle_cache.clear()
 
 
 def token_from(response) -> str:
@@ -233,7 +236,8 @@ def test_throttling_per_client_keeps_nothing_identifying(client, make_session):
         == 302
     )
     # The address is only ever a keyed hash, and only in the cache.
-    keys = [key for key in cache._cache if "throttle" in key]  # locmem cache internals
+    with closing(sqlite3.connect(settings.CACHES["throttle"]["LOCATION"])) as throttle_file:
+        keys = [key for (key,) in throttle_file.execute("SELECT key FROM cache") if "throttle" in key]
     assert keys and not any("203.0.113.9" in key for key in keys)
     stored = " ".join(
         str(v) for v in Question.objects.values_list("text", "display_name", "submission_token")

@@ -3,17 +3,17 @@
 import io
 
 import pytest
-from django.core.cache import cache
 from PIL import Image
 
+from beacon.core.cache import throttle_cache
 from beacon.core.models import Neighbourhood, PolicingArea
 
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    cache.clear()
+    throttle_cache.clear()
     yield
-    cache.clear()
+    throttle_cache.clear()
 
 
 @pytest.fixture

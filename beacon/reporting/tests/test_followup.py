@@ -1,7 +1,9 @@
 """Coming back with a receipt code: status, staff questions, replies with files, and throttling."""
 
+import sqlite3
+from contextlib import closing
+
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from beacon.reporting.models import Report, ReportAttachment, ReportMessage
@@ -93,8 +95,33 @@ def test_guessing_is_throttled_per_client(client, sent, settings):
     other = client.post("/report/follow-up/", {"receipt": receipt}, REMOTE_ADDR="192.0.2.99")
     assert other.status_code == 200 and report.reference in other.content.decode()
     # The cache holds keyed hashes of addresses, never the addresses.
-    keys = " ".join(str(k) for k in cache._cache)  # locmem cache internals, for this check only
+    with closing(sqlite3.connect(settings.CACHES["throttle"]["LOCATION"])) as throttle_file:
+        keys = " ".join(key for (key,) in throttle_file.execute("SELECT key FROM cache"))
     assert "192.0.2.10" not in keys and "192.0.2.99" not in keys
+
+
+def test_only_failed_guesses_count_even_when_guesses_arrive_at_once(client, sent, settings):
+    """A look-up holds its place in the count from before the look-up: two guesses at once against a limit
+    with one place left let one through, not two; a code that is found gives its place back."""
+    from django.test import RequestFactory
+
+    from beacon.reporting import throttle
+
+    report, receipt = sent
+    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "followup": (2, 100, 900)}
+    for _ in range(5):  # the reporter checks the status again and again: never refused
+        page = client.post("/report/follow-up/", {"receipt": receipt}, REMOTE_ADDR="192.0.2.30")
+        assert page.status_code == 200 and report.reference in page.content.decode()
+    client.post("/report/follow-up/", {"receipt": "WRONG1"}, REMOTE_ADDR="192.0.2.30")
+    # Two more guesses being looked up at the same moment (as two workers would), one place left.
+    first, second = (RequestFactory().post("/report/follow-up/", REMOTE_ADDR="192.0.2.30") for _ in range(2))
+    assert throttle.check(first, "followup").allowed
+    assert not throttle.check(second, "followup").allowed
+    throttle.hit(first, "followup")  # the first guess was wrong too
+    throttle.release(first)
+    assert (
+        client.post("/report/follow-up/", {"receipt": receipt}, REMOTE_ADDR="192.0.2.30").status_code == 429
+    )
 
 
 def test_guessing_is_throttled_globally(client, sent, settings):
@@ -126,7 +153,9 @@ def test_replies_are_throttled_and_the_reply_text_kept(client, sent, settings):
     for n in range(2):
         sent_page = client.post("/report/follow-up/reply/", {"receipt": receipt, "text": f"Reply {n}"})
         assert sent_page.status_code == 200 and "Reply sent" in sent_page.content.decode()
-    refused = client.post("/report/follow-up/reply/", {"receipt": receipt, "text": "The van came back at 9pm"})
+    refused = client.post(
+        "/report/follow-up/reply/", {"receipt": receipt, "text": "The van came back at 9pm"}
+    )
     page = refused.content.decode()
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
     assert "There is a problem" in page and "minutes" in page
