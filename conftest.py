@@ -48,3 +48,16 @@ def staff_client(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def fresh_window():
+    """The clock moved to just after the start of a rate-limit window, and running on from there, so that no
+    window ends while a test counts attempts (every window in the settings divides 30 minutes)."""
+    import time
+
+    import time_machine
+
+    now = time.time()
+    with time_machine.travel(now - now % 1800 + 1800 + 1, tick=True):
+        yield

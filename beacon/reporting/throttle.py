@@ -10,8 +10,8 @@ increment), then compared with the limit, and given back when refused, so N atte
 limit with one place left let exactly one through. Refused attempts count nothing, as before.
 
 Receipt look-ups count only failed guesses: `check` holds a place for the guess before the look-up, `hit`
-keeps it when the guess fails, and ThrottleMiddleware gives back at the end of the request a place that
-was not kept (a code that was found). Without the middleware a held place is kept, as if it were a hit.
+keeps it when the guess fails, and `release` gives it back when the code was found. A place never given
+back (an error between the two) counts, as if it were a failed guess: the strict side.
 """
 
 import hashlib
@@ -128,16 +128,3 @@ def release(request) -> None:
     for keys in request.__dict__.pop(_HELD, {}).values():
         for key in keys:
             _give_back(key)
-
-
-class ThrottleMiddleware:
-    """At the end of each request, gives back the places held by `check` and not kept by `hit`."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        try:
-            return self.get_response(request)
-        finally:
-            release(request)

@@ -611,6 +611,8 @@ def _receipt_report(request, code: str):
     report = selectors.report_for_receipt(code=code)
     if report is None:
         throttle.hit(request, "followup")  # only failed guesses count
+    else:
+        throttle.release(request)  # a code that was found gives its place back
     return report, None
 
 

@@ -79,8 +79,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Gives back the rate-limit slots that receipt look-ups held and did not use (beacon.reporting.throttle).
-    "beacon.reporting.throttle.ThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

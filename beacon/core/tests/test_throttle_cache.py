@@ -81,7 +81,9 @@ def test_a_forked_process_opens_its_own_connection(location):
     assert SharedMemoryCache(location, {}).get("count") == 400
 
 
-def test_two_workers_share_one_count_and_a_limit_of_n_refuses_the_next(location, settings, monkeypatch):
+def test_two_workers_share_one_count_and_a_limit_of_n_refuses_the_next(
+    fresh_window, location, settings, monkeypatch
+):
     from beacon.reporting import throttle
 
     settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "submit": (5, 1000, 600)}

@@ -213,7 +213,7 @@ def test_a_closed_session_refuses_politely(client, make_session):
     assert not Question.objects.exists()
 
 
-def test_throttling_per_client_keeps_nothing_identifying(client, make_session):
+def test_throttling_per_client_keeps_nothing_identifying(fresh_window, client, make_session):
     session = make_session()
     for number in range(QUESTIONS_PER_WINDOW):
         response = client.post(

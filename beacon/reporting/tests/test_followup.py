@@ -75,7 +75,7 @@ def test_a_wrong_code_is_explained(client, sent):
     assert "Enter your receipt code" in client.post("/report/follow-up/", {"receipt": ""}).content.decode()
 
 
-def test_guessing_is_throttled_per_client(client, sent, settings):
+def test_guessing_is_throttled_per_client(fresh_window, client, sent, settings):
     report, receipt = sent
     per_client, _total, _window = settings.BEACON_REPORT_RATE_LIMITS["followup"]
     for attempt in range(per_client):
@@ -100,7 +100,7 @@ def test_guessing_is_throttled_per_client(client, sent, settings):
     assert "192.0.2.10" not in keys and "192.0.2.99" not in keys
 
 
-def test_only_failed_guesses_count_even_when_guesses_arrive_at_once(client, sent, settings):
+def test_only_failed_guesses_count_even_when_guesses_arrive_at_once(fresh_window, client, sent, settings):
     """A look-up holds its place in the count from before the look-up: two guesses at once against a limit
     with one place left let one through, not two; a code that is found gives its place back."""
     from django.test import RequestFactory
@@ -124,7 +124,7 @@ def test_only_failed_guesses_count_even_when_guesses_arrive_at_once(client, sent
     )
 
 
-def test_guessing_is_throttled_globally(client, sent, settings):
+def test_guessing_is_throttled_globally(fresh_window, client, sent, settings):
     report, receipt = sent
     settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "followup": (100, 3, 900)}
     for n in range(3):
@@ -133,7 +133,7 @@ def test_guessing_is_throttled_globally(client, sent, settings):
     assert blocked.status_code == 429
 
 
-def test_submissions_are_throttled_and_the_answers_kept(walker, settings):
+def test_submissions_are_throttled_and_the_answers_kept(fresh_window, walker, settings):
     settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "submit": (1, 100, 600)}
     walker.minimal().submit()
     walker.minimal()
@@ -144,7 +144,7 @@ def test_submissions_are_throttled_and_the_answers_kept(walker, settings):
     assert "Check your answers" in walker.client.get("/report/check/").content.decode()
 
 
-def test_replies_are_throttled_and_the_reply_text_kept(client, sent, settings):
+def test_replies_are_throttled_and_the_reply_text_kept(fresh_window, client, sent, settings):
     """A valid receipt code does not open an unlimited channel (each reply emails the triage team)."""
     from beacon.reporting.models import ReportMessage
 
