@@ -94,6 +94,9 @@ def axe():
     """axe(page) fails the test if axe-core finds any WCAG A/AA violation on the page as it is now."""
 
     def check(page):
+        # A click that navigates returns once the new page has started loading: wait until it has loaded,
+        # or axe can run on a page with no body yet, or before its stylesheet applies (small touch targets).
+        page.wait_for_load_state("load")
         violations = axe_violations(page)
         assert violations == [], f"axe-core violations on {page.url}:\n" + "\n".join(violations)
 

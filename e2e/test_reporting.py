@@ -49,6 +49,7 @@ class Journey:
 
     def button(self, name="Continue"):
         self.page.get_by_role("button", name=name, exact=True).click()
+        self.page.wait_for_load_state("load")  # the page the form leads to, before anything reads it
 
     def choose(self, label):
         self.page.get_by_label(label, exact=True).check()
