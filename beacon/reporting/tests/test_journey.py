@@ -415,6 +415,7 @@ def test_the_eleventh_file_is_refused_clearly_and_the_first_ten_are_kept(walker,
     text = refused.content.decode()
     assert refused.status_code == 200
     assert "There is a problem" in text and "You can send up to 10 files" in text
+    assert 'href="#id_file"' in text and 'id="id_file"' in text  # the summary's link leads to the reason
     assert PendingUpload.objects.count() == 10
     walker.answer("files", {"action": "continue"}, expect="contact")
     walker.answer("contact", {"contact": "anonymous"})
