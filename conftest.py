@@ -61,3 +61,18 @@ def fresh_window():
     now = time.time()
     with time_machine.travel(now - now % 1800 + 1800 + 1, tick=True):
         yield
+
+
+class _UnreachableCache:
+    """A cache whose every call fails, as a full /dev/shm or a Redis server that is down would."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise OSError("the cache is unavailable")
+
+        return fail
+
+
+@pytest.fixture
+def unreachable_cache():
+    return _UnreachableCache()

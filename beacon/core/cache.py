@@ -22,6 +22,7 @@ Should the file be deleted while Beacon runs, each process moves to the new one 
 """
 
 import fcntl
+import logging
 import os
 import pickle
 import sqlite3
@@ -36,6 +37,17 @@ from django.utils.connection import ConnectionProxy
 
 # Use this, as `django.core.cache.cache` is used, to count in the throttle cache from any thread.
 throttle_cache = ConnectionProxy(caches, "throttle")
+
+logger = logging.getLogger(__name__)
+
+
+def throttle_unavailable(action: str, error: Exception) -> None:
+    """The throttle cache failed: the rate limits let the attempt through (a report or a question is never
+    lost to a rate limiter) and the log says so, with the error's kind only (its text could hold a key)."""
+    logger.warning(
+        "rate limit could not count %s attempts (%s); letting them through", action, type(error).__name__
+    )
+
 
 PURGE_EVERY = 200  # writes by one process (and thread) between deletions of expired entries
 PURGE_SECONDS = 60  # or at its first write this long after the last deletion

@@ -12,6 +12,9 @@ limit with one place left let exactly one through. Refused attempts count nothin
 Receipt look-ups count only failed guesses: `check` holds a place for the guess before the look-up, `hit`
 keeps it when the guess fails, and `release` gives it back when the code was found. A place never given
 back (an error between the two) counts, as if it were a failed guess: the strict side.
+
+Should the throttle cache fail (a full /dev/shm, a Redis server down), attempts are let through and the log
+says so (beacon.core.cache.throttle_unavailable): a rate limiter must never cost a report.
 """
 
 import hashlib
@@ -21,7 +24,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from beacon.core.cache import throttle_cache
+from beacon.core.cache import throttle_cache, throttle_unavailable
 
 _HELD = "_beacon_throttle_held"  # request attribute: {action: keys counted by `check`, not yet kept}
 
@@ -66,6 +69,8 @@ def _give_back(key: str) -> None:
         throttle_cache.decr(key)
     except ValueError:  # the window has ended: nothing to give back
         pass
+    except Exception as error:  # noqa: BLE001 - whatever the cache raises, the request goes on
+        throttle_unavailable("held", error)
 
 
 def _window(action: str) -> tuple[int, int, int, int]:
@@ -82,6 +87,14 @@ def _keys(request, action: str, start: int) -> tuple[str, str]:
 
 def _take(request, action: str) -> tuple[Verdict, tuple[str, ...]]:
     """Count one attempt, then compare: (verdict, the keys counted, none when refused)."""
+    try:
+        return _count(request, action)
+    except Exception as error:  # noqa: BLE001 - whatever the cache raises, the request goes on
+        throttle_unavailable(action, error)
+        return Verdict(True), ()
+
+
+def _count(request, action: str) -> tuple[Verdict, tuple[str, ...]]:
     per_client, total, seconds, start = _window(action)
     retry = start + seconds - int(time.time())
     total_key, client = _keys(request, action, start)
@@ -113,8 +126,11 @@ def hit(request, action: str) -> None:
     if request.__dict__.get(_HELD, {}).pop(action, None) is not None:
         return
     _, _, seconds, start = _window(action)
-    for key in _keys(request, action, start):
-        _bump(key, seconds + 5)
+    try:
+        for key in _keys(request, action, start):
+            _bump(key, seconds + 5)
+    except Exception as error:  # noqa: BLE001 - whatever the cache raises, the request goes on
+        throttle_unavailable(action, error)
 
 
 def check_and_hit(request, action: str) -> Verdict:

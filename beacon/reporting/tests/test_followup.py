@@ -177,3 +177,17 @@ def test_identified_reports_cannot_be_opened_with_a_receipt(client, sent):
         "We could not find a report"
         in client.post("/report/follow-up/", {"receipt": receipt}).content.decode()
     )
+
+
+def test_a_report_is_accepted_when_the_rate_limit_cannot_count(
+    walker, monkeypatch, caplog, unreachable_cache
+):
+    """A broken rate limiter must not lose a report: the limits let attempts through (and say so in the log,
+    without anything about the client) rather than answer with a 500."""
+    from beacon.reporting import throttle
+
+    monkeypatch.setattr(throttle, "throttle_cache", unreachable_cache)
+    walker.minimal().submit()
+    assert Report.objects.count() == 1
+    assert "rate limit could not count" in caplog.text
+    assert "127.0.0.1" not in caplog.text
