@@ -225,10 +225,19 @@ def gunicorn(
 ) -> Iterator[Server]:
     """Beacon with production settings under gunicorn (sync workers) on a loopback port.
 
-    Uploaded files go to a temporary folder that is removed, with what the run stored in it, when the server stops.
+    Uploaded files go to a temporary folder, and rate-limit counts to a throttle file of its own; both are removed
+    when the server stops.
     """
-    with tempfile.TemporaryDirectory(prefix="beacon-bench-state-") as state:
-        yield from _gunicorn(production_env(database_url, Path(state), env), workers, seed, timeout)
+    throttle = Path("/dev/shm" if Path("/dev/shm").is_dir() else tempfile.gettempdir()) / (  # noqa: S108
+        f"beacon-bench-throttle-{secrets.token_hex(6)}.sqlite3"
+    )
+    extra = {"BEACON_THROTTLE_FILE": str(throttle), **(env or {})}
+    try:
+        with tempfile.TemporaryDirectory(prefix="beacon-bench-state-") as state:
+            yield from _gunicorn(production_env(database_url, Path(state), extra), workers, seed, timeout)
+    finally:
+        for path in (throttle, Path(f"{throttle}-wal"), Path(f"{throttle}-shm")):
+            path.unlink(missing_ok=True)
 
 
 def _gunicorn(environment: dict[str, str], workers: int, seed: bool, timeout: float) -> Iterator[Server]:

@@ -149,7 +149,10 @@ else:
     _this_site = hashlib.sha256(f"{BASE_DIR}|{DATABASES['default']['NAME']}".encode()).hexdigest()[:12]
     CACHES["throttle"] = {
         "BACKEND": "beacon.core.cache.SharedMemoryCache",
-        "LOCATION": str(_folder / f"beacon-throttle-{_this_site}.sqlite3"),
+        # BEACON_THROTTLE_FILE names the file instead (the benchmarks give each server its own, then delete it).
+        "LOCATION": env(
+            "BEACON_THROTTLE_FILE", default=str(_folder / f"beacon-throttle-{_this_site}.sqlite3")
+        ),
     }
 
 AUTH_USER_MODEL = "accounts.User"
