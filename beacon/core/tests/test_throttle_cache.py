@@ -1,6 +1,7 @@
 """The `throttle` cache: rate-limit counts shared by every process on the machine, exact, kept only in memory
 for minutes (beacon.core.cache.SharedMemoryCache)."""
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -196,14 +197,38 @@ def test_a_file_deleted_under_the_workers_is_noticed(location):
     assert first.incr("rl:a") == second.get("rl:a") and second.incr("rl:a") == first.get("rl:a")
 
 
-def test_by_default_it_is_a_file_in_memory_named_for_this_site():
-    from config.settings import base
+def _throttle_settings(**environment) -> dict:
+    """CACHES["throttle"] and the schedule as the base settings make them, read in a fresh process whose
+    environment has no CACHE_URL or BEACON_THROTTLE_FILE unless given here."""
+    code = (
+        "import json; from config.settings import base; "
+        "print(json.dumps({'throttle': base.CACHES['throttle'], 'jobs': [n for n, _ in base.BEACON_SCHEDULE]}))"
+    )
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("CACHE_URL", "BEACON_THROTTLE_FILE")
+    } | environment
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
-    if os.environ.get("CACHE_URL"):
-        pytest.skip("CACHE_URL is set: the throttle cache is that server")
-    throttle = base.CACHES["throttle"]
+
+def test_by_default_it_is_a_file_in_memory_named_for_this_site():
+    read = _throttle_settings()
+    throttle = read["throttle"]
     assert throttle["BACKEND"] == "beacon.core.cache.SharedMemoryCache"
     folder = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()  # noqa: S108
     assert Path(throttle["LOCATION"]).parent == Path(folder)
     assert Path(throttle["LOCATION"]).name.startswith("beacon-throttle-")
-    assert not any(name == "cache_purge_expired" for name, _ in base.BEACON_SCHEDULE)
+    assert "cache_purge_expired" not in read["jobs"]
+
+
+def test_with_cache_url_the_throttle_counts_in_that_cache_server():
+    throttle = _throttle_settings(CACHE_URL="redis://127.0.0.1:6379/0")["throttle"]
+    assert throttle["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert throttle["LOCATION"] == "redis://127.0.0.1:6379/0"
