@@ -41,6 +41,17 @@ throttle_cache = ConnectionProxy(caches, "throttle")
 logger = logging.getLogger(__name__)
 
 
+def throttle_count(key: str, timeout: int) -> int:
+    """Count one more attempt under `key` (an entry living `timeout` seconds from the first); the new count."""
+    if throttle_cache.add(key, 1, timeout):
+        return 1
+    try:
+        return throttle_cache.incr(key)
+    except ValueError:  # expired between add and incr
+        throttle_cache.add(key, 1, timeout)
+        return 1
+
+
 def throttle_unavailable(action: str, error: Exception) -> None:
     """The throttle cache failed: the rate limits let the attempt through (a report or a question is never
     lost to a rate limiter) and the log says so, with the error's kind only (its text could hold a key)."""

@@ -7,7 +7,7 @@ import hmac
 
 from django.conf import settings
 
-from beacon.core.cache import throttle_cache, throttle_unavailable
+from beacon.core.cache import throttle_count, throttle_unavailable
 
 QUESTIONS_PER_WINDOW = 10
 WINDOW_SECONDS = 10 * 60
@@ -21,14 +21,8 @@ def _client_key(request, scope: str) -> str:
 
 def throttle_hit(*, request, scope: str = "qanda-ask", limit: int = QUESTIONS_PER_WINDOW) -> bool:
     """Count one attempt; True while the client is within its limit for the window."""
-    key = _client_key(request, scope)
     try:
-        throttle_cache.add(key, 0, WINDOW_SECONDS)
-        try:
-            count = throttle_cache.incr(key)
-        except ValueError:  # expired between add and incr
-            throttle_cache.set(key, 1, WINDOW_SECONDS)
-            count = 1
+        count = throttle_count(_client_key(request, scope), WINDOW_SECONDS)
     except Exception as error:  # noqa: BLE001 - whatever the cache raises, the question is taken
         throttle_unavailable(scope, error)
         return True

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from beacon.core.cache import throttle_cache, throttle_unavailable
+from beacon.core import cache
+from beacon.core.cache import throttle_count, throttle_unavailable
 
 _HELD = "_beacon_throttle_held"  # request attribute: {action: keys counted by `check`, not yet kept}
 
@@ -54,19 +55,9 @@ def client_key(request, action: str, window_start: int) -> str:
     return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
 
 
-def _bump(key: str, timeout: int) -> int:
-    if throttle_cache.add(key, 1, timeout):
-        return 1
-    try:
-        return throttle_cache.incr(key)
-    except ValueError:  # expired between add and incr
-        throttle_cache.add(key, 1, timeout)
-        return 1
-
-
 def _give_back(key: str) -> None:
     try:
-        throttle_cache.decr(key)
+        cache.throttle_cache.decr(key)
     except ValueError:  # the window has ended: nothing to give back
         pass
     except Exception as error:  # noqa: BLE001 - whatever the cache raises, the request goes on
@@ -99,10 +90,10 @@ def _count(request, action: str) -> tuple[Verdict, tuple[str, ...]]:
     retry = start + seconds - int(time.time())
     total_key, client = _keys(request, action, start)
     # The total first: once it is reached, attempts from new addresses add no entries to the cache.
-    if _bump(total_key, seconds + 5) > total:
+    if throttle_count(total_key, seconds + 5) > total:
         _give_back(total_key)
         return Verdict(False, retry), ()
-    if _bump(client, seconds + 5) > per_client:
+    if throttle_count(client, seconds + 5) > per_client:
         _give_back(client)
         _give_back(total_key)
         return Verdict(False, retry), ()
@@ -128,7 +119,7 @@ def hit(request, action: str) -> None:
     _, _, seconds, start = _window(action)
     try:
         for key in _keys(request, action, start):
-            _bump(key, seconds + 5)
+            throttle_count(key, seconds + 5)
     except Exception as error:  # noqa: BLE001 - whatever the cache raises, the request goes on
         throttle_unavailable(action, error)
 

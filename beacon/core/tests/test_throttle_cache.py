@@ -92,7 +92,7 @@ def test_two_workers_share_one_count_and_a_limit_of_n_refuses_the_next(
     request = RequestFactory().post("/report/check/", REMOTE_ADDR="203.0.113.7")
     verdicts = []
     for attempt in range(7):  # the requests fall on the two workers in turn
-        monkeypatch.setattr(throttle, "throttle_cache", workers[attempt % 2])
+        monkeypatch.setattr(cache_module, "throttle_cache", workers[attempt % 2])
         verdicts.append(throttle.check_and_hit(request, "submit").allowed)
     assert verdicts == [True] * 5 + [False, False]
     # Refused attempts are not counted: the total and the client each hold 5.

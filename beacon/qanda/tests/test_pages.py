@@ -465,9 +465,9 @@ def test_the_host_view_can_tell_when_new_questions_are_waiting(editor_client, ma
 def test_a_question_is_taken_when_the_rate_limit_cannot_count(
     client, make_session, monkeypatch, unreachable_cache
 ):
-    from beacon.qanda import throttle
+    from beacon.core import cache
 
-    monkeypatch.setattr(throttle, "throttle_cache", unreachable_cache)
+    monkeypatch.setattr(cache, "throttle_cache", unreachable_cache)
     session = make_session()
     response = client.post(ask_page(session), {"question": "Is the Beat Bus coming to Kingsthorpe?"})
     assert response.status_code == 302 and Question.objects.count() == 1

@@ -184,9 +184,9 @@ def test_a_report_is_accepted_when_the_rate_limit_cannot_count(
 ):
     """A broken rate limiter must not lose a report: the limits let attempts through (and say so in the log,
     without anything about the client) rather than answer with a 500."""
-    from beacon.reporting import throttle
+    from beacon.core import cache
 
-    monkeypatch.setattr(throttle, "throttle_cache", unreachable_cache)
+    monkeypatch.setattr(cache, "throttle_cache", unreachable_cache)
     walker.minimal().submit()
     assert Report.objects.count() == 1
     assert "rate limit could not count" in caplog.text
