@@ -61,6 +61,9 @@ def radios(label: str, choices, *, error: str, help_text: str = ""):
     )
 
 
+_TYPED_INPUTS = ("text", "email", "tel", "number", "search", "url")
+
+
 class NoFormHistory(forms.Form):
     """Every text box says autocomplete="off" unless it names its own purpose (the reporter's contact
     details): browsers otherwise remember what was typed and offer it in same-named fields on other sites."""
@@ -68,12 +71,9 @@ class NoFormHistory(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            for widget in getattr(
-                field.widget, "widgets", [field.widget]
-            ):  # a date's day, month and year too
-                if getattr(widget, "input_type", None) in ("text", "email", "tel", "number", "search", "url"):
-                    widget.attrs.setdefault("autocomplete", "off")
-                elif isinstance(widget, forms.Textarea):
+            # A date's day, month and year boxes too.
+            for widget in getattr(field.widget, "widgets", [field.widget]):
+                if getattr(widget, "input_type", None) in _TYPED_INPUTS or isinstance(widget, forms.Textarea):
                     widget.attrs.setdefault("autocomplete", "off")
 
 
@@ -118,7 +118,7 @@ class WhereForm(StepForm):
         label="Address",
         required=False,
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": "Address must be 500 characters or fewer"},
     )
     postcode = forms.CharField(
@@ -126,7 +126,7 @@ class WhereForm(StepForm):
         required=False,
         max_length=20,
         help_text="If you only know the first part, like NN1, enter that.",
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
         error_messages={
             "max_length": "Enter a real postcode, like NN1 1AF, or just the first part, like NN1"
         },
@@ -301,7 +301,7 @@ class VehicleForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["registration"].widget.attrs.update(
-            {"class": "govuk-input govuk-input--width-10", "autocomplete": "off", "spellcheck": "false"}
+            {"class": "govuk-input govuk-input--width-10", "spellcheck": "false"}
         )
 
     def clean_registration(self):
@@ -356,10 +356,8 @@ class NumberForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phone"].widget.input_type = "tel"
-        self.fields["phone"].widget.attrs.update(
-            {"class": "govuk-input govuk-input--width-20", "autocomplete": "off"}
-        )
-        self.fields["handle"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+        self.fields["phone"].widget.attrs["class"] = "govuk-input govuk-input--width-20"
+        self.fields["handle"].widget.attrs["spellcheck"] = "false"
 
     def clean_phone(self):
         value = self.cleaned_data.get("phone", "")
@@ -577,7 +575,6 @@ class ReceiptForm(NoFormHistory, HoneypotMixin, GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["receipt"].widget.attrs.update(
             {
-                "autocomplete": "off",
                 "spellcheck": "false",
                 "autocapitalize": "characters",
                 "class": "govuk-input",
