@@ -400,30 +400,10 @@ class CampaignPage(PublicPageMixin, Page):
         errors = {}
         early = [week for week in weeks if week.start_date < self.start_date]
         if early:
-            first = min(week.start_date for week in early)
-            if len(early) == 1:
-                errors["start_date"] = (
-                    f"Week {early[0].week_number} starts on {first:%-d %B %Y}: start the campaign on or before "
-                    "that date, or change the week's dates first"
-                )
-            else:
-                errors["start_date"] = (
-                    f"{_weeks_named(early)} start before this date: start the campaign on or before "
-                    f"{first:%-d %B %Y}, or change those weeks' dates first"
-                )
+            errors["start_date"] = _weeks_outside(early, min(w.start_date for w in early), "start", "before")
         late = [week for week in weeks if week.end_date > self.end_date]
         if late:
-            last = max(week.end_date for week in late)
-            if len(late) == 1:
-                errors["end_date"] = (
-                    f"Week {late[0].week_number} ends on {last:%-d %B %Y}: end the campaign on or after "
-                    "that date, or change the week's dates first"
-                )
-            else:
-                errors["end_date"] = (
-                    f"{_weeks_named(late)} end after this date: end the campaign on or after "
-                    f"{last:%-d %B %Y}, or change those weeks' dates first"
-                )
+            errors["end_date"] = _weeks_outside(late, max(w.end_date for w in late), "end", "after")
         return errors
 
     def weeks(self):
@@ -497,6 +477,21 @@ def week_errors(
         if siblings.exists():
             errors["week_number"] = f"This campaign already has a week {week_number}: choose another number"
     return errors
+
+
+def _weeks_outside(weeks, edge: datetime.date, verb: str, side: str) -> str:
+    """The error for campaign dates that leave `weeks` outside: `verb` "start" or "end", `side` "before" or
+    "after", `edge` the earliest start or latest end among them."""
+    when = f"{edge:%-d %B %Y}"
+    if len(weeks) == 1:
+        return (
+            f"Week {weeks[0].week_number} {verb}s on {when}: {verb} the campaign on or {side} that date, or change "
+            "the week's dates first"
+        )
+    return (
+        f"{_weeks_named(weeks)} {verb} {side} this date: {verb} the campaign on or {side} {when}, or change those "
+        "weeks' dates first"
+    )
 
 
 def _weeks_named(weeks) -> str:
