@@ -19,10 +19,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
+from beacon.core.uploads import upload_was_cut
+
 from . import document, flows, forms, selectors, services, throttle
 from .journey import DONE_KEY, Journey
 from .summary import summary_rows
 from .uploads import safe_name
+
+# The body ended inside a file (beacon/core/uploads.py): say so rather than carry on without it.
+UPLOAD_CUT = "The file did not finish uploading. Check your internet connection and choose the file again"
 
 # A page of answers is a few KB. Up to Django's own limit for form data, an over-long answer gets its
 # field's error message; beyond it, a page explaining the answer was too long.
@@ -480,6 +485,9 @@ class FilesView(StepView):
         action = request.POST.get("action", "continue")
         if not form.is_valid():
             return self.render(form)
+        if upload_was_cut(request):
+            form.add_error("file", UPLOAD_CUT)
+            return self.render(form, status=400)
         upload = form.cleaned_data.get("file")
         if upload:
             verdict = throttle.check_and_hit(request, "upload")
@@ -665,6 +673,9 @@ def followup_reply(request):
         return render(request, "reporting/followup.html", {"form": receipt_form, "lost": True})
     if not form.is_valid():
         return _status_page(request, report, code, form)
+    if upload_was_cut(request):
+        form.add_error("files", UPLOAD_CUT)
+        return _status_page(request, report, code, form, status=400)
     verdict = throttle.check_and_hit(request, "reply")
     if not verdict.allowed:
         wait = f"{verdict.minutes} minute{'s' if verdict.minutes != 1 else ''}"

@@ -211,6 +211,11 @@ WHITENOISE_MAX_AGE = 3600
 # Request size limits: the reporting journey takes files of up to 20 MB, one per request.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [  # the first only notices a file cut short (beacon/core/uploads.py)
+    "beacon.core.uploads.InterruptionWatcher",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 
 # Security headers (the rest are in beacon.core.middleware.SecurityHeadersMiddleware).

@@ -5,6 +5,7 @@ from contextlib import closing
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from beacon.reporting.models import Report, ReportAttachment, ReportMessage
 from beacon.reporting.selectors import report_messages
@@ -67,6 +68,18 @@ def test_a_reply_needs_text_and_a_good_file(client, sent):
     bad = client.post("/report/follow-up/reply/", {"receipt": receipt, "text": "see file", "files": [exe]})
     assert bad.status_code == 200 and "must be a photo" in bad.content.decode()
     assert ReportMessage.objects.count() == 0
+
+
+def test_a_reply_whose_file_was_cut_short_is_not_sent_and_its_text_is_kept(client, sent):
+    report, receipt = sent
+    photo = SimpleUploadedFile("door.jpg", image_bytes("JPEG", size=(300, 300), quality=95))
+    body = encode_multipart(BOUNDARY, {"receipt": receipt, "text": "The door is green", "files": [photo]})
+    cut = body[: body.index(b"\xff\xd8") + 2000]  # the connection dropped inside the photo
+    page = client.generic("POST", "/report/follow-up/reply/", cut, content_type=MULTIPART_CONTENT)
+    text = page.content.decode()
+    assert page.status_code == 400
+    assert "did not finish uploading" in text and "The door is green</textarea>" in text
+    assert ReportMessage.objects.count() == 0 and ReportAttachment.objects.count() == 0
 
 
 def test_a_wrong_code_is_explained(client, sent):

@@ -6,6 +6,7 @@ import os
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from PIL import Image
 
 from beacon.reporting.models import PendingUpload, Report
@@ -106,6 +107,26 @@ def test_bad_files_through_the_page(walker, name, data, message):
     text = page.content.decode()
     assert "There is a problem" in text and message in text
     assert PendingUpload.objects.count() == 0
+
+
+def _cut_upload_body(fields: dict, cut_at: int) -> tuple[bytes, str]:
+    """A multipart body as a browser sends it, cut short inside the file: the connection dropped."""
+    body = encode_multipart(BOUNDARY, fields)
+    data_at = body.index(b"\xff\xd8")  # the JPEG's first bytes
+    return body[: data_at + cut_at], MULTIPART_CONTENT
+
+
+def test_a_truncated_upload_is_refused_and_nothing_is_kept(walker):
+    walker.minimal(upto="files")
+    photo = SimpleUploadedFile("street.jpg", image_bytes("JPEG", size=(300, 300), quality=95))
+    body, content_type = _cut_upload_body({"file": photo, "action": "upload"}, cut_at=2000)
+    page = walker.client.generic("POST", "/report/files/", body, content_type=content_type)
+    assert page.status_code == 400
+    text = page.content.decode()
+    assert "There is a problem" in text and "did not finish uploading" in text
+    assert PendingUpload.objects.count() == 0
+    assert "NN1 1AF" in walker.client.get("/report/where/").content.decode()  # the answers so far are kept
+    walker.answer("files", {"action": "continue"}, expect="contact")  # and the journey goes on
 
 
 def test_impossible_postcodes_and_numbers(walker):
