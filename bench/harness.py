@@ -177,6 +177,16 @@ class Server:
         out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.pid)], capture_output=True, text=True)
         return [int(p) for p in out.stdout.split()]
 
+    def cpu_ms(self) -> float:
+        """CPU time (user and system) the workers have used so far, in ms: the difference across a phase,
+        divided by its requests, is what one request costs the server."""
+        ticks = 0
+        for pid in self.worker_pids():
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime (proc(5))
+        return ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
     def rss_mb(self) -> list[float]:
         """Resident memory of each worker, in MB."""
         sizes = []
@@ -578,11 +588,15 @@ def _process_main(fn, base_url, threads, seconds, queue):
     for worker in workers:
         worker.join()
     samples = [s for t in timers for s in t.samples]
-    counters: dict[str, int] = {}
+    used = os.times()  # this client process's own CPU: the load generator's share of the cores
+    counters: dict[str, int] = {CLIENT_CPU: round((used.user + used.system) * 1000)}
     for timer in timers:
         for key, value in timer.counters.items():
             counters[key] = counters.get(key, 0) + value
     queue.put((samples, counters))
+
+
+CLIENT_CPU = "client cpu ms"
 
 
 def run_clients(
@@ -595,7 +609,7 @@ def run_clients(
 ) -> dict:
     """Run fn(client, timer) in a loop from `clients` concurrent clients (threads spread over processes) for
     `seconds`. Returns {"seconds", "per_label": {label: {"count","rps","p50_ms","p95_ms","p99_ms","errors"}},
-    "counters"}."""
+    "counters", "client_cpu_ms"} (the CPU the client processes used)."""
     if not base_url.startswith(("http://127.", "http://localhost")):
         raise ValueError("benchmarks target loopback only")
     context = multiprocessing.get_context("fork")
@@ -631,4 +645,5 @@ def run_clients(
             "mean_ms": statistics.fmean(durations) if durations else float("nan"),
             "errors": errors,
         }
-    return {"seconds": elapsed, "per_label": per_label, "counters": counters}
+    client_cpu_ms = counters.pop(CLIENT_CPU, 0)
+    return {"seconds": elapsed, "per_label": per_label, "counters": counters, "client_cpu_ms": client_cpu_ms}

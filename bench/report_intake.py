@@ -14,7 +14,8 @@ same machine and cores, measures with 50 concurrent clients:
    against the insert baseline (a 302 to the confirmation, sent only after the commit, counts as accepted).
 
 It prints journeys/s, requests/s, p50/p95/p99 per step and for the submit, the ratios step/page-baseline and
-submit/insert-baseline, worker RSS, and references acknowledged (journeys) plus submits accepted against reports stored (they must match).
+submit/insert-baseline, worker RSS, references acknowledged (journeys) plus submits accepted against reports stored
+(they must match), and the CPU one request of each phase costs the workers and the load generator.
 Targets on 2 cores: steps >= 70% of the page baseline, submits >= 50% of the insert baseline, >= 15
 journeys/s, p99 < 500 ms per step, RSS < 200 MB per worker. Everything runs on 127.0.0.1, is bounded in
 time, and is stopped by process id.
@@ -209,6 +210,24 @@ def insert(client: Client, timer: Timer) -> None:
     _expect(status, 200, "insert baseline")
 
 
+def measured(server, fn, **kwargs) -> dict:
+    """run_clients, plus the CPU the server's workers used meanwhile."""
+    before = server.cpu_ms()
+    result = run_clients(fn, server.url, **kwargs)
+    result["server_cpu_ms"] = server.cpu_ms() - before
+    return result
+
+
+def cpu_row(what: str, result: dict) -> dict:
+    requests = sum(row["count"] + row["errors"] for row in result["per_label"].values()) or 1
+    return {
+        "phase": what,
+        "requests": requests,
+        "server": f"{result['server_cpu_ms'] / requests:.2f}",
+        "client": f"{result['client_cpu_ms'] / requests:.2f}",
+    }
+
+
 def stored_reports(server) -> int:
     out = server.manage(
         "shell",
@@ -233,14 +252,14 @@ def bench_database(name: str, database_url: str, args) -> dict:
     clients = args.clients
     with gunicorn(database_url, workers=2, env=NO_LIMITS) as server:
         size = step_page_bytes(server.url)
-        page = run_clients(
-            get_page(f"/bench/page?bytes={size}"), server.url, clients=clients, seconds=args.baseline_seconds
+        page = measured(
+            server, get_page(f"/bench/page?bytes={size}"), clients=clients, seconds=args.baseline_seconds
         )
         page_rps = page["per_label"]["page baseline"]["rps"]
-        inserted = run_clients(insert, server.url, clients=clients, seconds=args.baseline_seconds)
+        inserted = measured(server, insert, clients=clients, seconds=args.baseline_seconds)
         insert_rps = inserted["per_label"]["insert baseline"]["rps"]
 
-        journeys = run_clients(journey, server.url, clients=clients, seconds=args.seconds)
+        journeys = measured(server, journey, clients=clients, seconds=args.seconds)
         rss = server.rss_mb()
         labels = journeys["per_label"]
         seconds = journeys["seconds"]
@@ -254,7 +273,7 @@ def bench_database(name: str, database_url: str, args) -> dict:
         for item in prepared:
             _PREPARED.put(item)
         time.sleep(0.5)  # let the queue's feeder thread hand everything over before forking
-        submits = run_clients(submit_only, server.url, clients=clients, seconds=args.submit_seconds)
+        submits = measured(server, submit_only, clients=clients, seconds=args.submit_seconds)
         # Sessions left over stay in the queue's pipe: do not wait at exit for a reader that is gone.
         _PREPARED.cancel_join_thread()
         if submits["counters"].get("no prepared session left"):
@@ -309,6 +328,16 @@ def bench_database(name: str, database_url: str, args) -> dict:
         f"p50 {submit_row['p50_ms']:.1f} ms, p95 {submit_row['p95_ms']:.1f} ms, p99 {submit_row['p99_ms']:.1f} ms; "
         f"page baseline {size:,} bytes",
         [summary],
+    )
+    report(
+        f"{name}: CPU per request, in ms (server: the gunicorn workers; client: this load generator, on the same "
+        "cores)",
+        [
+            cpu_row("page baseline", page),
+            cpu_row("insert baseline", inserted),
+            cpu_row("journeys (every request)", journeys),
+            cpu_row("submits alone", submits),
+        ],
     )
     if failures:
         report(f"{name}: failed iterations", [{"what": k, "count": v} for k, v in sorted(failures.items())])
