@@ -434,6 +434,7 @@ def wrk(
     data = json.loads(re.search(r"BEACON_JSON (\{.*\})", out).group(1))
     return {
         "rps": data["requests"] / (data["duration_us"] / 1e6),
+        "requests": data["requests"],
         "p50_ms": data["p50_us"] / 1000,
         "p95_ms": data["p95_us"] / 1000,
         "p99_ms": data["p99_us"] / 1000,

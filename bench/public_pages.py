@@ -15,7 +15,8 @@ Loads the demo site, then serves the home page, a campaign week, a news article 
 - and, as the Django baseline, the plain template page `/bench/page?bytes=N` of the same size.
 
 Runs alternate (each target for each page, then the next round) so that noise from other work on the machine
-falls on all alike; each figure is the median of the rounds. wrk uses 50 connections.
+falls on all alike; each figure is the median of the rounds. wrk uses 50 connections. For the targets Django
+answers itself, it also prints the CPU one request costs the gunicorn workers.
 Targets on 2 cores: cached >= 25% of nginx's requests per second; uncached >= 70% of the plain Django page's.
 Everything listens on 127.0.0.1, is bounded in time, and is stopped by process id.
 """
@@ -42,6 +43,9 @@ PAGES = {
     "news listing": "/news/",
 }
 CONNECTIONS = 50
+# Targets answered by Django itself, and by which gunicorn (0: page cache on, 1: off): for these the run also
+# measures the CPU one request costs the workers.
+DJANGO_SERVED = {"cached, in Django": 0, "uncached": 1, "django page": 1}
 
 
 def fetch(url: str) -> tuple[bytes, dict[str, str]]:
@@ -111,9 +115,15 @@ def measure(args) -> None:
                             "django page": uncached.url + f"/bench/page?bytes={sizes[name]}",
                         }
                         for target, target_url in targets.items():
+                            server = (
+                                (cached, uncached)[DJANGO_SERVED[target]] if target in DJANGO_SERVED else None
+                            )
+                            before = server.cpu_ms() if server else 0.0
                             result = wrk(target_url, connections=CONNECTIONS, seconds=args.seconds)
                             if result["errors"] or result["non2xx"]:
                                 raise RuntimeError(f"{target} {name}: {result}")
+                            if server:
+                                result["cpu_ms"] = (server.cpu_ms() - before) / max(1, result["requests"])
                             runs.setdefault((name, target), []).append(result)
                     print(f"  round {round_number + 1} of {args.rounds} done", flush=True)
                 memory = {"cached": max(cached.rss_mb()), "uncached": max(uncached.rss_mb())}
@@ -133,6 +143,9 @@ def measure(args) -> None:
                     "req/s": median(name, target, "rps"),
                     "p50 ms": median(name, target, "p50_ms"),
                     "p99 ms": median(name, target, "p99_ms"),
+                    "worker CPU ms/req": f"{median(name, target, 'cpu_ms'):.2f}"
+                    if target in DJANGO_SERVED
+                    else "",
                 }
             )
         cached_share = median(name, "cached", "rps") / median(name, "nginx", "rps") * 100
