@@ -167,5 +167,5 @@ class DateInputField(forms.MultiValueField):
             raise ValidationError("Year must include 4 numbers")
         try:
             return datetime.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a day or month of 20 digits
             raise ValidationError(f"{self.label_for_errors.capitalize()} must be a real date") from None

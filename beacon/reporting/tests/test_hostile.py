@@ -207,6 +207,8 @@ def test_a_dangerous_date_is_handled(walker):
         ("0", "0", "0000"),
         ("1", "1", "1200"),
         ("1e9", "2", "2024"),
+        ("9" * 20, "2", "2024"),  # too large for the C long a date is built from
+        ("1", "9" * 20, "2024"),
     ]:
         page = walker.post("when-once", {"date_0": day, "date_1": month, "date_2": year})
         assert page.status_code == 200 and "There is a problem" in page.content.decode()
