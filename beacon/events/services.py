@@ -477,7 +477,8 @@ def workshop_request_confirm(
             ends_at=ends_at,
             place_name=current.school_name,
             postcode=current.school_postcode,
-            accessibility=current.accessibility_needs,
+            # Not the school's accessibility notes: they can name pupils, and a public event shows its
+            # accessibility text on its page and in every calendar feed. They stay on the request.
             officer=officer,
             is_public=is_public,
         )

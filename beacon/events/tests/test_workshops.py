@@ -166,3 +166,28 @@ def test_decline_needs_a_reason_and_emails_it(
     assert len(mail.outbox) == 1
     assert "fully booked" in mail.outbox[0].body
     assert list(selectors.workshop_queue()) == []
+
+
+def test_a_public_workshop_never_shows_the_schools_accessibility_notes(
+    client, make_staff, areas, workshop_answers
+):
+    """The school's notes can name pupils: they stay on the request for the officer, never on the event."""
+    notes = "Sam Jones in Year 6 is deaf and needs the officer to face him."
+    request = submit(workshop_answers, accessibility_needs=notes).request
+    day = school_days(2)[1]
+    event = services.workshop_request_confirm(
+        request=request,
+        actor=make_staff(roles.NEIGHBOURHOOD_SUPERVISOR),
+        starts_at=local(day.year, day.month, day.day, 9, 30),
+        ends_at=local(day.year, day.month, day.day, 10, 30),
+        is_public=True,
+    )
+    assert event.accessibility == ""
+    request.refresh_from_db()
+    assert request.accessibility_needs == notes  # kept for the officer
+    page = client.get(event.get_absolute_url())
+    assert page.status_code == 200 and "School workshop" in page.content.decode()
+    for response in (page, client.get("/events/feed.ics"), client.get(f"/events/{event.pk}/calendar.ics")):
+        text = response.content.decode().replace("\r\n ", "")  # unfold the calendar's long lines
+        assert response.status_code == 200 and event.title in text
+        assert "Sam Jones" not in text and "deaf" not in text
