@@ -191,3 +191,38 @@ def test_a_public_workshop_never_shows_the_schools_accessibility_notes(
         text = response.content.decode().replace("\r\n ", "")  # unfold the calendar's long lines
         assert response.status_code == 200 and event.title in text
         assert "Sam Jones" not in text and "deaf" not in text
+
+
+def test_the_migration_clears_school_notes_already_copied_into_events(make_staff, areas, workshop_answers):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("beacon.events.migrations.0004_workshop_events_drop_school_notes")
+    request = submit(workshop_answers, accessibility_needs="Sam Jones in Year 6 is deaf.").request
+    day = school_days(2)[1]
+    event = services.workshop_request_confirm(
+        request=request,
+        actor=make_staff(roles.NEIGHBOURHOOD_SUPERVISOR),
+        starts_at=local(day.year, day.month, day.day, 9, 30),
+        ends_at=local(day.year, day.month, day.day, 10, 30),
+        is_public=True,
+    )
+    Event.objects.filter(pk=event.pk).update(accessibility=request.accessibility_needs)  # as confirm used to
+    other = services.event_create(
+        actor=None,
+        title="Beat Bus drop-in",
+        kind=EventKind.BEAT_BUS,
+        place_name="Market Square",
+        postcode="NN1 2DL",
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        accessibility="Step-free access from Market Street.",
+    )
+    migration.drop_school_notes(apps, None)
+    event.refresh_from_db()
+    assert (event.accessibility, event.sequence) == ("", 1)  # calendars replace their copy
+    other.refresh_from_db()
+    assert (other.accessibility, other.sequence) == ("Step-free access from Market Street.", 0)
+    request.refresh_from_db()
+    assert request.accessibility_needs == "Sam Jones in Year 6 is deaf."
