@@ -23,10 +23,17 @@ def next_purge_time(*, now: dt.datetime | None = None) -> dt.datetime:
 
 @task
 def purge_expired_reports() -> int:
-    """Purge expired reports, then book the next run for tomorrow."""
-    purged = reports_purge_expired()
+    """Purge expired reports, then book the next run for tomorrow, even if this run failed: nothing else
+    books it (only migrate and `purge_reports --schedule`), so one failure must not end the daily purge."""
+    try:
+        purged = reports_purge_expired()
+    except Exception as error:
+        # The kind of error only: its message could quote what the database held.
+        logger.error("Retention purge failed: %s", type(error).__name__)
+        raise
+    finally:
+        purge_schedule_ensure()
     logger.info("Retention purge removed %s reports", purged)
-    purge_schedule_ensure()
     return purged
 
 

@@ -2,15 +2,18 @@
 
 import datetime as dt
 import io
+import logging
 
 import time_machine
 from django.core.management import call_command
+from django.db import OperationalError
 from django.utils import timezone
 
 from beacon.core.models import AuditEvent
 from beacon.reporting.models import Report, ReportIdentifier, ReportMessage
 from beacon.reporting.services import report_message_add
 from beacon.triage import services
+from beacon.triage import tasks as triage_tasks
 from beacon.triage.models import Outcome, PurgedReportStatistic, ReportLink
 from beacon.triage.selectors import purged_report_counts
 from beacon.triage.tasks import next_purge_time, purge_expired_reports, purge_schedule_ensure
@@ -130,6 +133,48 @@ def test_the_daily_purge_is_booked_once_on_the_database_queue(db, settings):
     booked = DBTaskResult.objects.get(task_path=purge_expired_reports.module_path)
     assert timezone.localtime(booked.run_after).hour == 3
     assert timezone.localtime(booked.run_after).date() == dt.date(2026, 3, 6)
+
+
+def _run_due_tasks(monkeypatch):
+    """Run what is due on the database queue once, as `manage.py db_worker` does in production."""
+    import django_tasks_db.management.commands.db_worker as worker
+
+    # The worker closes stale connections between tasks; here that would be the test's own connection.
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
+    call_command(
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--interval",
+        "0",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+
+
+def test_a_failed_purge_run_still_books_the_next_one(db, settings, monkeypatch, caplog):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    path = purge_expired_reports.module_path
+    with time_machine.travel(dt.datetime(2026, 3, 5, 12, 0, tzinfo=dt.UTC), tick=False):
+        assert purge_schedule_ensure() is True
+
+    def locked(**kwargs):
+        raise OperationalError("database is locked by Flat 2, 10 Example Street")
+
+    monkeypatch.setattr(triage_tasks, "reports_purge_expired", locked)
+    with (
+        time_machine.travel(dt.datetime(2026, 3, 6, 3, 1, tzinfo=dt.UTC), tick=False),
+        caplog.at_level(logging.ERROR, logger="beacon.triage.tasks"),
+    ):
+        _run_due_tasks(monkeypatch)
+    assert DBTaskResult.objects.filter(task_path=path, status="FAILED").count() == 1
+    booked = DBTaskResult.objects.get(task_path=path, status="READY")
+    assert timezone.localtime(booked.run_after).date() == dt.date(2026, 3, 7)
+    assert timezone.localtime(booked.run_after).hour == 3
+    logged = [r.getMessage() for r in caplog.records if r.name == "beacon.triage.tasks"]
+    assert logged == ["Retention purge failed: OperationalError"]  # the kind only, not the message
 
 
 def test_an_original_purged_before_its_duplicate(submit, officer, settings):
