@@ -219,6 +219,7 @@ def production_env(database_url: str, state: Path, extra: dict[str, str] | None 
         "STATIC_ROOT": str(ROOT / "var" / "static"),
         "MEDIA_ROOT": str(state / "media"),
         "EMAIL_URL": "consolemail://",
+        "BEACON_DEMO_DATA": "true",  # a throwaway server: the public pages benchmark loads the demo site
     }
     env.update(extra or {})
     return env

@@ -76,6 +76,7 @@ def measure(args) -> None:
                 "page_cache_nginx",
                 "--scheme=http",
                 "--host=127.0.0.1",
+                "--error-log=stderr",
                 f"--listen=127.0.0.1:{front_port}",
                 f"--upstream={cached.url.removeprefix('http://')}",
                 capture=True,

@@ -12,9 +12,6 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
-# Development report keys made by `make run` (manage.py beacon_keys); production sets them in the environment.
-if (VAR_DIR / "beacon-keys.env").exists() and not env("BEACON_REPORT_PUBLIC_KEY", default=""):
-    environ.Env.read_env(VAR_DIR / "beacon-keys.env", overwrite=False)
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="beacon-development-only-key-not-for-production")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -369,9 +366,18 @@ BEACON_REPORT_RATE_LIMITS = {
         env.int("BEACON_REPORT_REPLY_GLOBAL", default=500),
         900,
     ),
+    # School workshop requests (beacon.events): each one emails the address typed in.
+    "workshop": (
+        env.int("BEACON_EVENTS_WORKSHOP_PER_CLIENT", default=5),
+        env.int("BEACON_EVENTS_WORKSHOP_GLOBAL", default=60),
+        900,
+    ),
 }
 # Which request header holds the visitor's address behind a proxy (e.g. "HTTP_X_REAL_IP"); empty: REMOTE_ADDR.
+# Production defaults to X-Real-IP, which the nginx configuration in docs/deploy.md sets.
 BEACON_CLIENT_ADDRESS_HEADER = env("BEACON_CLIENT_ADDRESS_HEADER", default="")
+# `manage.py seed_demo` creates demo staff with a published password: never on a real site (production).
+BEACON_DEMO_DATA = env.bool("BEACON_DEMO_DATA", default=False)
 # Files chosen in journeys that were never sent (abandoned, expired, quick exit) are deleted by age.
 BEACON_SCHEDULE.append(("reporting_purge_pending", 15 * 60))
 

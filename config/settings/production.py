@@ -1,8 +1,13 @@
 """Production: refuses to start without its secrets (DJANGO_SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL)."""
 
 import os
+from pathlib import Path
 
+import environ
 from django.core.exceptions import ImproperlyConfigured
+
+# Values in .env count as set, as in every other environment (the shared settings read it too).
+environ.Env.read_env(Path(__file__).resolve().parent.parent.parent / ".env", overwrite=False)
 
 for _required in ("DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
     if not os.environ.get(_required):
@@ -28,6 +33,12 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 # Behind nginx, which sets X-Forwarded-Proto; gunicorn trusts it only from 127.0.0.1 (see docs/deploy.md).
+# nginx also sets X-Real-IP to the visitor's address: without it every visitor would be 127.0.0.1 to the rate
+# limits and to the sign-in lock-out. Beacon keeps it only as a keyed hash, in memory, for minutes.
+BEACON_CLIENT_ADDRESS_HEADER = env("BEACON_CLIENT_ADDRESS_HEADER", default="HTTP_X_REAL_IP")
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    (BEACON_CLIENT_ADDRESS_HEADER, "REMOTE_ADDR") if BEACON_CLIENT_ADDRESS_HEADER else ("REMOTE_ADDR",)
+)
 
 if not BEACON_REPORT_PUBLIC_KEY or not BEACON_BLIND_INDEX_KEY:  # noqa: F405
     raise ImproperlyConfigured(

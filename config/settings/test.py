@@ -16,6 +16,7 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 AXES_ENABLED = True
+BEACON_DEMO_DATA = True
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic before tests
 
 # A fresh key pair for each test run: nothing real is ever encrypted with a key kept in the repository.

@@ -38,6 +38,8 @@ def files(settings):
         "localhost",
         "--listen",
         "127.0.0.1:1",
+        "--error-log",
+        "stderr",
         stdout=config,
     )
     yield folder / "pages", config.getvalue()
@@ -52,6 +54,19 @@ def test_nginx_lets_through_every_body_beacon_accepts(files):
     size_mb = int(re.search(r"client_max_body_size (\d+)m;", config).group(1))
     assert size_mb * 1024 * 1024 >= max(_reply_body_limit(), _upload_body_limit())
     assert size_mb == 61  # three 20 MB files and the form, as docs/deploy.md says
+
+
+@pytest.mark.django_db
+def test_nginx_logs_no_visitor_address_and_passes_it_only_for_rate_limits(settings, files):
+    _base, config = files
+    assert "access_log off;" in config
+    # nginx writes "client: <address>" into every error line: only critical ones are logged.
+    assert re.search(r"^\s*error_log stderr crit;", config, re.MULTILINE)
+    settings.BEACON_CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"  # production's default
+    again = io.StringIO()
+    call_command("page_cache_nginx", "--listen", "127.0.0.1:1", stdout=again)
+    assert "proxy_set_header X-Real-Ip $remote_addr;" in again.getvalue()
+    assert "error_log /var/log/nginx/beacon-error.log crit;" in again.getvalue()
 
 
 def get(client, path, **extra):

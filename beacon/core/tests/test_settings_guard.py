@@ -6,7 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from nacl.public import PrivateKey
+
+from beacon.reporting.crypto import generate_keys
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -54,3 +57,62 @@ def test_production_settings_pass_check_deploy(tmp_path):
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def production_env(tmp_path, **extra):
+    private = PrivateKey.generate()
+    env = base_env()
+    env.update(
+        DJANGO_SECRET_KEY=base64.b64encode(os.urandom(48)).decode(),
+        ALLOWED_HOSTS="beacon.example.police.uk",
+        DATABASE_URL=f"sqlite:///{tmp_path}/production.sqlite3",
+        BEACON_REPORT_PUBLIC_KEY=base64.b64encode(bytes(private.public_key)).decode(),
+        BEACON_BLIND_INDEX_KEY=base64.b64encode(os.urandom(32)).decode(),
+        **extra,
+    )
+    return env
+
+
+@pytest.fixture
+def development_keys_file():
+    """var/beacon-keys.env as `make run` leaves it (a throwaway pair if this machine has none yet)."""
+    path = ROOT / "var" / "beacon-keys.env"
+    made = not path.exists()
+    if made:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("".join(f"{name}={value}\n" for name, value in generate_keys().items()))
+    yield path
+    if made:
+        path.unlink()
+
+
+def test_production_never_loads_the_development_keys(tmp_path, development_keys_file):
+    env = production_env(tmp_path)
+    del env["BEACON_REPORT_PUBLIC_KEY"], env["BEACON_BLIND_INDEX_KEY"]
+    result = run_manage("check", env=env)
+    # It refuses to start rather than run on make run's pair, private key included, found in var/.
+    assert result.returncode != 0
+    assert "Production settings need BEACON_REPORT_PUBLIC_KEY and BEACON_BLIND_INDEX_KEY" in result.stderr
+    show = "from django.conf import settings; print(len(settings.BEACON_REPORT_PRIVATE_KEY))"
+    development = base_env() | {"DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    result = run_manage("shell", "--no-imports", "-c", show, env=development)
+    assert result.returncode == 0 and int(result.stdout) > 10, result.stderr  # make run still has its pair
+
+
+def test_production_counts_visitors_by_the_address_nginx_gives(tmp_path):
+    show = (
+        "from django.conf import settings; "
+        "print(settings.BEACON_CLIENT_ADDRESS_HEADER, *settings.AXES_IPWARE_META_PRECEDENCE_ORDER)"
+    )
+    result = run_manage("shell", "--no-imports", "-c", show, env=production_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["HTTP_X_REAL_IP", "HTTP_X_REAL_IP", "REMOTE_ADDR"]
+
+
+def test_production_refuses_to_load_the_demo_staff(tmp_path):
+    env = production_env(tmp_path)
+    assert run_manage("migrate", "--noinput", env=env).returncode == 0
+    result = run_manage("seed_demo", env=env)
+    assert result.returncode != 0 and "Demo data is not loaded on this site" in result.stderr
+    count = "from beacon.accounts.models import User; print(User.objects.count())"
+    assert run_manage("shell", "--no-imports", "-c", count, env=env).stdout.strip() == "0"

@@ -45,8 +45,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--host", default="", help="a host name Beacon accepts (default: first of ALLOWED_HOSTS)"
         )
+        parser.add_argument(
+            "--error-log",
+            default="/var/log/nginx/beacon-error.log",
+            help="where nginx writes its (critical only) errors: a path, or stderr",
+        )
 
-    def handle(self, *args, server_name, listen, upstream, scheme, host, **options):
+    def handle(self, *args, server_name, listen, upstream, scheme, host, error_log, **options):
         base = pagefiles.root()
         body_mb = largest_body_mb()
         if base is None:
@@ -90,7 +95,8 @@ map "$request_method:$is_args:$beacon_session_cookie:$http_authorization" $beaco
 server {{
     listen {listen};
     server_name {server_name};
-    access_log off;                     # reporters' addresses must not be logged; keep error_log only
+    access_log off;                     # reporters' addresses must not be logged
+    error_log {error_log} crit;         # nginx puts the visitor's address in every error line
     client_max_body_size {body_mb}m;           # Beacon's largest accepted body (a reply with its files)
     location / {{
         root {base};
