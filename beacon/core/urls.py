@@ -12,7 +12,7 @@ urlpatterns = [
         views.static_page("core/accessibility.html", "Accessibility statement"),
         name="accessibility",
     ),
-    path("cookies/", views.static_page("core/cookies.html", "Cookies"), name="cookies"),
+    path("cookies/", views.cookies, name="cookies"),
     path("privacy/", views.static_page("core/privacy.html", "Privacy notice"), name="privacy"),
     path(
         "staying-safe-online/",

@@ -49,6 +49,33 @@ def static_page(template_name: str, title: str):
     return view
 
 
+def _lasting(seconds: int) -> str:
+    """A duration in words, in the largest unit that fits twice ("60 minutes", "7 days")."""
+    for unit, size in (("year", 365 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= 2 * size or (unit == "minute" and seconds >= size):
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} seconds"
+
+
+@require_safe
+def cookies(request):
+    """The cookies page, naming and timing each cookie from the settings so that it cannot drift from them."""
+    idle = f"{_lasting(settings.SESSION_COOKIE_AGE)} without use"
+    if settings.SESSION_EXPIRE_AT_BROWSER_CLOSE:
+        session_ends = f"When you close your browser, or after {idle}"
+    else:
+        session_ends = f"After {idle}"
+    csrf_age = settings.CSRF_COOKIE_AGE
+    csrf_ends = "When you close your browser" if csrf_age is None else f"After {_lasting(csrf_age)}"
+    context = {
+        "page_title": "Cookies",
+        "session_cookie": {"name": settings.SESSION_COOKIE_NAME, "ends": session_ends},
+        "csrf_cookie": {"name": settings.CSRF_COOKIE_NAME, "ends": csrf_ends},
+    }
+    return render(request, "core/cookies.html", context)
+
+
 def bad_request(request, exception=None):
     return render(request, "400.html", status=400)
 

@@ -186,6 +186,12 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TOUCH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Both cookies are browser-session cookies (no Max-Age or Expires): closing the browser deletes them, so a
+# shared family device keeps no cookie from a visit. The answers held server-side still end after
+# SESSION_COOKIE_AGE idle seconds. Staff sign-ins already end with the browser unless Wagtail's "remember
+# me" is ticked. The cookies page (/cookies/) describes both from these settings.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_AGE = None
 BEACON_STAFF_IDLE_SECONDS = env.int("BEACON_STAFF_IDLE_SECONDS", default=30 * 60)
 CSRF_FAILURE_VIEW = "beacon.core.views.csrf_failure"
 
