@@ -112,6 +112,7 @@ class QuestionReviewView(QandAAdminView):
             or ModerateForm(
                 initial={
                     "publication_text": question.publication_text or question.text[:600],
+                    "publication_name": question.publication_name,
                     "theme": question.theme,
                 }
             ),
@@ -133,16 +134,16 @@ class QuestionReviewView(QandAAdminView):
             if action in ("approve", "save"):
                 moderate = ModerateForm(request.POST)
                 if moderate.is_valid():
-                    text, theme = moderate.cleaned_data["publication_text"], moderate.cleaned_data["theme"]
+                    shown = {
+                        "publication_text": moderate.cleaned_data["publication_text"],
+                        "publication_name": moderate.cleaned_data["publication_name"],
+                        "theme": moderate.cleaned_data["theme"],
+                    }
                     if action == "approve":
-                        services.question_approve(
-                            question=question, user=user, publication_text=text, theme=theme
-                        )
+                        services.question_approve(question=question, user=user, **shown)
                         messages.success(request, "Question approved: it is now in the host's live view.")
                     else:
-                        services.question_edit(
-                            question=question, user=user, publication_text=text, theme=theme
-                        )
+                        services.question_edit(question=question, user=user, **shown)
                         messages.success(request, "Changes saved.")
                     return redirect(self.next_url(question))
             elif action == "reject":

@@ -163,6 +163,7 @@ def seed(*, stdout) -> None:
             defaults={
                 "publication_text": published,
                 "display_name": name,
+                "publication_name": name,
                 "theme": themes[theme],
                 "status": Question.ANSWERED,
                 "answer": answer,
@@ -191,7 +192,7 @@ def seed(*, stdout) -> None:
             PublishedAnswer(
                 theme=question.theme.name if question.theme else "",
                 question=question.shown_text,
-                asked_by=question.display_name,
+                asked_by=question.publication_name,
                 asked_count=question.asked_count,
                 answer=question.answer,
                 sort_order=index,
@@ -213,6 +214,7 @@ def seed(*, stdout) -> None:
             text=text,
             defaults={
                 "display_name": name,
+                "publication_name": name,
                 "source": source,
                 "received_at": timezone.now() - datetime.timedelta(hours=hours * 5),
             },

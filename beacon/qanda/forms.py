@@ -20,7 +20,7 @@ class AskForm(GovukForm):
     )
     display_name = forms.CharField(
         label="Your first name or a nickname (optional)",
-        help_text="We show it with your question if we publish it. Leave it blank to stay anonymous.",
+        help_text="We may show it with your question if we publish it. Leave it blank to stay anonymous.",
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
@@ -63,6 +63,13 @@ class ModerateForm(forms.Form):
         "The original stays visible to staff only.",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=PUBLISHED_QUESTION_MAX,
+        required=False,
+    )
+    publication_name = forms.CharField(
+        label="Name shown with the question",
+        help_text="Starts as the name given. Keep only a first name or a nickname: remove surnames, schools, "
+        "year groups, places and anything else that could identify someone. Leave it blank to show no name.",
+        max_length=DISPLAY_NAME_MAX,
         required=False,
     )
     theme = forms.ModelChoiceField(

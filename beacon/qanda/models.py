@@ -179,7 +179,15 @@ class Question(models.Model):
     session = models.ForeignKey(QandASession, on_delete=models.CASCADE, related_name="questions")
     source = models.CharField(max_length=5, choices=SOURCES, default=WEB)
     text = models.TextField(max_length=EMAIL_QUESTION_MAX, help_text="As received. Kept for staff only.")
-    display_name = models.CharField(max_length=DISPLAY_NAME_MAX, blank=True)
+    display_name = models.CharField(
+        max_length=DISPLAY_NAME_MAX, blank=True, help_text="As given. Kept for staff only."
+    )
+    publication_name = models.CharField(
+        max_length=DISPLAY_NAME_MAX,
+        blank=True,
+        help_text="The name shown with the question: the name given until a moderator edits it. "
+        "Blank: no name is shown.",
+    )
     publication_text = models.TextField(
         max_length=PUBLISHED_QUESTION_MAX,
         blank=True,

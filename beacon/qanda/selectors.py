@@ -86,14 +86,14 @@ def answered_questions(*, session: QandASession, by_theme: bool = False):
 
 def live_answers(*, session: QandASession) -> list[dict]:
     """What the public page shows (and the refresh script fetches) while a session is live:
-    the answered questions, newest first, in the words approved for publication."""
+    the answered questions, newest first, in the words and under the name approved for publication."""
     if session.state != QandASession.LIVE:
         return []
     return [
         {
             "id": question.pk,
             "question": question.shown_text,
-            "asked_by": question.display_name,
+            "asked_by": question.publication_name,
             "asked_count": question.asked_count,
             "answer": question.answer,
             "answered_at": question.answered_at,

@@ -174,6 +174,8 @@ def question_submit(
         source=source,
         text=text,
         display_name=display_name[:DISPLAY_NAME_MAX],
+        # Shown only once a moderator has approved the question, and they may edit or clear it first.
+        publication_name=display_name[:DISPLAY_NAME_MAX],
         submission_token=submission_token,
         reply_to=reply_to if (reply_to and session.allow_replies) else "",
         attachments_dropped=min(attachments_dropped, 32767),
@@ -205,6 +207,22 @@ def _publication_text(text: str | None) -> str:
     return text
 
 
+def _publication_name(name: str) -> str:
+    name = clean_text(name)
+    if problem := display_name_problem(name):
+        raise ValidationError({"publication_name": problem.replace("Your name", "The name")})
+    return name
+
+
+def _name_audit(question: Question) -> dict:
+    """What the audit keeps of a name decision: whether a name is shown and whether it was edited,
+    never the name itself (audit rows cannot be deleted)."""
+    return {
+        "name_shown": bool(question.publication_name),
+        "name_edited": question.publication_name not in ("", question.display_name),
+    }
+
+
 def _next_position(session: QandASession) -> int:
     top = Question.objects.filter(session=session).aggregate(top=Max("position"))["top"]
     return (top or 0) + 1
@@ -212,23 +230,32 @@ def _next_position(session: QandASession) -> int:
 
 @transaction.atomic
 def question_edit(
-    *, question: Question, user, publication_text: str | None, theme: QuestionTheme | None
+    *,
+    question: Question,
+    user,
+    publication_text: str | None,
+    theme: QuestionTheme | None,
+    publication_name: str | None = None,
 ) -> Question:
-    """Edit the words for publication (names and personal details out) and tag a theme. The original
-    text is kept, for staff only."""
+    """Edit the words for publication (names and personal details out), the name shown with them
+    (publication_name: edited, or "" to show none; None leaves it as it is) and tag a theme. The
+    original text and name are kept, for staff only."""
     _require(user, MODERATE)
     question = _locked(question)
     if question.status == Question.MERGED:
         raise ValidationError("This question was merged into another: edit that one instead")
     question.publication_text = _publication_text(publication_text)
+    if publication_name is not None:
+        question.publication_name = _publication_name(publication_name)
     question.theme = theme
-    question.save(update_fields=["publication_text", "theme"])
+    question.save(update_fields=["publication_text", "publication_name", "theme"])
     _audit(
         user,
         "question.edit",
         question,
         theme=theme.name if theme else "",
         edited=bool(question.publication_text),
+        **_name_audit(question),
     )
     return question
 
@@ -240,7 +267,10 @@ def question_approve(
     user,
     publication_text: str | None = None,
     theme: QuestionTheme | None = None,
+    publication_name: str | None = None,
 ) -> Question:
+    """Approve a question for the host's live view, with the words and the name (publication_name;
+    "" shows none; None keeps the one set) as they will be shown."""
     _require(user, MODERATE)
     question = _locked(question)
     if question.status not in (Question.PENDING, Question.REJECTED):
@@ -249,6 +279,8 @@ def question_approve(
         )
     if publication_text is not None:
         question.publication_text = _publication_text(publication_text)
+    if publication_name is not None:
+        question.publication_name = _publication_name(publication_name)
     if not question.publication_text and question_problem(question.text, max_length=PUBLISHED_QUESTION_MAX):
         raise ValidationError(
             {"publication_text": "Shorten the question for publication before you approve it"}
@@ -261,7 +293,9 @@ def question_approve(
     question.moderated_at = timezone.now()
     question.moderated_by = user
     question.save()
-    _audit(user, "question.approve", question)
+    _audit(
+        user, "question.approve", question, edited=bool(question.publication_text), **_name_audit(question)
+    )
     return question
 
 
@@ -378,7 +412,7 @@ def _sheet_items(session: QandASession) -> list[PublishedAnswer]:
         PublishedAnswer(
             theme=question.theme.name if question.theme else "",
             question=question.shown_text[:PUBLISHED_QUESTION_MAX],
-            asked_by=question.display_name,
+            asked_by=question.publication_name,
             asked_count=question.asked_count,
             answer=question.answer,
             sort_order=index,

@@ -323,6 +323,42 @@ def test_moderation_screens(editor_client, make_session):
     assert editor_client.get(reverse("qanda_admin:review", args=[999999])).status_code == 404
 
 
+def test_moderators_edit_or_hide_the_name_on_the_review_screen(client, editor_client, make_session, editor):
+    session = make_session(state=QandASession.LIVE, by=editor)
+    named, hidden = (
+        services.question_submit(session=session, text=text, display_name=name)[0]
+        for text, name in (
+            ("Is it safe to walk home past the park?", "Kayden Smith Yr9 Riverside"),
+            ("Who do I tell about older boys offering lifts?", "Mia Jones 10B"),
+        )
+    )
+    review = editor_client.get(reverse("qanda_admin:review", args=[named.pk])).content.decode()
+    assert 'name="publication_name"' in review and 'value="Kayden Smith Yr9 Riverside"' in review
+
+    for question, name in ((named, "Kayden"), (hidden, "")):
+        response = editor_client.post(
+            reverse("qanda_admin:review", args=[question.pk]),
+            {"action": "approve", "publication_text": question.text, "publication_name": name},
+        )
+        assert response.status_code == 302
+    host = editor_client.get(reverse("qanda_admin:live", args=[session.pk])).content.decode()
+    assert "From Kayden<" in host and "Smith" not in host and "Mia" not in host  # the host reads these aloud
+    for question in (named, hidden):
+        services.question_answer(question=question, user=editor, answer="Call 101, or 999 in danger.")
+    too_long = editor_client.post(
+        reverse("qanda_admin:review", args=[hidden.pk]),
+        {"action": "save", "publication_text": hidden.text, "publication_name": "x" * 41},
+    )
+    assert too_long.status_code == 400
+
+    page = client.get(session.get_absolute_url()).content.decode()
+    data = client.get(reverse("qanda:live_answers", kwargs={"slug": session.slug})).json()
+    assert {item["asked_by"] for item in data["answers"]} == {"Kayden", ""}
+    assert "Asked by Kayden" in page
+    for html in (page, str(data)):
+        assert "Smith" not in html and "Riverside" not in html and "Mia" not in html
+
+
 def test_live_view_state_and_publication(editor_client, make_session, editor):
     session = make_session(by=editor)
     question = services.question_approve(

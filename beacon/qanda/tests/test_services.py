@@ -209,6 +209,51 @@ def test_publication_text_is_checked_too(make_session, editor):
     assert "publication_text" in error.value.message_dict
 
 
+def test_moderators_edit_or_hide_the_name_shown_and_only_that_name_is_published(make_session, editor):
+    session = make_session(state=QandASession.LIVE, by=editor)
+    edited = ask(session, "Is it safe to walk home past the park?", display_name="Kayden Smith Yr9 Riverside")
+    hidden = ask(session, "Who do I tell about older boys offering lifts?", display_name="Mia Jones 10B")
+    kept = ask(session, "What is a county line?", display_name="Sam")
+    assert edited.publication_name == "Kayden Smith Yr9 Riverside"  # the moderator starts from it
+
+    services.question_approve(question=edited, user=editor, publication_name=" Kayden ")
+    services.question_approve(question=hidden, user=editor)
+    services.question_edit(
+        question=hidden, user=editor, publication_text=None, theme=None, publication_name=""
+    )
+    services.question_approve(question=kept, user=editor)
+    for question in (edited, hidden, kept):
+        services.question_answer(question=question, user=editor, answer="Yes: call 101, or 999 in danger.")
+
+    shown = {item["question"]: item["asked_by"] for item in selectors.live_answers(session=session)}
+    assert shown == {
+        "Is it safe to walk home past the park?": "Kayden",
+        "Who do I tell about older boys offering lifts?": "",
+        "What is a county line?": "Sam",
+    }
+    services.session_transition(session=session, user=editor, state=QandASession.ANSWERED)
+    sheet = services.answers_prepare(session=session, user=editor).get_latest_revision_as_object()
+    assert sorted(item.asked_by for item in sheet.items.all()) == ["", "Kayden", "Sam"]
+    # The name as given stays for staff, like the original text.
+    edited.refresh_from_db()
+    assert edited.display_name == "Kayden Smith Yr9 Riverside"
+
+    # Audited like the text edits: what was decided, never the name itself.
+    events = AuditEvent.objects.filter(object_type="question", object_id=str(edited.pk))
+    assert events.get(action="qanda.question.approve").detail["name_edited"] is True
+    hiding = AuditEvent.objects.get(object_id=str(hidden.pk), action="qanda.question.edit").detail
+    assert (hiding["name_shown"], hiding["name_edited"]) == (False, False)
+    assert "Kayden" not in str(list(AuditEvent.objects.values_list("detail", flat=True)))
+
+
+def test_the_name_shown_is_checked_too(make_session, editor):
+    question = ask(make_session(), "What happens when I report?")
+    for name in ("x" * 41, "see https://example.org", "me@example.org"):
+        with pytest.raises(ValidationError) as error:
+            services.question_approve(question=question, user=editor, publication_name=name)
+        assert "publication_name" in error.value.message_dict
+
+
 def test_moderation_needs_the_permission(make_session, make_staff):
     question = ask(make_session(), "Who do I call about needles in the park?")
     analyst = make_staff(roles.INTELLIGENCE_ANALYST)
