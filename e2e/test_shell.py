@@ -3,6 +3,7 @@
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 NEUTRAL = "https://www.bbc.co.uk/weather"
 
@@ -104,6 +105,22 @@ def test_without_javascript_the_link_still_exits(no_js_page, site):
     headers = leave.all_headers()
     assert headers["clear-site-data"] == '"cache", "cookies", "storage"'
     assert headers["location"] == NEUTRAL
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_key_hint_shows_only_when_the_keys_work(browser, site, javascript):
+    """Escape and Shift x3 need our script: without JavaScript (Tor Browser's Safest mode) only the button
+    works, so the hint about the keys must not be shown."""
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(site + "/cookies/")
+    hint = page.get_by_text("To leave this site quickly, press the Escape key, or Shift three times.")
+    expect(page.get_by_role("link", name="Leave this site")).to_be_visible()
+    if javascript:
+        expect(hint).to_be_visible()
+    else:
+        expect(hint).to_be_hidden()
+    context.close()
 
 
 def crawl(page, start, limit=60):
