@@ -10,15 +10,18 @@ Rules that hold whoever calls them:
 """
 
 import datetime as dt
+import inspect
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.tasks import Task, TaskResultStatus
 from django.utils import timezone
 
 from beacon.core.models import Neighbourhood
@@ -146,14 +149,17 @@ def attachment_view_record(*, user, report: Report, attachment_id: int) -> None:
     _audit(user, "report.attachment_view", report, attachment=attachment_id)
 
 
-def identifier_view_record(*, user, kind: str, digest: str, report_ids: list[int]) -> None:
+def identifier_view_record(*, user, kind: str, report_ids: list[int]) -> None:
+    """An analyst looked at the reports sharing one identifier. The row names the kind and the reports
+    shown, never the identifier's digest (nor part of it): the audit log is kept for ever, and the digest
+    would outlive the reports' purge and could be matched against a phone number or registration."""
     require_permission(user, PERM_NETWORK)
     audit_record(
         actor=user,
         action="identifier.view",
         object_type="identifier",
-        object_id=f"{kind}:{digest[:16]}",
-        detail={"kind": kind, "digest": digest, "reports": report_ids},
+        object_id=kind,
+        detail={"kind": kind, "reports": report_ids},
     )
 
 
@@ -619,14 +625,61 @@ def _month(value: dt.datetime) -> dt.date:
     return dt.date(local.year, local.month, 1)
 
 
+def _task_rows():
+    """The task queue's rows (django-tasks-db), or None where that backend is not installed."""
+    if not apps.is_installed("django_tasks_db"):
+        return None
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects
+
+
+def _report_task_paths() -> list[str]:
+    """The reporting tasks whose first argument is a report's id. Their queue rows keep that id, and the
+    reporter's emails keep the reporter's (locked, but recoverable) address, after they have run."""
+    from beacon.reporting import tasks as reporting_tasks
+
+    return sorted(
+        value.module_path
+        for value in vars(reporting_tasks).values()
+        if isinstance(value, Task) and list(inspect.signature(value.func).parameters)[:1] == ["report_id"]
+    )
+
+
+def _task_rows_prune(*, now: dt.datetime) -> int:
+    """Delete finished task queue rows older than the shortest retention period (their arguments can hold
+    a reporter's locked address, and nothing reads a finished row). Returns how many went."""
+    rows = _task_rows()
+    if rows is None:
+        return 0
+    cutoff = now - dt.timedelta(days=min(settings.BEACON_RETENTION_DAYS.values()))
+    deleted, _ = rows.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
+def _report_task_rows_delete(*, report_ids: list[int]) -> None:
+    """Delete the task queue rows of these reports (matched on their first argument, the report id),
+    except a task running now, which finds no report and is pruned once finished."""
+    rows = _task_rows()
+    if rows is not None and report_ids:
+        rows.filter(task_path__in=_report_task_paths(), args_kwargs__args__0__in=report_ids).exclude(
+            status=TaskResultStatus.RUNNING
+        ).delete()
+
+
 def reports_purge_expired(*, now: dt.datetime | None = None, batch_size: int = 200) -> int:
     """Delete closed reports kept longer than their outcome's retention period, with their identifiers,
-    messages, files and receipt, keeping one statistical row each (category, area, month, outcome).
+    messages, files, receipt and task queue rows, keeping one statistical row each (category, area,
+    month, outcome). Finished task queue rows older than the shortest period go too.
 
-    Each report goes in its own transaction with its statistics and its audit row."""
+    Each report goes in its own transaction with its statistics and its audit row; the task rows of a
+    batch of reports go just before them."""
     from beacon.reporting.services import report_delete
 
     now = now or timezone.now()
+    _task_rows_prune(now=now)
     purged = 0
     for kind, days in settings.BEACON_RETENTION_DAYS.items():
         cutoff = now - dt.timedelta(days=days)
@@ -638,6 +691,7 @@ def reports_purge_expired(*, now: dt.datetime | None = None, batch_size: int = 2
             )
             if not ids:
                 break
+            _report_task_rows_delete(report_ids=ids)
             for report in Report.objects.filter(pk__in=ids).select_related("neighbourhood").defer("sealed"):
                 with transaction.atomic():
                     area = report.neighbourhood.name if report.neighbourhood else "Unknown"

@@ -403,9 +403,7 @@ def network(request, kind: str, digest: str):
     if kind not in ReportIdentifier.Kind.values or not DIGEST_RE.match(digest):
         raise Http404("No such identifier")
     nodes = selectors.identifier_network(kind=kind, digest=digest)
-    services.identifier_view_record(
-        user=request.user, kind=kind, digest=digest, report_ids=[n.report.pk for n in nodes]
-    )
+    services.identifier_view_record(user=request.user, kind=kind, report_ids=[n.report.pk for n in nodes])
     label = selectors.identifier_label(kind=kind)
     return render(
         request,

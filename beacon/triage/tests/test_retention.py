@@ -177,6 +177,55 @@ def test_a_failed_purge_run_still_books_the_next_one(db, settings, monkeypatch, 
     assert logged == ["Retention purge failed: OperationalError"]  # the kind only, not the message
 
 
+def test_a_purge_deletes_the_reports_task_rows_and_old_finished_ones(submit, officer, settings):
+    """The queue rows of a purged report's emails held its id and the reporter's address (locked with a
+    key the server has); they go with the report. Other reports' rows stay."""
+    from django_tasks_db.models import DBTaskResult
+
+    from beacon.reporting.tasks import unlock_address
+
+    from .test_exports import CONTACT
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.BEACON_RETENTION_DAYS = {**settings.BEACON_RETENTION_DAYS, "intelligence_recorded": 1}
+    with time_machine.travel(START, tick=False):
+        report = submit(contact={**CONTACT, "email": "pat.reporter@example.org"})
+        services.followup_question_send(user=officer, report=report, text="One question")
+        _to_actioned(officer, report)
+        close(officer, report, kind="intelligence_recorded")
+        kept = submit(contact={**CONTACT, "email": "still.open@example.org"})
+
+    def rows_for(pk):
+        return [row for row in DBTaskResult.objects.all() if row.args_kwargs["args"][:1] == [pk]]
+
+    held = {row.task_path.rsplit(".", 1)[1]: row for row in rows_for(report.pk)}
+    assert {"report_notify_triage", "report_confirm_reporter", "report_notify_reporter"} <= set(held)
+    assert unlock_address(held["report_notify_reporter"].args_kwargs["args"][1]) == "pat.reporter@example.org"
+    kept_paths = sorted(row.task_path for row in rows_for(kept.pk))
+    assert len(kept_paths) == 2
+
+    def finished_row(at):
+        return DBTaskResult.objects.create(
+            task_path="beacon.example.tasks.other",
+            args_kwargs={"args": [], "kwargs": {}},
+            backend_name="default",
+            run_after=START,
+            status="SUCCESSFUL",
+            finished_at=at,
+        )
+
+    # Any finished row goes once it is older than the shortest retention period (1 day here).
+    old, recent = finished_row(START), finished_row(START + dt.timedelta(days=2, hours=12))
+    with time_machine.travel(START + dt.timedelta(days=3), tick=False):
+        assert services.reports_purge_expired() == 1
+
+    assert not Report.objects.filter(pk=report.pk).exists()
+    assert rows_for(report.pk) == []
+    assert sorted(row.task_path for row in rows_for(kept.pk)) == kept_paths
+    assert not DBTaskResult.objects.filter(pk=old.pk).exists()
+    assert DBTaskResult.objects.filter(pk=recent.pk).exists()
+
+
 def test_an_original_purged_before_its_duplicate(submit, officer, settings):
     settings.BEACON_RETENTION_DAYS = {
         **settings.BEACON_RETENTION_DAYS,

@@ -189,7 +189,12 @@ def test_network_view_for_an_analyst(submit, analyst, staff_client):
     body = network.content.decode()
     assert first.reference in body and second.reference in body
     assert "Shared" in body
-    assert AuditEvent.objects.filter(action="identifier.view", actor=analyst).exists()
+    event = AuditEvent.objects.get(action="identifier.view", actor=analyst)
+    # The kind and the reports shown, never the digest (nor a part of it): the log outlives the reports.
+    assert event.detail == {"kind": "phone", "reports": sorted([first.pk, second.pk], reverse=True)}
+    digest = first.identifiers.get(kind="phone").digest
+    assert event.object_id == "phone"
+    assert digest[:8] not in f"{event.object_id} {event.detail}"
     bad = client.get("/admin/triage/linked/", {"kind": "vehicle", "value": "AB1?"})
     assert bad.status_code == 400
     assert "full registration" in bad.content.decode()
