@@ -207,7 +207,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's hashed, compressed files, with script modules' imports rewritten to the hashed names too.
+    "staticfiles": {"BACKEND": "beacon.core.storage.BeaconStaticStorage"},
 }
 WHITENOISE_MAX_AGE = 3600
 
