@@ -28,6 +28,7 @@ import secrets
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
@@ -143,6 +144,10 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or not _content_path(request.path_info):
+            return self.get_response(request)
+        try:
+            request.get_host()
+        except DisallowedHost:  # Django's 400, raised further in, passes back through the security headers
             return self.get_response(request)
         generation = current_generation()
         if generation is None:

@@ -163,3 +163,16 @@ def test_cache_can_be_switched_off(client, tree, settings):
     fresh = Client()  # a new handler reads the setting
     assert state(fresh.get("/news/", HTTP_HOST="localhost")) is None
     assert state(fresh.get("/news/", HTTP_HOST="localhost")) is None
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_host_beacon_does_not_serve_gets_the_400_page_with_every_security_header(
+    client, tree, settings, enabled
+):
+    settings.BEACON_PAGE_CACHE = enabled
+    for path in ("/", "/news/"):
+        response = client.get(path, HTTP_HOST="evil.example")
+        assert response.status_code == 400
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert "no-store" in response["Cache-Control"]
