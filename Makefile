@@ -31,6 +31,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock | check-python
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "Beacon needs Node.js 20 or newer with npm (apt-get install nodejs npm)."; exit 1; }
+	@node -e 'process.exit(parseInt(process.versions.node) >= 20 ? 0 : 1)' || { echo "Beacon needs Node.js 20 or newer; this machine has $$(node -v) (Debian 12's own nodejs is 18: use NodeSource's or Debian 13's)."; exit 1; }
 	@echo "Installing front-end packages (npm ci)…"
 	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
