@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from beacon.core.models import PolicingArea
+from beacon.reporting import throttle
 
 from . import pagecache, present, selectors
 from .forms import EventFilterForm, NearMeForm, WorkshopRequestForm, new_submission_token
@@ -165,6 +166,10 @@ def workshop_request(request):
     if request.method == "POST":
         form = WorkshopRequestForm(request.POST)
         if form.is_valid():
+            # Each request emails the address typed in: limit them per client and in total.
+            verdict = throttle.check_and_hit(request, "workshop")
+            if not verdict.allowed:
+                return _workshop_limited(request, form, verdict)
             data = form.cleaned_data
             try:
                 result = workshop_request_submit(
@@ -188,6 +193,16 @@ def workshop_request(request):
     else:
         form = WorkshopRequestForm(initial={"token": new_submission_token()})
     return render(request, "events/workshop_request.html", {"form": form})
+
+
+def _workshop_limited(request, form, verdict: throttle.Verdict) -> HttpResponse:
+    wait = f"{verdict.minutes} minute{'s' if verdict.minutes != 1 else ''}"
+    form.add_error(
+        None, f"Several workshop requests have been sent in a short time. Wait {wait}, then send yours"
+    )
+    response = render(request, "events/workshop_request.html", {"form": form}, status=429)
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
 
 
 def _add_service_errors(form, error: ValidationError) -> None:

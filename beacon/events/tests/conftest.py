@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from beacon.core.cache import throttle_cache
 from beacon.core.models import Neighbourhood, PolicingArea
 from beacon.events import services
 from beacon.events.models import EventKind
@@ -12,6 +13,14 @@ LONDON = timezone.get_default_timezone()
 
 def local(year, month, day, hour=10, minute=0) -> datetime.datetime:
     return datetime.datetime(year, month, day, hour, minute, tzinfo=LONDON)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Workshop requests are rate-limited: every test starts with no attempts counted."""
+    throttle_cache.clear()
+    yield
+    throttle_cache.clear()
 
 
 @pytest.fixture

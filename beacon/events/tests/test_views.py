@@ -346,3 +346,35 @@ def test_kept_listing_and_near_me_pages_change_as_soon_as_an_event_does(client, 
     later = make_event(title="A brand new drop-in")
     for url in urls:
         assert later.title in client.get(url).content.decode(), url
+
+
+def test_workshop_requests_are_rate_limited_per_client_and_keep_what_was_typed(
+    fresh_window, client, areas, settings, django_capture_on_commit_callbacks
+):
+    """Each request emails the address typed in, so one client cannot send many."""
+    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "workshop": (2, 100, 900)}
+    url = reverse("events:workshop_request")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(2):
+            data = form_data(client, email=f"office{n}@riverside-primary.example")
+            assert client.post(url, data).status_code == 302
+        refused = client.post(url, form_data(client, email="someone.else@school.example", pupils="31"))
+    page = refused.content.decode()
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "There is a problem" in page and "minutes" in page and "<title>Error:" in page
+    assert 'value="someone.else@school.example"' in page and 'value="31"' in page  # nothing typed is lost
+    assert WorkshopRequest.objects.count() == 2 and len(mail.outbox) == 2
+    # Another client is still served.
+    other = client.post(url, form_data(client, email="head@other.example"), REMOTE_ADDR="192.0.2.9")
+    assert other.status_code == 302
+
+
+def test_workshop_requests_are_rate_limited_in_total(fresh_window, client, areas, settings):
+    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "workshop": (100, 2, 900)}
+    url = reverse("events:workshop_request")
+    for n in range(2):
+        data = form_data(client, email=f"office{n}@riverside-primary.example")
+        assert client.post(url, data, REMOTE_ADDR=f"192.0.2.{n + 1}").status_code == 302
+    data = form_data(client, email="office9@riverside-primary.example")
+    assert client.post(url, data, REMOTE_ADDR="192.0.2.50").status_code == 429
+    assert WorkshopRequest.objects.count() == 2

@@ -35,7 +35,13 @@ def test_a_request_is_stored_and_the_school_is_emailed(
         ["events-team@beacon.invalid"],
     ]
     assert request.reference in mail.outbox[0].subject
-    assert "Riverside Primary School" in mail.outbox[0].body
+    # The address typed in may not be the school's: quote the reference and the date, not the free text
+    # typed into the form, so the form cannot be used to send someone a message.
+    body = mail.outbox[0].body
+    assert request.reference in body and "If you did not ask for this, you can ignore this email" in body
+    assert "NN1 1SY" in body and "Child criminal exploitation" in body
+    assert "Riverside Primary School" not in body and "Priya Shah" not in body
+    assert "Riverside Primary School" in mail.outbox[1].body  # the team's notice names the school
     assert list(selectors.workshop_queue()) == [request]
 
 
