@@ -1,29 +1,13 @@
-"""Per-client limits on sending questions. The client is known only by a keyed hash of its address,
-kept in the throttle cache (beacon.core.cache: shared by every worker process, in memory) for the length of
-the window and never written anywhere else."""
+"""Limits on sending questions: per client and in total, counted exactly as the report forms' limits are
+(beacon.reporting.throttle). A client is known only by a keyed hash of its address (from the proxy's header,
+BEACON_CLIENT_ADDRESS_HEADER, when one is set), a new hash every window, kept in the throttle cache for the
+window and never written anywhere else. The limits are `settings.BEACON_REPORT_RATE_LIMITS["question"]`."""
 
-import hashlib
-import hmac
+from beacon.reporting import throttle
 
-from django.conf import settings
-
-from beacon.core.cache import throttle_count, throttle_unavailable
-
-QUESTIONS_PER_WINDOW = 10
-WINDOW_SECONDS = 10 * 60
+ACTION = "question"
 
 
-def _client_key(request, scope: str) -> str:
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"{scope}:{address}".encode(), hashlib.sha256).hexdigest()
-    return f"beacon:throttle:{scope}:{digest}"
-
-
-def throttle_hit(*, request, scope: str = "qanda-ask", limit: int = QUESTIONS_PER_WINDOW) -> bool:
-    """Count one attempt; True while the client is within its limit for the window."""
-    try:
-        count = throttle_count(_client_key(request, scope), WINDOW_SECONDS)
-    except Exception as error:  # noqa: BLE001 - whatever the cache raises, the question is taken
-        throttle_unavailable(scope, error)
-        return True
-    return count <= limit
+def throttle_hit(*, request) -> throttle.Verdict:
+    """Count one question if it is within the client's limit and the total; a refused one counts nothing."""
+    return throttle.check_and_hit(request, ACTION)

@@ -3,13 +3,14 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import selectors
 from .forms import AskForm
 from .services import CLOSED_MESSAGE, question_submit, submission_token_new
-from .throttle import WINDOW_SECONDS, throttle_hit
+from .throttle import throttle_hit
 
 LIVE_REFRESH_SECONDS = 20
 
@@ -74,12 +75,14 @@ def ask(request, slug):
     status = 200
     if request.method == "POST":
         form = AskForm(request.POST)
-        if not throttle_hit(request=request):
-            form.is_valid()
+        verdict = throttle_hit(request=request)
+        if not verdict.allowed:
+            form.is_valid()  # the form keeps what was typed, to send again later
+            minutes = verdict.minutes
             form.add_error(
                 None,
-                f"You have sent a lot of questions in a short time. Wait {WINDOW_SECONDS // 60} minutes "
-                "and try again.",
+                "A lot of questions have been sent in a short time. "
+                f"Wait {minutes} minute{pluralize(minutes)} and try again.",
             )
             status = 429
         elif form.is_valid():

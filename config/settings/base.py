@@ -379,6 +379,12 @@ BEACON_REPORT_RATE_LIMITS = {
         env.int("BEACON_EVENTS_WORKSHOP_GLOBAL", default=60),
         900,
     ),
+    # Q&A questions by the web form (beacon.qanda): the total caps a flood from many addresses.
+    "question": (
+        env.int("BEACON_QANDA_ASK_PER_CLIENT", default=10),
+        env.int("BEACON_QANDA_ASK_GLOBAL", default=500),
+        600,
+    ),
 }
 # Which request header holds the visitor's address behind a proxy (e.g. "HTTP_X_REAL_IP"); empty: REMOTE_ADDR.
 # Production defaults to X-Real-IP, which the nginx configuration in docs/deploy.md sets.

@@ -5,14 +5,12 @@ import sqlite3
 from contextlib import closing
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from beacon.accounts import roles
 from beacon.core.cache import throttle_cache
 from beacon.qanda import services
 from beacon.qanda.models import AnswerSheet, QandASession, Question, QuestionTheme
-from beacon.qanda.throttle import QUESTIONS_PER_WINDOW
 
 pytestmark = pytest.mark.django_db
 
@@ -213,7 +211,13 @@ def test_a_closed_session_refuses_politely(client, make_session):
     assert not Question.objects.exists()
 
 
-def test_throttling_per_client_keeps_nothing_identifying(fresh_window, client, make_session):
+def _limits(settings):
+    per_client, total, _seconds = settings.BEACON_REPORT_RATE_LIMITS["question"]
+    return per_client, total
+
+
+def test_throttling_per_client_keeps_nothing_identifying(fresh_window, client, make_session, settings):
+    QUESTIONS_PER_WINDOW, _total = _limits(settings)
     session = make_session()
     for number in range(QUESTIONS_PER_WINDOW):
         response = client.post(
@@ -227,6 +231,7 @@ def test_throttling_per_client_keeps_nothing_identifying(fresh_window, client, m
     )
     assert blocked.status_code == 429
     assert "Wait 10 minutes" in blocked.content.decode()
+    assert "One too many about county lines?" in blocked.content.decode()  # kept, to send again later
     assert Question.objects.count() == QUESTIONS_PER_WINDOW
     # Someone else is not affected.
     assert (
@@ -237,12 +242,66 @@ def test_throttling_per_client_keeps_nothing_identifying(fresh_window, client, m
     )
     # The address is only ever a keyed hash, and only in the cache.
     with closing(sqlite3.connect(settings.CACHES["throttle"]["LOCATION"])) as throttle_file:
-        keys = [key for (key,) in throttle_file.execute("SELECT key FROM cache") if "throttle" in key]
+        keys = [key for (key,) in throttle_file.execute("SELECT key FROM cache") if ":question:" in key]
     assert keys and not any("203.0.113.9" in key for key in keys)
     stored = " ".join(
         str(v) for v in Question.objects.values_list("text", "display_name", "submission_token")
     )
     assert "203.0.113.9" not in stored
+
+
+def test_visitors_behind_the_proxy_get_a_limit_each(fresh_window, client, make_session, settings):
+    # Behind nginx every request comes from 127.0.0.1; the visitor's address is in the header nginx sets.
+    settings.BEACON_CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"
+    per_client, _total = _limits(settings)
+    session = make_session()
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for number in range(per_client):
+        response = client.post(
+            ask_page(session),
+            {"question": f"Visitor A asks question {number}?"},
+            HTTP_X_REAL_IP="203.0.113.9",
+            **proxy,
+        )
+        assert response.status_code == 302
+    assert (
+        client.post(
+            ask_page(session),
+            {"question": "Visitor A asks once more?"},
+            HTTP_X_REAL_IP="203.0.113.9",
+            **proxy,
+        ).status_code
+        == 429
+    )
+    response = client.post(
+        ask_page(session),
+        {"question": "Visitor B asks for the first time?"},
+        HTTP_X_REAL_IP="198.51.100.4",
+        **proxy,
+    )
+    assert response.status_code == 302
+
+
+def test_the_total_limit_refuses_and_keeps_the_question(fresh_window, client, make_session, settings):
+    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "question": (10, 3, 600)}
+    session = make_session()
+    for number in range(3):
+        response = client.post(
+            ask_page(session),
+            {"question": f"Question from visitor {number}?"},
+            REMOTE_ADDR=f"198.51.100.{number}",
+        )
+        assert response.status_code == 302
+    refused = client.post(
+        ask_page(session),
+        {"question": "A fourth visitor asks about the Beat Bus?"},
+        REMOTE_ADDR="203.0.113.50",
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 429
+    assert "A lot of questions have been sent in a short time. Wait 10 minutes and try again." in html
+    assert "A fourth visitor asks about the Beat Bus?" in html
+    assert Question.objects.count() == 3
 
 
 def test_sitemap_lists_sessions(make_session):
