@@ -237,14 +237,22 @@ def _holders(perm: str):
     return get_user_model().objects.filter(through_group | direct | Q(is_superuser=True)).values("pk")
 
 
-def staff_who_can_work() -> list:
-    """Active staff who can be given reports to work (see and work them), by name. Two subqueries."""
-    return list(
+def staff_who_can_work(*, report: Report | None = None) -> list:
+    """Active staff who can be given reports to work (see and work them), by name. With `report`, only
+    those who can open it too: staff who see every area, and members of the report's neighbourhood team
+    (services.report_assign refuses anyone else)."""
+    people = (
         get_user_model()
         .objects.filter(is_active=True, pk__in=_holders(PERM_VIEW))
         .filter(pk__in=_holders(PERM_WORK))
-        .order_by("first_name", "last_name", "username")
     )
+    if report is not None:
+        in_scope = Q(pk__in=_holders(PERM_ALL_AREAS))
+        if report.neighbourhood_id is not None:
+            members = Neighbourhood.members.through.objects.filter(neighbourhood_id=report.neighbourhood_id)
+            in_scope |= Q(pk__in=members.values("user_id"))
+        people = people.filter(in_scope)
+    return list(people.order_by("first_name", "last_name", "username"))
 
 
 def assignee_choices() -> list[tuple[str, str]]:

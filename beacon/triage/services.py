@@ -126,6 +126,16 @@ def _set_status(report: Report, status: str) -> None:
     report.status = status
 
 
+def _can_open(person, report: Report) -> bool:
+    """Whether this member of staff's team scope includes the report (see selectors.staff_neighbourhoods)."""
+    if person.has_perm(PERM_ALL_AREAS):
+        return True
+    return (
+        report.neighbourhood_id is not None
+        and Neighbourhood.objects.filter(pk=report.neighbourhood_id, members=person).exists()
+    )
+
+
 def _require_open(report: Report) -> None:
     if report.status == Status.CLOSED:
         raise ValidationError("This report is closed, so it cannot be changed.", code="closed")
@@ -356,8 +366,9 @@ def report_route(*, user, report: Report, expected_version: int, neighbourhood: 
 
 
 def report_assign(*, user, report: Report, expected_version: int, assignee) -> None:
-    """Give the report to a member of staff who can work it. An assessed report becomes assigned; an
-    assigned or actioned one is handed over without changing its status."""
+    """Give the report to a member of staff who can work it and open it (someone who sees every area, or
+    a member of the report's neighbourhood team). An assessed report becomes assigned; an assigned or
+    actioned one is handed over without changing its status."""
     require_permission(user, PERM_VIEW, PERM_WORK)
     if assignee is None or not assignee.is_active or not assignee.has_perms([PERM_VIEW, PERM_WORK]):
         raise ValidationError({"assignee": "Select someone who can work on reports"})
@@ -366,6 +377,13 @@ def report_assign(*, user, report: Report, expected_version: int, assignee) -> N
         if report.status == Status.NEW:
             raise ValidationError(
                 "Record a risk assessment (THRIVE) before you assign this report.", code="not_assessed"
+            )
+        if not _can_open(assignee, report):
+            raise ValidationError(
+                {
+                    "assignee": "Select someone who can open this report: they must be in its neighbourhood "
+                    "team, or see reports from every area"
+                }
             )
         triage = _triage_for(report)
         before = triage.assignee_id

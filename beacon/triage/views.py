@@ -274,6 +274,7 @@ def assign(request, pk: int):
             user=request.user, report=report, expected_version=data["version"], assignee=data["assignee"]
         )
 
+    report = _report(pk, _scope(request))
     return _action(
         request,
         pk,
@@ -282,7 +283,7 @@ def assign(request, pk: int):
         title="Assign",
         perform=perform,
         success="Report assigned.",
-        form_kwargs={"staff": selectors.staff_who_can_work()},
+        form_kwargs={"staff": selectors.staff_who_can_work(report=report)},
     )
 
 

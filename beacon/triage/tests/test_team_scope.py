@@ -1,10 +1,14 @@
 """A neighbourhood supervisor sees only the reports routed to their own teams; force-wide roles see all."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from beacon.accounts import roles
 from beacon.core.models import AuditEvent, Neighbourhood
+from beacon.triage import selectors, services
+from beacon.triage.models import ReportTriage
 
+from .conftest import assess
 from .test_access import client_for
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +109,68 @@ def test_an_administrator_sets_a_teams_members_and_the_change_is_audited(make_st
     assert list(team.members.all()) == [supervisor]
     event = AuditEvent.objects.get(action="neighbourhood.change", object_id=str(team.pk))
     assert event.actor == admin and event.detail["members"] == [supervisor.username]
+
+
+def _assessed(officer, report):
+    assess(officer, report)
+    report.refresh_from_db()
+    return report
+
+
+def _assessed_pair(two_areas, officer):
+    return tuple(_assessed(officer, report) for report in two_areas)
+
+
+def test_a_report_is_assigned_only_to_someone_who_can_open_it(two_areas, officer, make_staff):
+    town, _kingsthorpe = _assessed_pair(two_areas, officer)
+    elsewhere = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)
+    Neighbourhood.objects.get(code="kingsthorpe").members.add(elsewhere)
+    with pytest.raises(ValidationError) as refused:
+        services.report_assign(user=officer, report=town, expected_version=town.version, assignee=elsewhere)
+    assert refused.value.message_dict["assignee"] == [
+        "Select someone who can open this report: they must be in its neighbourhood team, or see reports "
+        "from every area"
+    ]
+    town.refresh_from_db()
+    assert town.status == "assessed" and town.version == 2
+    assert not ReportTriage.objects.filter(report=town, assignee__isnull=False).exists()
+
+    in_team = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)
+    town.neighbourhood.members.add(in_team)
+    services.report_assign(user=officer, report=town, expected_version=town.version, assignee=in_team)
+    assert ReportTriage.objects.get(report=town).assignee == in_team
+    # Someone who sees every area can take it over, whatever their teams.
+    town.refresh_from_db()
+    services.report_assign(user=officer, report=town, expected_version=town.version, assignee=officer)
+    assert ReportTriage.objects.get(report=town).assignee == officer
+
+
+def test_an_unrouted_report_goes_only_to_someone_who_sees_every_area(submit, officer, make_staff):
+    report = _assessed(officer, submit(where={"address": "", "postcode": "", "description": "by the park"}))
+    assert report.neighbourhood_id is None
+    supervisor = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)
+    Neighbourhood.objects.get(code="kingsthorpe").members.add(supervisor)
+    with pytest.raises(ValidationError):
+        services.report_assign(
+            user=officer, report=report, expected_version=report.version, assignee=supervisor
+        )
+    assert [person.pk for person in selectors.staff_who_can_work(report=report)] == [officer.pk]
+
+
+def test_the_assign_form_lists_only_staff_who_can_open_the_report(two_areas, officer, make_staff):
+    town, _kingsthorpe = _assessed_pair(two_areas, officer)
+    elsewhere = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR, username="kingsthorpe-sergeant")
+    Neighbourhood.objects.get(code="kingsthorpe").members.add(elsewhere)
+    in_team = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR, username="town-sergeant")
+    town.neighbourhood.members.add(in_team)
+    client = client_for(officer)
+    page = client.get(f"{_detail(town)}assign/").content.decode()
+    assert "town-sergeant" in page and officer.username in page
+    assert "kingsthorpe-sergeant" not in page
+    refused = client.post(f"{_detail(town)}assign/", {"version": town.version, "assignee": elsewhere.pk})
+    assert refused.status_code == 400
+    assert "Select someone from the list" in refused.content.decode()
+    assert not ReportTriage.objects.filter(report=town, assignee__isnull=False).exists()
+    taken = client.post(f"{_detail(town)}assign/", {"version": town.version, "assignee": in_team.pk})
+    assert taken.status_code == 302
+    assert ReportTriage.objects.get(report=town).assignee == in_team
