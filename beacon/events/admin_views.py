@@ -223,8 +223,23 @@ class EventOutcomeView(ActionView):
 
 # ---------------------------------------------------------------- school workshop requests
 
+# Personal data in a request: the teacher's contact details and the school's notes, which can name pupils.
+# Only staff who decide requests (and so contact the school and brief the officer) see them or search by them;
+# others with the view permission (campaign editors) see the rest of the queue.
+CONTACT_FIELDS = ("contact_name", "email", "phone", "accessibility_needs")
+DECIDE_PERMISSION = "events.change_workshoprequest"
+
+
+def decides_requests(user) -> bool:
+    return user.has_perm(DECIDE_PERMISSION)
+
 
 class WorkshopIndexView(generic.IndexView):
+    def search_queryset(self, queryset):
+        if not decides_requests(self.request.user):
+            self.search_fields = [name for name in self.search_fields or [] if name not in CONTACT_FIELDS]
+        return super().search_queryset(queryset)
+
     def get_add_url(self):
         return None  # requests come from schools through the public form
 
@@ -233,9 +248,7 @@ class WorkshopIndexView(generic.IndexView):
 
     def get_list_more_buttons(self, instance):
         buttons = [button for button in super().get_list_more_buttons(instance) if button.label != "Edit"]
-        if instance.status == WorkshopRequestStatus.PENDING and self.request.user.has_perm(
-            "events.change_workshoprequest"
-        ):
+        if instance.status == WorkshopRequestStatus.PENDING and decides_requests(self.request.user):
             buttons.append(
                 MenuItem(
                     "Confirm",
@@ -256,6 +269,12 @@ class WorkshopIndexView(generic.IndexView):
 
 
 class WorkshopInspectView(generic.InspectView):
+    def get_fields(self):
+        fields = super().get_fields()
+        if decides_requests(self.request.user):
+            return fields
+        return [name for name in fields if name not in CONTACT_FIELDS]
+
     def get_edit_url(self):
         return None
 
@@ -276,9 +295,7 @@ class WorkshopInspectView(generic.InspectView):
     @property
     def header_more_buttons(self):
         buttons = []
-        if self.object.status == WorkshopRequestStatus.PENDING and self.request.user.has_perm(
-            "events.change_workshoprequest"
-        ):
+        if self.object.status == WorkshopRequestStatus.PENDING and decides_requests(self.request.user):
             from wagtail.admin.widgets.button import Button
 
             buttons.append(
@@ -309,7 +326,7 @@ class WorkshopNoEditView(generic.InspectView):
 
 class WorkshopActionView(ActionView):
     model = WorkshopRequest
-    permission = "events.change_workshoprequest"
+    permission = DECIDE_PERMISSION
     header_icon = "group"
     index_url_name = "workshop_requests_admin:index"
     index_label = "School workshop requests"

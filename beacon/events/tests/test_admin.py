@@ -269,3 +269,36 @@ def test_other_staff_and_the_public_cannot_reach_the_screens(make_staff, staff_c
     )
     event.refresh_from_db()
     assert event.status == EventStatus.SCHEDULED
+
+
+def test_only_staff_who_decide_requests_see_a_schools_contact_details(
+    make_staff, staff_client, areas, workshop_answers
+):
+    """A campaign editor may see the queue, not the teacher's name, email or phone, nor notes about pupils."""
+    from beacon.events import services
+
+    request = services.workshop_request_submit(
+        token="contact-details-token-01",
+        **{**workshop_answers, "accessibility_needs": "Sam Jones in Year 6 is deaf."},
+    ).request
+    private = ("Priya Shah", "office@riverside-primary.example", "+441604496000", "Sam Jones")
+    url = reverse("workshop_requests_admin:inspect", args=[request.pk])
+
+    editor = staff_client(make_staff(roles.CAMPAIGN_EDITOR))
+    response = editor.get(url)
+    content = response.content.decode()
+    assert response.status_code == 200 and "Riverside Primary School" in content
+    for text in private:
+        assert text not in content, text
+    # Nor can a search by a teacher's name or email tell an editor who asked.
+    for query in ("Priya", "riverside-primary.example"):
+        listing = editor.get(reverse("workshop_requests_admin:index"), {"q": query}).content.decode()
+        assert "Riverside Primary School" not in listing, query
+    editor.logout()
+
+    supervisor = staff_client(make_staff(roles.NEIGHBOURHOOD_SUPERVISOR))
+    content = supervisor.get(url).content.decode()
+    for text in private:
+        assert text in content, text
+    listing = supervisor.get(reverse("workshop_requests_admin:index"), {"q": "Priya"}).content.decode()
+    assert "Riverside Primary School" in listing
