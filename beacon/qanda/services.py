@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import secrets
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -115,6 +116,22 @@ def session_transition(*, session: QandASession, user, state: str) -> QandASessi
         forgotten = Question.objects.filter(session=session).exclude(reply_to="").update(reply_to="")
     _audit(user, "session.state", session, before=before, after=state, reply_addresses_removed=forgotten)
     return session
+
+
+def reply_addresses_forget(*, now: datetime.datetime | None = None) -> int:
+    """Delete the reply addresses of questions to sessions that ended more than
+    BEACON_QANDA_REPLY_ADDRESS_DAYS ago, whatever state staff left the session in (run hourly by
+    `manage.py qanda_purge`). Returns how many were deleted; each session's count is audited."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.BEACON_QANDA_REPLY_ADDRESS_DAYS)
+    forgotten = 0
+    sessions = QandASession.objects.filter(ends_at__lte=cutoff, questions__reply_to__gt="").distinct()
+    for session in sessions:
+        with transaction.atomic():
+            removed = Question.objects.filter(session=session).exclude(reply_to="").update(reply_to="")
+            if removed:
+                _audit(None, "session.reply_addresses_removed", session, reply_addresses_removed=removed)
+        forgotten += removed
+    return forgotten
 
 
 # --- Questions from the public --------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Public Q&A pages: the list, a session, asking a question, and the live answers feed."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -38,6 +39,7 @@ def session_detail(request, slug):
             "live_answers": selectors.live_answers(session=session),
             "published": selectors.published_answers(session=session),
             "refresh_seconds": LIVE_REFRESH_SECONDS,
+            "reply_days": settings.BEACON_QANDA_REPLY_ADDRESS_DAYS,
         },
     )
 

@@ -416,6 +416,10 @@ BEACON_QANDA_IMAP_TLS = env.bool("BEACON_QANDA_IMAP_TLS", default=True)
 # The address people send questions to; a session's own address adds "+<slug>" (qanda+slug@…).
 BEACON_QANDA_EMAIL_ADDRESS = env("BEACON_QANDA_EMAIL_ADDRESS", default="qanda@beacon.invalid")
 BEACON_QANDA_FETCH_INTERVAL = env.int("BEACON_QANDA_FETCH_INTERVAL", default=300)
+# Reply addresses (kept only for sessions that allow replies) are deleted this many days after the session's
+# end, whatever its state (`manage.py qanda_purge`, hourly from run_schedule). The session page states it.
+BEACON_QANDA_REPLY_ADDRESS_DAYS = env.int("BEACON_QANDA_REPLY_ADDRESS_DAYS", default=7)
+BEACON_SCHEDULE.append(("qanda_purge", 60 * 60))
 
 # --- content ---
 # Page cache for anonymous visitors (beacon/content/cache.py): only pages the content app marks, only GETs

@@ -57,6 +57,13 @@ def test_session_page_says_how_to_take_part(client, make_session, settings):
     assert "qanda/live.mjs" not in html  # only a live session loads the refresh script
 
 
+def test_a_session_that_allows_replies_says_when_the_address_is_deleted(client, make_session, settings):
+    settings.BEACON_QANDA_REPLY_ADDRESS_DAYS = 7
+    session = make_session(allow_replies=True)
+    html = client.get(session.get_absolute_url()).content.decode()
+    assert "We keep your email address so that we can reply, and delete it 7 days after the session." in html
+
+
 def test_live_session_shows_answers_and_loads_the_refresh_module(client, make_session, editor):
     session = make_session(state=QandASession.LIVE, by=editor)
     question = services.question_approve(

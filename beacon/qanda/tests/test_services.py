@@ -95,6 +95,47 @@ def test_closing_a_session_forgets_reply_addresses(make_session, editor):
     assert question.reply_to == ""
 
 
+def test_reply_addresses_are_deleted_a_set_time_after_the_session_whatever_its_state(
+    make_session, editor, settings
+):
+    import time_machine
+    from django.core.management import call_command
+
+    assert ("qanda_purge", 60 * 60) in settings.BEACON_SCHEDULE  # run_schedule runs it hourly
+    settings.BEACON_QANDA_REPLY_ADDRESS_DAYS = 7
+    left_open = make_session(by=editor, allow_replies=True, starts_in_days=1)
+    answered = make_session(by=editor, allow_replies=True, starts_in_days=1)
+    later = make_session(by=editor, allow_replies=True, starts_in_days=30)
+    questions = {
+        session.pk: ask(
+            session,
+            "Can someone reply to me about the youth club?",
+            source=Question.EMAIL,
+            reply_to="pat@example.org",
+        )
+        for session in (left_open, answered, later)
+    }
+    for state in (QandASession.LIVE, QandASession.ANSWERED):  # staff never close it
+        services.session_transition(session=answered, user=editor, state=state)
+
+    def kept() -> set[int]:
+        return {
+            q.session_id
+            for q in Question.objects.filter(pk__in=[q.pk for q in questions.values()])
+            if q.reply_to
+        }
+
+    with time_machine.travel(left_open.ends_at + datetime.timedelta(days=7, minutes=-1), tick=False):
+        call_command("qanda_purge")
+    assert kept() == {left_open.pk, answered.pk, later.pk}  # staff can still reply
+    with time_machine.travel(left_open.ends_at + datetime.timedelta(days=7, minutes=1), tick=False):
+        call_command("qanda_purge")
+    assert kept() == {later.pk}
+    audit = AuditEvent.objects.filter(action="qanda.session.reply_addresses_removed")
+    assert sorted(audit.values_list("object_id", flat=True)) == sorted([str(left_open.pk), str(answered.pk)])
+    assert set(audit.values_list("actor_name", flat=True)) == {"system"}
+
+
 # --- Asking ---------------------------------------------------------------------------------------
 
 
