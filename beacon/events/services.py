@@ -446,6 +446,12 @@ def _pending_for_decision(request: WorkshopRequest) -> WorkshopRequest:
     return current
 
 
+def _shorten(text: str, field) -> str:
+    """Text cut to fit a field, marked with an ellipsis (a school's name may be longer than an event's place)."""
+    limit = field.max_length
+    return text if len(text) <= limit else f"{text[: limit - 1].rstrip()}…"
+
+
 def workshop_request_confirm(
     *,
     request: WorkshopRequest,
@@ -467,7 +473,7 @@ def workshop_request_confirm(
         topics = ", ".join(current.topic_labels()).lower() or "staying safe"
         event = event_create(
             actor=actor,
-            title=f"School workshop: {current.school_name}"[:120],
+            title=_shorten(f"School workshop: {current.school_name}", Event._meta.get_field("title")),
             kind=EventKind.SCHOOL_WORKSHOP,
             description=(
                 f"A workshop on {topics} for {', '.join(current.year_group_labels())} "
@@ -475,7 +481,7 @@ def workshop_request_confirm(
             ),
             starts_at=starts_at,
             ends_at=ends_at,
-            place_name=current.school_name,
+            place_name=_shorten(current.school_name, Event._meta.get_field("place_name")),
             postcode=current.school_postcode,
             # Not the school's accessibility notes: they can name pupils, and a public event shows its
             # accessibility text on its page and in every calendar feed. They stay on the request.

@@ -232,3 +232,25 @@ def test_the_migration_clears_school_notes_already_copied_into_events(make_staff
     assert (other.accessibility, other.sequence) == ("Step-free access from Market Street.", 0)
     request.refresh_from_db()
     assert request.accessibility_needs == "Sam Jones in Year 6 is deaf."
+
+
+def test_a_school_with_a_long_name_can_be_confirmed(make_staff, areas, workshop_answers):
+    """School names may have up to 150 characters; an event's place and title up to 120."""
+    name = "The Most Reverend Archbishop of Northamptonshire Church of England Voluntary Aided Primary " + (
+        "and Nursery School"
+    )
+    name = f"{name} {'X' * (126 - len(name) - 1)}"
+    assert len(name) == 126
+    request = submit(workshop_answers, school_name=name).request
+    day = school_days(2)[1]
+    event = services.workshop_request_confirm(
+        request=request,
+        actor=make_staff(roles.NEIGHBOURHOOD_SUPERVISOR),
+        starts_at=local(day.year, day.month, day.day, 9, 30),
+        ends_at=local(day.year, day.month, day.day, 10, 30),
+    )
+    assert len(event.place_name) == len(event.title) == 120
+    assert event.place_name.startswith("The Most Reverend Archbishop") and event.place_name.endswith("…")
+    assert event.title.startswith("School workshop: The Most Reverend") and event.title.endswith("…")
+    request.refresh_from_db()
+    assert request.school_name == name and request.status == WorkshopRequestStatus.CONFIRMED
