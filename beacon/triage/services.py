@@ -424,7 +424,8 @@ def report_close(
     duplicate_of: Report | None = None,
 ) -> Outcome:
     """Close a report with its outcome. Only an actioned report closes, except a duplicate, which can
-    close from any open status. A report with a child involved needs a safeguarding decision first."""
+    close from any open status. A report with a child involved needs a safeguarding decision first, and
+    "safeguarding referral made" needs the newest safeguarding decision to be a referral."""
     require_permission(user, PERM_VIEW, PERM_WORK)
     with _change(report=report, expected_version=expected_version):
         _require_open(report)
@@ -440,6 +441,15 @@ def report_close(
                 "decision before it can be closed.",
                 code="safeguarding_required",
             )
+        if kind == Outcome.Kind.SAFEGUARDING_REFERRAL:
+            latest = SafeguardingDecision.objects.filter(report=report).first()  # newest first
+            if latest is None or not latest.referred:
+                raise ValidationError(
+                    {
+                        "kind": "Select another outcome: a safeguarding lead has not recorded a referral "
+                        "to the multi-agency safeguarding hub (MASH) for this report"
+                    }
+                )
         if kind == Outcome.Kind.DUPLICATE:
             if duplicate_of is None:
                 raise ValidationError({"duplicate_of": "Enter the reference of the original report"})

@@ -222,3 +222,20 @@ def test_a_server_without_the_private_key_says_so(submit, signed_in, settings):
     assert response.status_code == 503
     assert "cannot read reports" in response.content.decode()
     assert not AuditEvent.objects.filter(action="report.view").exists()
+
+
+def test_closing_as_a_referral_without_one_shows_why_on_the_outcome(submit, signed_in, officer):
+    from .test_workflow import _to_actioned
+
+    report = submit()
+    _to_actioned(officer, report)
+    report.refresh_from_db()
+    response = signed_in.post(
+        f"/admin/triage/reports/{report.pk}/close/",
+        {"kind": "safeguarding_referral", "version": report.version},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    # The error summary leads to the outcome question.
+    assert '<a href="#id_kind_0">Select another outcome: a safeguarding lead has not recorded' in body
+    assert Report.objects.get(pk=report.pk).status == "actioned"

@@ -185,6 +185,41 @@ def test_a_child_report_cannot_close_without_a_safeguarding_decision(submit, off
     assert AuditEvent.objects.filter(action="report.safeguarding", actor=safeguarding_lead).exists()
 
 
+def _decide(lead, report, referred):
+    report.refresh_from_db()
+    details = (
+        {"referral_date": timezone.localdate(), "referral_reference": "MASH-2026-0099"}
+        if referred
+        else {"no_referral_reason": "Already known to children's services"}
+    )
+    services.safeguarding_decision_record(
+        user=lead, report=report, expected_version=report.version, referred=referred, **details
+    )
+
+
+def test_safeguarding_referral_made_needs_a_recorded_referral(submit, officer, safeguarding_lead):
+    report = submit()  # no child involved, so no decision is needed to close it otherwise
+    _to_actioned(officer, report)
+    refusal = (
+        "Select another outcome: a safeguarding lead has not recorded a referral to the multi-agency "
+        "safeguarding hub (MASH) for this report"
+    )
+    with pytest.raises(ValidationError) as none:
+        close(officer, report, kind="safeguarding_referral")
+    assert none.value.message_dict == {"kind": [refusal]}
+
+    _decide(safeguarding_lead, report, referred=True)
+    _decide(safeguarding_lead, report, referred=False)  # the newest decision counts: no referral
+    with pytest.raises(ValidationError) as no_referral:
+        close(officer, report, kind="safeguarding_referral")
+    assert no_referral.value.message_dict == {"kind": [refusal]}
+    report.refresh_from_db()
+    assert report.status == "actioned" and not Outcome.objects.exists()
+
+    _decide(safeguarding_lead, report, referred=True)
+    assert close(officer, report, kind="safeguarding_referral").kind == "safeguarding_referral"
+
+
 def test_safeguarding_decision_needs_date_and_reference_or_a_reason(submit, safeguarding_lead):
     report = submit(categories=["child_exploitation"])
     with pytest.raises(ValidationError) as missing:
