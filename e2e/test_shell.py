@@ -123,15 +123,20 @@ def test_the_key_hint_shows_only_when_the_keys_work(browser, site, javascript):
     context.close()
 
 
-def crawl(page, start, limit=60):
-    """Every public page reachable from the home page (same origin, not staff or exit links)."""
+CRAWL_LIMIT = 100
+
+
+def crawl(page, start, limit=CRAWL_LIMIT):
+    """Every public page reachable from the home page (same origin, not staff or exit links). Fails if there
+    are more than `limit`, rather than leaving the rest unchecked: raise the limit when the demo site grows."""
     origin = urlsplit(start).netloc
     queue, seen = [start + "/"], set()
-    while queue and len(seen) < limit:
+    while queue:
         url = queue.pop(0)
         if url in seen:
             continue
         seen.add(url)
+        assert len(seen) <= limit, f"more than {limit} public pages to check; {len(queue)} left unvisited"
         yield url
         for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
             absolute = urljoin(url, href).split("#")[0]
@@ -170,6 +175,49 @@ def test_every_public_page_passes_axe_and_stays_on_our_origin(page, site, axe):
         page.set_viewport_size({"width": 1280, "height": 900})
     assert len(visited) >= 6
     assert outside == [], f"requests left 127.0.0.1: {outside}"
+
+
+def test_the_404_and_csrf_failure_pages_pass_axe(page, site, axe):
+    response = page.goto(site + "/no-such-page-here/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    axe(page)
+    # A form sent after its CSRF cookie was lost (cleared, or the browser closed and reopened the tab).
+    page.goto(site + "/feedback/")
+    page.context.clear_cookies()
+    page.get_by_label("Easy", exact=True).check()
+    page.get_by_role("button", name="Send feedback").click()
+    expect(page.get_by_role("heading", name="Your form could not be sent")).to_be_visible()
+    axe(page)
+
+
+@pytest.mark.parametrize(
+    ("view", "status", "heading"),
+    [
+        ("bad_request", 400, "Sorry, there is a problem"),
+        ("permission_denied", 403, "You cannot see this page"),
+        ("server_error", 500, "Sorry, there is a problem with the service"),
+    ],
+)
+def test_the_other_error_pages_pass_axe(page, site, axe, view, status, heading):
+    """Pages a visitor meets only when something goes wrong, rendered by their views and served from the
+    live server's origin (so their stylesheet and script load as on any page)."""
+    from django.test import RequestFactory
+
+    from beacon.core import views
+
+    rendered = getattr(views, view)(RequestFactory().get("/"))
+    assert rendered.status_code == status
+    url = site + "/an-error-page/"
+    page.route(
+        url,
+        lambda route: route.fulfill(
+            status=status, body=rendered.content, content_type="text/html; charset=utf-8"
+        ),
+    )
+    page.goto(url)
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    axe(page)
 
 
 def test_keyboard_reaches_every_link_with_a_visible_focus(page, site):
