@@ -165,11 +165,13 @@ def events_near(*, latitude: float, longitude: float, limit: int = 20, now=None)
     return found[:limit]
 
 
-def feed_events(*, area_code: str = "", campaign=None, now=None) -> QuerySet[Event]:
-    """Public events for a calendar feed: from 30 days ago onwards, cancelled ones included so that
-    subscribed calendars remove them."""
-    since = (now or timezone.now()) - datetime.timedelta(days=30)
-    events = Event.objects.public().filter(ends_at__gte=since).select_related(*PUBLIC_LIST_RELATED)
+def feed_events(*, area_code: str = "", campaign=None, now=None) -> list[Event]:
+    """Public events for a calendar feed, in date order: every upcoming one up to BEACON_EVENTS_FEED_LIMIT
+    (soonest first), then, while there is room, those that ended in the last 30 days (latest first).
+    Cancelled ones are included so that subscribed calendars remove them."""
+    now = now or timezone.now()
+    limit = settings.BEACON_EVENTS_FEED_LIMIT
+    events = Event.objects.public().select_related(*PUBLIC_LIST_RELATED)
     if area_code:
         events = events.filter(area__code=area_code)
     if campaign is not None:
@@ -177,7 +179,13 @@ def feed_events(*, area_code: str = "", campaign=None, now=None) -> QuerySet[Eve
 
         weeks = CampaignWeekPage.objects.child_of(campaign).values("pk")
         events = events.filter(campaign_week__in=weeks)
-    return events.order_by("starts_at", "id")[: settings.BEACON_EVENTS_FEED_LIMIT]
+    upcoming = list(events.filter(ends_at__gte=now).order_by("starts_at", "id")[:limit])
+    room = limit - len(upcoming)
+    if room <= 0:
+        return upcoming
+    since = now - datetime.timedelta(days=30)
+    past = events.filter(ends_at__gte=since, ends_at__lt=now).order_by("-starts_at", "-id")[:room]
+    return sorted([*past, *upcoming], key=lambda event: (event.starts_at, event.pk))
 
 
 def event_attendance(*, start: datetime.date, end: datetime.date) -> dict:

@@ -397,7 +397,7 @@ BEACON_SCHEDULE.append(("reporting_purge_pending", 15 * 60))
 # --- events ---
 # "Near me" shows upcoming public events within this many miles of the postcode entered.
 BEACON_EVENTS_NEAR_ME_MILES = env.float("BEACON_EVENTS_NEAR_ME_MILES", default=25.0)
-# Events per calendar feed (public, from 30 days ago onwards).
+# Events per calendar feed: every upcoming public one first, then those that ended in the last 30 days.
 BEACON_EVENTS_FEED_LIMIT = env.int("BEACON_EVENTS_FEED_LIMIT", default=500)
 # Where staff hear about new school workshop requests (empty: nobody is emailed).
 BEACON_EVENTS_TEAM_EMAIL = env("BEACON_EVENTS_TEAM_EMAIL", default="")

@@ -331,3 +331,41 @@ def test_only_supervisors_decide_workshop_requests(make_staff, workshop_request)
             starts_at=timezone.now() + datetime.timedelta(days=3),
             ends_at=timezone.now() + datetime.timedelta(days=3, hours=1),
         )
+
+
+def test_a_full_feed_keeps_the_nearest_upcoming_events(make_event, settings):
+    """The feed's limit drops the oldest past events first, never an upcoming one."""
+    settings.BEACON_EVENTS_FEED_LIMIT = 3
+    now = timezone.now()
+    long_past = make_event(
+        title="Three weeks ago",
+        starts_at=now - datetime.timedelta(days=21),
+        ends_at=now - datetime.timedelta(days=21, hours=-2),
+    )
+    past = make_event(
+        title="Last week",
+        starts_at=now - datetime.timedelta(days=7),
+        ends_at=now - datetime.timedelta(days=7, hours=-2),
+    )
+    upcoming = [
+        make_event(
+            title=f"In {days} days",
+            starts_at=now + datetime.timedelta(days=days),
+            ends_at=now + datetime.timedelta(days=days, hours=2),
+        )
+        for days in (3, 1, 2)
+    ]
+    soonest_first = sorted(upcoming, key=lambda event: event.starts_at)
+    assert list(selectors.feed_events()) == soonest_first
+    services.event_delete(event=upcoming[0], actor=None)  # room for one past event: the latest
+    assert list(selectors.feed_events()) == [past, *soonest_first[:2]]
+    settings.BEACON_EVENTS_FEED_LIMIT = 500
+    assert list(selectors.feed_events()) == [long_past, past, *soonest_first[:2]]
+    later = make_event(
+        title="In 4 days",
+        starts_at=now + datetime.timedelta(days=4),
+        ends_at=now + datetime.timedelta(days=4, hours=2),
+    )
+    settings.BEACON_EVENTS_FEED_LIMIT = 2
+    assert list(selectors.feed_events()) == soonest_first[:2]
+    assert later not in selectors.feed_events()
