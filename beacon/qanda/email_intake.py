@@ -4,9 +4,12 @@
 without the `$BeaconProcessed` keyword, and for each one: keeps the plain text only (HTML converted,
 quoted replies and signatures trimmed, attachments dropped and counted), finds the session from the
 address (qanda+<slug>@…) or the subject, or else the next open session, records a `ReceivedEmail` row
-(unique per mailbox UID and per Message-ID) with the question in one transaction, then sets the keyword.
-A re-run never duplicates: the database row is checked before anything is made, and the keyword keeps
-the server from offering the message again. No message, however broken, stops the run.
+(unique per mailbox UID and per Message-ID) with the question in one transaction, then sets the keyword
+and deletes the message from the mailbox (\\Deleted, then EXPUNGE at the end of the run): the email, with the
+sender's address, is not kept once its words are recorded. A re-run never duplicates: the database row is
+checked before anything is made (a message recorded by a run that stopped before deleting it is deleted
+unread), and the keyword keeps the server from offering the message again. No message, however broken,
+stops the run.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ class FetchResult:
     read: int = 0
     questions: int = 0
     already_read: int = 0
+    deleted: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
 
     def count(self, outcome: str) -> None:
@@ -78,7 +82,8 @@ class FetchResult:
         parts = ", ".join(f"{n} {outcome.replace('_', ' ')}" for outcome, n in sorted(self.outcomes.items()))
         return (
             f"{self.read} new messages read, {self.questions} questions added"
-            f"{' (' + parts + ')' if parts else ''}; {self.already_read} already read before"
+            f"{' (' + parts + ')' if parts else ''}; {self.already_read} already read before; "
+            f"{self.deleted} deleted from the mailbox"
         )
 
 
@@ -336,6 +341,20 @@ def _fetch(connection, uid: bytes) -> tuple[bytes, int]:
     return raw, max(size, len(raw))
 
 
+def _expunge(connection) -> None:
+    """Remove the messages marked deleted (this run's, and any a stopped run left marked). The folder is
+    Beacon's alone (docs/deploy.md). A refusal is logged: the questions are recorded, and the next run
+    tries again."""
+    try:
+        status, _ = connection.expunge()
+    except imaplib.IMAP4.error as error:
+        status = type(error).__name__
+    if status != "OK":
+        logger.warning(
+            "Q&A mailbox: read messages could not be deleted (%s); the next run tries again", status
+        )
+
+
 def fetch_questions(*, limit: int = MAX_PER_RUN) -> FetchResult:
     """Read new messages from the Q&A mailbox. Raises only when the mailbox itself cannot be used."""
     folder = settings.BEACON_QANDA_IMAP_FOLDER or "INBOX"
@@ -386,8 +405,13 @@ def fetch_questions(*, limit: int = MAX_PER_RUN) -> FetchResult:
                     result.count(record.outcome)
                     if record.outcome == ReceivedEmail.QUESTION:
                         result.questions += 1
+            # Recorded, by this run or an earlier one: the message itself, with the sender's address, goes.
+            # Marked deleted before the keyword, so a run stopped in between finds it again (and deletes it).
+            if connection.uid("STORE", uid, "+FLAGS", "(\\Deleted)")[0] == "OK":
+                result.deleted += 1
             flag = f"({KEYWORD})" if keywords else "(\\Seen)"
             connection.uid("STORE", uid, "+FLAGS", flag)
+        _expunge(connection)
     finally:
         try:
             connection.logout()

@@ -5,6 +5,7 @@ import datetime
 import imaplib
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -121,12 +122,21 @@ class Dovecot:
         finally:
             connection.logout()
 
-    def flagged(self, folder: str, keyword: str) -> int:
+    def messages(self, folder: str) -> int:
+        """How many messages the folder holds (marked deleted or not: only EXPUNGE removes them)."""
         connection = self.connect()
         try:
             connection.select(folder)
-            _status, data = connection.uid("SEARCH", None, "KEYWORD", keyword)
+            _status, data = connection.uid("SEARCH", None, "ALL")
             return len((data[0] or b"").split())
+        finally:
+            connection.logout()
+
+    def uidvalidity(self, folder: str) -> int:
+        connection = self.connect()
+        try:
+            _status, data = connection.status(folder, "(UIDVALIDITY)")
+            return int(re.search(rb"UIDVALIDITY (\d+)", data[0]).group(1))
         finally:
             connection.logout()
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from beacon.qanda import email_intake
-from beacon.qanda.email_intake import KEYWORD, fetch_questions
+from beacon.qanda.email_intake import fetch_questions
 from beacon.qanda.models import QandASession, Question, ReceivedEmail
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +177,9 @@ def test_every_kind_of_message_is_read_and_none_stops_the_run(mailbox, open_sess
         ReceivedEmail.UNREADABLE,
         ReceivedEmail.REFUSED,
     }
-    assert mailbox.flagged(mailbox.folder, KEYWORD) == 10
+    # Every message read, broken ones too, is deleted from the mailbox with its sender's address.
+    assert result.deleted == 10
+    assert mailbox.messages(mailbox.folder) == 0
 
 
 def test_a_rerun_never_duplicates(mailbox, open_session):
@@ -186,20 +188,25 @@ def test_a_rerun_never_duplicates(mailbox, open_session):
         mailbox.folder, plain(to, "Will the Beat Bus come to Kingsthorpe?"), plain(to, "What is cuckooing?")
     )
     first = fetch_questions()
-    assert first.questions == 2
+    assert first.questions == 2 and first.deleted == 2
+    assert mailbox.messages(mailbox.folder) == 0
     second = fetch_questions()
     assert second.read == 0 and second.questions == 0
     assert Question.objects.filter(session=open_session).count() == 2
 
-    # Even if the server forgets the keyword (another client cleared it), the database remembers.
-    connection = mailbox.connect()
-    connection.select(mailbox.folder)
-    connection.uid("STORE", "1:*", "-FLAGS", f"({KEYWORD})")
-    connection.logout()
-    third = fetch_questions()
-    assert third.questions == 0 and third.already_read == 2
-    assert Question.objects.filter(session=open_session).count() == 2
-    assert mailbox.flagged(mailbox.folder, KEYWORD) == 2
+
+def test_a_message_recorded_by_a_run_that_stopped_is_deleted_unread(mailbox, open_session, settings):
+    # A run recorded the message, then stopped before deleting it (the connection dropped).
+    mailbox.deliver(mailbox.folder, plain(address(open_session), "Is the skate park safe after dark?"))
+    ReceivedEmail.objects.create(
+        mailbox=f"{settings.BEACON_QANDA_IMAP_USER}@{settings.BEACON_QANDA_IMAP_HOST}/{mailbox.folder}",
+        uidvalidity=mailbox.uidvalidity(mailbox.folder),
+        uid=1,
+        outcome=ReceivedEmail.QUESTION,
+    )
+    result = fetch_questions()
+    assert (result.read, result.already_read, result.deleted) == (0, 1, 1)
+    assert mailbox.messages(mailbox.folder) == 0 and not Question.objects.exists()
 
 
 def test_the_same_message_delivered_twice_counts_once(mailbox, open_session):

@@ -1,0 +1,153 @@
+"""Questions by email, without an IMAP server: raw messages fed to the parser, and the commands
+`fetch_questions` issues, answered by a stub connection. (test_email_intake.py runs against dovecot.)"""
+
+import logging
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import pytest
+
+from beacon.qanda import email_intake
+from beacon.qanda.email_intake import KEYWORD, MAX_FETCH_BYTES, fetch_questions
+from beacon.qanda.models import Question, ReceivedEmail
+
+pytestmark = pytest.mark.django_db
+
+FOLDER = "INBOX"
+UIDVALIDITY = 41
+
+
+def plain(
+    body: str, *, to: str = "qanda+drugs-questions@beacon.invalid", subject: str = "A question"
+) -> bytes:
+    message = EmailMessage()
+    message["From"] = "Pat Resident <pat@example.org>"
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="example.org")
+    message.set_content(body)
+    return bytes(message)
+
+
+class StubIMAP:
+    """Answers the commands `fetch_questions` issues as an IMAP server would, and records them."""
+
+    def __init__(self, messages: dict[int, bytes], *, expunge_status: str = "OK"):
+        self.messages = dict(messages)
+        self.flags: dict[int, set[str]] = {uid: set() for uid in self.messages}
+        self.commands: list[tuple] = []
+        self.recorded_when_deleted: list[bool] = []
+        self.expunge_status = expunge_status
+
+    def select(self, folder):
+        self.commands.append(("SELECT", folder))
+        return "OK", [str(len(self.messages)).encode()]
+
+    def response(self, code):
+        return code, {
+            "UIDVALIDITY": [str(UIDVALIDITY).encode()],
+            "PERMANENTFLAGS": [rb"(\Deleted \Seen \*)"],
+        }[code]
+
+    def uid(self, command, *args):
+        self.commands.append((command, *args))
+        if command == "SEARCH":
+            assert args == (None, "NOT", "KEYWORD", KEYWORD)
+            found = [str(uid).encode() for uid in sorted(self.messages) if KEYWORD not in self.flags[uid]]
+            return "OK", [b" ".join(found)]
+        if command == "FETCH":
+            raw = self.messages[int(args[0])]
+            header = f"1 (UID {int(args[0])} RFC822.SIZE {len(raw)} BODY[]<0> {{{len(raw)}}}".encode()
+            return "OK", [(header, raw), b")"]
+        if command == "STORE":
+            uid, _how, flags = args
+            if "\\Deleted" in flags:
+                self.recorded_when_deleted.append(ReceivedEmail.objects.filter(uid=int(uid)).exists())
+            self.flags[int(uid)].update(flags.strip("()").split())
+            return "OK", [b""]
+        raise AssertionError(f"unexpected command {command}")
+
+    def expunge(self):
+        self.commands.append(("EXPUNGE",))
+        if self.expunge_status != "OK":
+            return self.expunge_status, [b"Expunge refused"]
+        for uid in [uid for uid, flags in self.flags.items() if "\\Deleted" in flags]:
+            del self.messages[uid], self.flags[uid]
+        return "OK", [b""]
+
+    def logout(self):
+        self.commands.append(("LOGOUT",))
+        return "BYE", [b""]
+
+
+@pytest.fixture
+def stub_mailbox(settings, monkeypatch):
+    settings.BEACON_QANDA_IMAP_HOST = "127.0.0.1"
+    settings.BEACON_QANDA_IMAP_USER = "qanda"
+    settings.BEACON_QANDA_IMAP_FOLDER = FOLDER
+    settings.BEACON_QANDA_EMAIL_ADDRESS = "qanda@beacon.invalid"
+
+    def make(messages: dict[int, bytes], **kwargs) -> StubIMAP:
+        stub = StubIMAP(messages, **kwargs)
+        monkeypatch.setattr(email_intake, "_connect", lambda: stub)
+        return stub
+
+    return make
+
+
+@pytest.fixture
+def open_session(make_session):
+    return make_session(slug="drugs-questions", title="Drugs in our town")
+
+
+def _per_message(uid: bytes) -> list[tuple]:
+    return [
+        ("FETCH", uid, f"(RFC822.SIZE BODY.PEEK[]<0.{MAX_FETCH_BYTES}>)"),
+        ("STORE", uid, "+FLAGS", "(\\Deleted)"),
+        ("STORE", uid, "+FLAGS", f"({KEYWORD})"),
+    ]
+
+
+def test_each_message_is_deleted_from_the_mailbox_once_recorded(stub_mailbox, open_session):
+    stub = stub_mailbox(
+        {
+            1: plain("Will the Beat Bus come to Kingsthorpe?"),
+            2: plain("https://spam.example/buy https://spam.example/now"),  # refused: deleted all the same
+            3: b"\x00\x01 not an email at all \xff" * 20,
+        }
+    )
+    result = fetch_questions()
+    assert (result.read, result.deleted) == (3, 3) and result.outcomes[ReceivedEmail.REFUSED] == 1
+    assert stub.commands == [
+        ("SELECT", f'"{FOLDER}"'),
+        ("SEARCH", None, "NOT", "KEYWORD", KEYWORD),
+        *_per_message(b"1"),
+        *_per_message(b"2"),
+        *_per_message(b"3"),
+        ("EXPUNGE",),
+        ("LOGOUT",),
+    ]
+    assert stub.recorded_when_deleted == [True, True, True]
+    assert stub.messages == {}  # nothing of the senders' emails is left in the mailbox
+    assert "Will the Beat Bus come to Kingsthorpe?" in Question.objects.values_list("text", flat=True)
+    assert "3 deleted from the mailbox" in str(result)
+
+
+def test_a_message_recorded_by_a_run_that_stopped_is_deleted_without_reading_it(stub_mailbox, open_session):
+    stub = stub_mailbox({1: plain("Is the skate park safe after dark?")})
+    ReceivedEmail.objects.create(
+        mailbox=f"qanda@127.0.0.1/{FOLDER}", uidvalidity=UIDVALIDITY, uid=1, outcome=ReceivedEmail.QUESTION
+    )
+    result = fetch_questions()
+    assert (result.read, result.already_read, result.deleted) == (0, 1, 1)
+    assert not any(command[0] == "FETCH" for command in stub.commands)
+    assert stub.messages == {} and not Question.objects.exists()
+
+
+def test_a_refused_expunge_keeps_the_questions_and_is_logged(stub_mailbox, open_session, caplog):
+    stub = stub_mailbox({1: plain("Who do I call about needles in the park?")}, expunge_status="NO")
+    with caplog.at_level(logging.WARNING, logger="beacon.qanda.email_intake"):
+        result = fetch_questions()
+    assert result.questions == 1 and Question.objects.count() == 1
+    assert "could not be deleted" in caplog.text
+    assert stub.flags[1] >= {"\\Deleted", KEYWORD}  # the next run's EXPUNGE removes it
