@@ -186,6 +186,12 @@ class CloseForm(VersionedForm):
         error_messages={"max_length": "Enter a report reference, like K7QM-2XDP"},
     )
 
+    def __init__(self, *args, within: list[int] | None = None, **kwargs):
+        """`within`: the staff member's neighbourhoods (selectors.staff_neighbourhoods); an original
+        outside them is "not found", like any report they cannot open."""
+        super().__init__(*args, **kwargs)
+        self.within = within
+
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
@@ -200,7 +206,7 @@ class CloseForm(VersionedForm):
             if not reference:
                 self.add_error("duplicate_of", "Enter the reference of the original report")
             else:
-                original = report_by_reference(reference=reference)
+                original = report_by_reference(reference=reference, within=self.within)
                 if original is None:
                     self.add_error("duplicate_of", "There is no report with that reference")
                 elif original.pk == self.report.pk:

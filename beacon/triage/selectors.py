@@ -277,11 +277,20 @@ def report_for_staff(*, pk: int, within: list[int] | None = None) -> Report:
     return rows.get(pk=pk)
 
 
-def report_by_reference(*, reference: str) -> Report | None:
+def report_by_reference(*, reference: str, within: list[int] | None = None) -> Report | None:
+    """The report with this reference, if it is routed to one of the neighbourhoods `within` (when given):
+    a report outside the staff member's teams is not found."""
     reference = (reference or "").strip().upper()
     if not reference or len(reference) > 12:
         return None
-    return Report.objects.defer("sealed").filter(reference=reference).first()
+    return _within(Report.objects.defer("sealed"), within).filter(reference=reference).first()
+
+
+def merged_duplicates(*, report: Report, within: list[int] | None = None) -> list[Report]:
+    """Reports closed as duplicates of this one (their timelines merge into its own), only those routed
+    to the neighbourhoods `within` when given, oldest first."""
+    rows = Report.objects.filter(outcome__duplicate_of=report, outcome__kind=Outcome.Kind.DUPLICATE)
+    return list(_within(rows, within).only(*CLEAR_FIELDS).order_by("received_at", "pk"))
 
 
 @dataclass
@@ -325,15 +334,13 @@ def report_identifiers(*, report: Report, within: list[int] | None = None) -> li
     return result
 
 
-def report_timeline(*, report: Report) -> list[dict]:
+def report_timeline(*, report: Report, within: list[int] | None = None) -> list[dict]:
     """Messages with the reporter and staff changes, oldest first, merged with those of any reports
-    closed as duplicates of this one."""
+    closed as duplicates of this one that are routed to the neighbourhoods `within` (when given): a
+    duplicate outside the staff member's teams shows nothing of itself."""
     from beacon.reporting.selectors import report_messages
 
-    duplicates = list(
-        Outcome.objects.filter(duplicate_of=report, kind=Outcome.Kind.DUPLICATE).select_related("report")
-    )
-    sources = [report] + [o.report for o in duplicates]
+    sources = [report, *merged_duplicates(report=report, within=within)]
     entries = []
     for source in sources:
         for message in report_messages(report=source):
@@ -395,9 +402,15 @@ def _event_text(event: AuditEvent) -> str:
     return text
 
 
-def report_record(*, report: Report) -> dict:
-    """Everything staff recorded about a report (no sealed content)."""
+def report_record(*, report: Report, within: list[int] | None = None) -> dict:
+    """Everything staff recorded about a report (no sealed content). The report it duplicates
+    (`original`) and the duplicates merged into it are given only if routed to the neighbourhoods
+    `within` (when given)."""
     triage = ReportTriage.objects.filter(report=report).select_related("assignee").first()
+    outcome = Outcome.objects.filter(report=report).select_related("duplicate_of", "recorded_by").first()
+    original = outcome.duplicate_of if outcome else None
+    if original is not None and within is not None and original.neighbourhood_id not in within:
+        original = None
     return {
         "triage": triage,
         "assessment": Assessment.objects.filter(report=report).select_related("assessed_by").first(),
@@ -405,14 +418,9 @@ def report_record(*, report: Report) -> dict:
         "safeguarding": SafeguardingDecision.objects.filter(report=report)
         .select_related("decided_by")
         .first(),
-        "outcome": Outcome.objects.filter(report=report)
-        .select_related("duplicate_of", "recorded_by")
-        .first(),
-        "duplicates": list(
-            Outcome.objects.filter(duplicate_of=report)
-            .select_related("report")
-            .values_list("report__reference", flat=True)
-        ),
+        "outcome": outcome,
+        "original": original,
+        "duplicates": merged_duplicates(report=report, within=within),
     }
 
 

@@ -148,10 +148,14 @@ def _audit(user, action: str, report: Report, **detail) -> None:
 # --- Viewing ------------------------------------------------------------------------------------------
 
 
-def report_view_record(*, user, report: Report, shown: list[str]) -> None:
-    """Every time a member of staff sees a report's content: who, when (the row's time) and what."""
+def report_view_record(*, user, report: Report, shown: list[str], merged_into: Report | None = None) -> None:
+    """Every time a member of staff sees a report's content: who, when (the row's time) and what. A
+    duplicate's messages are seen on the timeline of the report it was merged into (`merged_into`)."""
     require_permission(user, PERM_VIEW, PERM_CONTENT)
-    _audit(user, "report.view", report, reference=report.reference, shown=shown)
+    detail = {"reference": report.reference, "shown": shown}
+    if merged_into is not None:
+        detail["merged_into"] = merged_into.reference
+    _audit(user, "report.view", report, **detail)
 
 
 def attachment_view_record(*, user, report: Report, attachment_id: int) -> None:
@@ -455,6 +459,8 @@ def report_close(
                 raise ValidationError({"duplicate_of": "Enter the reference of the original report"})
             if duplicate_of.pk == report.pk:
                 raise ValidationError({"duplicate_of": "A report cannot be a duplicate of itself"})
+            if not _can_open(user, duplicate_of):  # as the form says of a report outside their teams
+                raise ValidationError({"duplicate_of": "There is no report with that reference"})
             original_outcome = Outcome.objects.filter(report=duplicate_of).first()
             if original_outcome and original_outcome.kind == Outcome.Kind.DUPLICATE:
                 raise ValidationError(

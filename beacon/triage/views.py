@@ -119,15 +119,19 @@ def report_detail(request, pk: int):
         )
     content = report_content(report=report)
     attachments = report_attachments(report=report)
-    timeline = selectors.report_timeline(report=report)
+    timeline = selectors.report_timeline(report=report, within=within)
     links = selectors.report_links(report=report, within=within)
     report_identifiers = selectors.report_identifiers(report=report, within=within)
-    record = selectors.report_record(report=report)
+    record = selectors.report_record(report=report, within=within)
     services.report_view_record(
         user=request.user,
         report=report,
         shown=["content", "attachments", "timeline", "links", "record"],
     )
+    for duplicate in record["duplicates"]:  # their messages are on this report's timeline
+        services.report_view_record(
+            user=request.user, report=duplicate, shown=["timeline"], merged_into=report
+        )
     user = request.user
     return render(
         request,
@@ -326,6 +330,7 @@ def close(request, pk: int):
         title="Close with an outcome",
         perform=perform,
         success="Report closed.",
+        form_kwargs={"within": _scope(request)},
     )
 
 

@@ -5,11 +5,13 @@ from django.core.exceptions import ValidationError
 
 from beacon.accounts import roles
 from beacon.core.models import AuditEvent, Neighbourhood
+from beacon.reporting.services import report_message_add
 from beacon.triage import selectors, services
 from beacon.triage.models import ReportTriage
 
 from .conftest import assess
 from .test_access import client_for
+from .test_workflow import close
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +176,82 @@ def test_the_assign_form_lists_only_staff_who_can_open_the_report(two_areas, off
     taken = client.post(f"{_detail(town)}assign/", {"version": town.version, "assignee": in_team.pk})
     assert taken.status_code == 302
     assert ReportTriage.objects.get(report=town).assignee == in_team
+
+
+def _unlinked(submit, postcode, phone):
+    """A report in the district of `postcode` that shares no identifier with the others."""
+    return submit(
+        phones=[phone], vehicles=[], people=[], where={"address": "", "postcode": postcode, "description": ""}
+    )
+
+
+def test_a_duplicate_from_outside_a_supervisors_teams_shows_nothing_of_itself(submit, officer, make_staff):
+    town = _unlinked(submit, "NN1 1AF", "07700 900801")
+    kingsthorpe = _unlinked(submit, "NN2 6AA", "07700 900802")
+    town_repeat = _unlinked(submit, "NN1 1AG", "07700 900803")
+    report_message_add(report=kingsthorpe, direction="from_reporter", text="Kingsthorpe reporter's reply")
+    report_message_add(report=town_repeat, direction="from_reporter", text="Town reporter's reply")
+    close(officer, kingsthorpe, kind="duplicate", duplicate_of=town)
+    close(officer, town_repeat, kind="duplicate", duplicate_of=town)
+    supervisor = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)
+    town.neighbourhood.members.add(supervisor)
+
+    page = client_for(supervisor).get(_detail(town)).content.decode()
+    assert "Kingsthorpe reporter&#x27;s reply" not in page and kingsthorpe.reference not in page
+    assert "Town reporter&#x27;s reply" in page and f"from duplicate {town_repeat.reference}" in page
+    # Seeing a duplicate's messages is a view of that report, audited against it.
+    viewed = AuditEvent.objects.filter(action="report.view", actor=supervisor)
+    assert sorted(viewed.values_list("object_id", flat=True)) == sorted([str(town.pk), str(town_repeat.pk)])
+    assert viewed.get(object_id=str(town_repeat.pk)).detail == {
+        "reference": town_repeat.reference,
+        "shown": ["timeline"],
+        "merged_into": town.reference,
+    }
+
+    everything = client_for(officer).get(_detail(town)).content.decode()  # force-wide: both duplicates
+    assert (
+        "Kingsthorpe reporter&#x27;s reply" in everything
+        and f"from duplicate {kingsthorpe.reference}" in everything
+    )
+    assert AuditEvent.objects.filter(
+        action="report.view", actor=officer, object_id=str(kingsthorpe.pk)
+    ).exists()
+
+
+def test_a_supervisor_sees_only_that_the_original_is_outside_their_teams(submit, officer, make_staff):
+    town = _unlinked(submit, "NN1 1AF", "07700 900811")
+    kingsthorpe = _unlinked(submit, "NN2 6AA", "07700 900812")
+    close(officer, town, kind="duplicate", duplicate_of=kingsthorpe)
+    supervisor = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)
+    town.neighbourhood.members.add(supervisor)
+    page = client_for(supervisor).get(_detail(town)).content.decode()
+    assert "duplicate of a report outside your teams" in page
+    assert kingsthorpe.reference not in page
+    officer_page = client_for(officer).get(_detail(town)).content.decode()
+    assert f'duplicate of <a href="{_detail(kingsthorpe)}">{kingsthorpe.reference}</a>' in officer_page
+
+
+def test_a_supervisor_cannot_close_a_report_as_a_duplicate_of_one_outside_their_teams(submit, make_staff):
+    mine = _unlinked(submit, "NN1 1AG", "07700 900821")
+    other = _unlinked(submit, "NN2 6AB", "07700 900822")
+    supervisor = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)
+    mine.neighbourhood.members.add(supervisor)
+    response = client_for(supervisor).post(
+        f"{_detail(mine)}close/",
+        {"kind": "duplicate", "duplicate_of": other.reference, "version": mine.version},
+    )
+    assert response.status_code == 400
+    assert "There is no report with that reference" in response.content.decode()  # as for no report at all
+    with pytest.raises(ValidationError) as refused:  # the service refuses it too
+        close(supervisor, mine, kind="duplicate", duplicate_of=other)
+    assert refused.value.message_dict == {"duplicate_of": ["There is no report with that reference"]}
+    mine.refresh_from_db()
+    assert mine.status == "new"
+    assert not AuditEvent.objects.filter(object_id=str(other.pk), action="report.duplicate_merged").exists()
+
+    in_team = _unlinked(submit, "NN1 1AF", "07700 900823")
+    allowed = client_for(supervisor).post(
+        f"{_detail(mine)}close/",
+        {"kind": "duplicate", "duplicate_of": in_team.reference, "version": mine.version},
+    )
+    assert allowed.status_code == 302
