@@ -64,6 +64,14 @@ def test_a_session_that_allows_replies_says_when_the_address_is_deleted(client, 
     assert "We keep your email address so that we can reply, and delete it 7 days after the session." in html
 
 
+def test_the_privacy_notice_says_what_the_qanda_keeps(client, settings):
+    settings.BEACON_QANDA_REPLY_ADDRESS_DAYS = 3
+    html = client.get("/privacy/").content.decode()
+    assert "If you send a question to a live Q&amp;A" in html
+    assert "we delete your email once we have read it" in html
+    assert "delete it 3 days after the session" in html
+
+
 def test_live_session_shows_answers_and_loads_the_refresh_module(client, make_session, editor):
     session = make_session(state=QandASession.LIVE, by=editor)
     question = services.question_approve(
