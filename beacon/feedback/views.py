@@ -1,6 +1,8 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from beacon.reporting import throttle
+
 from .forms import FeedbackForm
 from .services import feedback_submit
 
@@ -9,6 +11,16 @@ from .services import feedback_submit
 def feedback(request):
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        verdict = throttle.check_and_hit(request, "feedback")
+        if not verdict.allowed:
+            wait = f"{verdict.minutes} minute{'s' if verdict.minutes != 1 else ''}"
+            form.add_error(
+                "comment",
+                f"You have sent feedback several times in a short time. Wait {wait}, then send it again",
+            )
+            response = render(request, "feedback/form.html", {"form": form}, status=429)
+            response["Retry-After"] = str(verdict.retry_after)
+            return response
         feedback_submit(rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"])
         return redirect("feedback:thanks")
     return render(request, "feedback/form.html", {"form": form})

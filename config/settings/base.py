@@ -373,6 +373,12 @@ BEACON_REPORT_RATE_LIMITS = {
         env.int("BEACON_REPORT_REPLY_GLOBAL", default=500),
         900,
     ),
+    # The beta banner's feedback form (beacon.feedback): each one is a row staff read.
+    "feedback": (
+        env.int("BEACON_FEEDBACK_PER_CLIENT", default=10),
+        env.int("BEACON_FEEDBACK_GLOBAL", default=300),
+        900,
+    ),
     # School workshop requests (beacon.events): each one emails the address typed in.
     "workshop": (
         env.int("BEACON_EVENTS_WORKSHOP_PER_CLIENT", default=5),

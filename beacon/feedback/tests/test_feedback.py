@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from beacon.feedback.models import Feedback
@@ -63,3 +65,35 @@ def test_summary_counts_each_rating():
     assert summary["total"] == 4
     assert summary["per_rating"] == {5: 2, 4: 1, 3: 0, 2: 0, 1: 1}
     assert summary["mean"] == 3.75
+
+
+def test_feedback_is_rate_limited_per_client_and_the_refused_text_kept(client, settings, fresh_window):
+    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "feedback": (2, 100, 900)}
+    assert client.post("/feedback/", {"rating": "9"}).status_code == 200  # refused by the form: not counted
+    for _ in range(2):
+        assert client.post("/feedback/", {"rating": "4", "comment": "Fine"}).status_code == 302
+
+    refused = client.post("/feedback/", {"rating": "2", "comment": "The map was hard to use"})
+
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 900
+    body = refused.content.decode()
+    assert "There is a problem" in body and "<title>Error: " in body
+    assert re.search(
+        r'<a href="#id_comment">You have sent feedback several times in a short time\. Wait', body
+    )
+    assert "The map was hard to use" in body, "the comment already typed must be kept"
+    assert re.search(r'<input[^>]*value="2"[^>]*checked', body), "the rating chosen must be kept"
+    assert Feedback.objects.count() == 2
+    # Someone else, on another connection, can still send theirs.
+    other = client.post("/feedback/", {"rating": "5"}, REMOTE_ADDR="203.0.113.9")
+    assert other.status_code == 302 and Feedback.objects.count() == 3
+
+
+def test_feedback_has_a_limit_in_total(client, settings, fresh_window):
+    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "feedback": (100, 2, 900)}
+    for address in ("203.0.113.1", "203.0.113.2"):
+        assert client.post("/feedback/", {"rating": "4"}, REMOTE_ADDR=address).status_code == 302
+    refused = client.post("/feedback/", {"rating": "3", "comment": "Late"}, REMOTE_ADDR="203.0.113.3")
+    assert refused.status_code == 429 and "Late" in refused.content.decode()
+    assert Feedback.objects.count() == 2
