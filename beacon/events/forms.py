@@ -14,6 +14,7 @@ from beacon.core.forms import DateInputField, GovukForm, clean_text
 from . import geo
 from .models import YEAR_GROUPS, EventOutcome, WorkshopTopic
 from .selectors import kind_choices_public
+from .services import local_datetime
 
 # ---------------------------------------------------------------- public
 
@@ -238,22 +239,6 @@ class WorkshopRequestForm(GovukForm):
 
 
 # ---------------------------------------------------------------- staff (Wagtail admin)
-
-
-def local_datetime(date: datetime.date, time: datetime.time) -> datetime.datetime:
-    """A Europe/London wall-clock time; refuses one that a clock change skips or repeats."""
-    tz = timezone.get_default_timezone()
-    value = datetime.datetime.combine(date, time, tzinfo=tz)
-    round_trip = value.astimezone(datetime.UTC).astimezone(tz)
-    other_fold = value.replace(fold=1 - value.fold)
-    if (
-        round_trip.replace(tzinfo=None) != value.replace(tzinfo=None)
-        or other_fold.utcoffset() != value.utcoffset()
-    ):
-        raise ValidationError(
-            f"{time:%H:%M} on {date:%-d %B %Y} is skipped or repeated when the clocks change: choose another time"
-        )
-    return value
 
 
 class EventCopyForm(forms.Form):

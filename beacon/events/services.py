@@ -79,6 +79,22 @@ def _local(value: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(value)
 
 
+def local_datetime(date: datetime.date, time: datetime.time) -> datetime.datetime:
+    """A Europe/London wall-clock time; refuses one that a clock change skips or repeats."""
+    tz = timezone.get_default_timezone()
+    value = datetime.datetime.combine(date, time, tzinfo=tz)
+    round_trip = value.astimezone(datetime.UTC).astimezone(tz)
+    other_fold = value.replace(fold=1 - value.fold)
+    if (
+        round_trip.replace(tzinfo=None) != value.replace(tzinfo=None)
+        or other_fold.utcoffset() != value.utcoffset()
+    ):
+        raise ValidationError(
+            f"{time:%H:%M} on {date:%-d %B %Y} is skipped or repeated when the clocks change: choose another time"
+        )
+    return value
+
+
 def _place_event(event: Event) -> None:
     """Normalise the postcode, store its position and fill in the neighbourhood and area from it."""
     normalised = geo.postcode_normalise(event.postcode or "")
@@ -220,11 +236,8 @@ def event_copy(*, event: Event, actor, new_date: datetime.date, today: datetime.
         raise ValidationError({"new_date": "The new date must be today or in the future"})
     start_local = _local(event.starts_at)
     end_local = _local(event.ends_at)
-    tz = timezone.get_default_timezone()
-    new_start = datetime.datetime.combine(new_date, start_local.time(), tzinfo=tz)
-    new_end = datetime.datetime.combine(
-        new_date + (end_local.date() - start_local.date()), end_local.time(), tzinfo=tz
-    )
+    new_start = _copy_time(new_date, start_local.time())
+    new_end = _copy_time(new_date + (end_local.date() - start_local.date()), end_local.time())
     fields = {name: getattr(event, name) for name in EVENT_FIELDS}
     fields.update(starts_at=new_start, ends_at=new_end)
     if new_start == event.starts_at:
@@ -239,6 +252,18 @@ def event_copy(*, event: Event, actor, new_date: datetime.date, today: datetime.
             detail={"from": event.pk},
         )
     return copy
+
+
+def _copy_time(date: datetime.date, time: datetime.time) -> datetime.datetime:
+    try:
+        return local_datetime(date, time)
+    except ValidationError:
+        raise ValidationError(
+            {
+                "new_date": f"The copy would be at {time:%H:%M} on {date:%-d %B %Y}, a time the clocks skip "
+                "or repeat when they change. Choose another date, or add the event with other times"
+            }
+        ) from None
 
 
 def event_delete(*, event: Event, actor) -> None:

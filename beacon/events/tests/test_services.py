@@ -369,3 +369,29 @@ def test_a_full_feed_keeps_the_nearest_upcoming_events(make_event, settings):
     settings.BEACON_EVENTS_FEED_LIMIT = 2
     assert list(selectors.feed_events()) == soonest_first[:2]
     assert later not in selectors.feed_events()
+
+
+@pytest.mark.parametrize(
+    "new_date",
+    [
+        datetime.date(2027, 3, 28),  # the clocks go forward at 1am: 01:30 does not exist
+        datetime.date(2027, 10, 31),  # and back at 2am: 01:30 happens twice
+    ],
+)
+def test_copy_into_a_time_the_clocks_skip_or_repeat_is_refused(make_event, new_date):
+    event = make_event(starts_at=local(2027, 3, 20, 1, 30), ends_at=local(2027, 3, 20, 4))
+    with pytest.raises(ValidationError) as caught:
+        services.event_copy(event=event, actor=None, new_date=new_date, today=datetime.date(2027, 3, 1))
+    message = caught.value.message_dict["new_date"][0]
+    assert "01:30" in message and "clocks" in message and "Choose another date" in message
+    assert Event.objects.count() == 1
+
+
+def test_copy_refuses_an_end_time_the_clocks_skip(make_event):
+    event = make_event(starts_at=local(2027, 3, 20, 0, 30), ends_at=local(2027, 3, 20, 1, 45))
+    with pytest.raises(ValidationError) as caught:
+        services.event_copy(
+            event=event, actor=None, new_date=datetime.date(2027, 3, 28), today=datetime.date(2027, 3, 1)
+        )
+    assert "01:45" in caught.value.message_dict["new_date"][0]
+    assert Event.objects.count() == 1
