@@ -1,9 +1,9 @@
 """iCalendar (RFC 5545) for events, built with the `icalendar` library.
 
 Times are written in Europe/London with a VTIMEZONE covering the events, so calendars show the right local
-time on both sides of a clock change. UIDs are stable (`event-<id>@beacon`); SEQUENCE is the event's own
-counter, bumped by the services on every change; cancelled events stay in the feed with STATUS:CANCELLED so
-subscribed calendars remove them.
+time on both sides of a clock change. UIDs are stable and name the site (`event-<id>@<host>`, the host of
+WAGTAILADMIN_BASE_URL); SEQUENCE is the event's own counter, bumped by the services on every change;
+cancelled events stay in the feed with STATUS:CANCELLED so subscribed calendars remove them.
 """
 
 import datetime

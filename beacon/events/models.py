@@ -3,6 +3,7 @@ and the postcode positions used for "near me"."""
 
 import datetime
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -179,7 +180,10 @@ class Event(models.Model):
         return slugify(self.title)[:60] or "event"
 
     def ical_uid(self) -> str:
-        return f"event-{self.pk}@beacon"
+        """Stable and unique across sites: a person subscribed to two forces' feeds sees both forces' event 7.
+        The host comes from the site's configured address, never from the address a request used."""
+        host = urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname or "beacon"
+        return f"event-{self.pk}@{host}"
 
 
 class EventOutcome(models.Model):

@@ -48,6 +48,7 @@ EVENT_FIELDS = (
 # Changes to these make calendars update their copy (SEQUENCE is bumped).
 CALENDAR_FIELDS = (
     "title",
+    "kind",
     "description",
     "starts_at",
     "ends_at",

@@ -5,7 +5,7 @@ import pytest
 
 from beacon.events import services
 from beacon.events.ical import events_to_ical
-from beacon.events.models import Event
+from beacon.events.models import Event, EventKind
 
 from .conftest import local
 
@@ -53,7 +53,7 @@ def test_the_feed_text_is_rfc_5545(make_event):
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR" and lines[-1] == ""
     assert "VERSION:2.0" in lines and "PRODID:-//Beacon//Events//EN" in lines
     assert all(len(line.encode()) <= 75 for line in lines)  # folded
-    assert f"UID:event-{event.pk}@beacon" in lines
+    assert f"UID:{event.ical_uid()}" in lines
     assert any(line.startswith("DTSTAMP:") and line.endswith("Z") for line in lines)
     assert "Bring questions\\; we have answers\\, and leaflets.\\nSecond line." in text.replace("\r\n ", "")
 
@@ -71,7 +71,7 @@ def test_uid_is_stable_and_sequence_grows_with_each_change(make_event):
     assert int(item()["SEQUENCE"]) == 2
     services.event_cancel(event=event, actor=None, reason="Flooding")
     cancelled = item()
-    assert str(cancelled["UID"]) == f"event-{event.pk}@beacon"
+    assert str(cancelled["UID"]) == event.ical_uid()
     assert int(cancelled["SEQUENCE"]) == 3
     assert str(cancelled["STATUS"]) == "CANCELLED"
     assert "Flooding" in str(cancelled["DESCRIPTION"])
@@ -81,3 +81,23 @@ def test_an_empty_feed_is_still_a_valid_calendar(db):
     calendar = icalendar.Calendar.from_ical(events_to_ical([], name="Nothing yet"))
     assert calendar.walk("VEVENT") == []
     assert calendar.walk("VTIMEZONE")
+
+
+def test_uids_name_the_site_so_two_forces_feeds_never_collide(make_event, settings):
+    """Someone subscribed to two forces' feeds gets event 7 of each, not one overwriting the other."""
+    event = make_event()
+    settings.WAGTAILADMIN_BASE_URL = "https://beacon.northants.police.uk/"
+    northants = event.ical_uid()
+    assert northants == f"event-{event.pk}@beacon.northants.police.uk"
+    text = events_to_ical([event], name="Events", base_url="https://beacon.example").decode()
+    assert f"UID:{northants}" in text.split("\r\n")  # from the setting, not from the address asked
+    services.event_update(event=event, actor=None, title="Moved drop-in")
+    assert Event.objects.get(pk=event.pk).ical_uid() == northants  # stable
+    settings.WAGTAILADMIN_BASE_URL = "https://beacon.leics.police.uk"
+    assert event.ical_uid() == f"event-{event.pk}@beacon.leics.police.uk" != northants
+
+
+def test_changing_an_events_type_updates_calendars(make_event):
+    event = make_event()
+    services.event_update(event=event, actor=None, kind=EventKind.COMMUNITY_MEETING)
+    assert Event.objects.get(pk=event.pk).sequence == 1

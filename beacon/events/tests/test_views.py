@@ -181,12 +181,10 @@ def test_feeds_parse_and_never_include_internal_events(client, events):
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = icalendar.Calendar.from_ical(response.content)
     uids = {str(item["UID"]) for item in calendar.walk("VEVENT")}
-    expected = {f"event-{events[key].pk}@beacon" for key in ("bus", "welly", "meeting", "past", "cancelled")}
+    expected = {events[key].ical_uid() for key in ("bus", "welly", "meeting", "past", "cancelled")}
     assert uids == expected
     cancelled = next(
-        item
-        for item in calendar.walk("VEVENT")
-        if str(item["UID"]) == f"event-{events['cancelled'].pk}@beacon"
+        item for item in calendar.walk("VEVENT") if str(item["UID"]) == events["cancelled"].ical_uid()
     )
     assert str(cancelled["STATUS"]) == "CANCELLED"
     assert int(cancelled["SEQUENCE"]) == 1
@@ -194,10 +192,10 @@ def test_feeds_parse_and_never_include_internal_events(client, events):
     assert_hidden(response.content.decode())
 
     area = icalendar.Calendar.from_ical(client.get("/events/areas/wellingborough-rushden/feed.ics").content)
-    assert [str(item["UID"]) for item in area.walk("VEVENT")] == [f"event-{events['welly'].pk}@beacon"]
+    assert [str(item["UID"]) for item in area.walk("VEVENT")] == [events["welly"].ical_uid()]
 
     single = icalendar.Calendar.from_ical(client.get(reverse("events:ical", args=[events["bus"].pk])).content)
-    assert [str(item["UID"]) for item in single.walk("VEVENT")] == [f"event-{events['bus'].pk}@beacon"]
+    assert [str(item["UID"]) for item in single.walk("VEVENT")] == [events["bus"].ical_uid()]
 
 
 def test_feeds_page_links_every_area(client, events):
