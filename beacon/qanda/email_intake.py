@@ -50,10 +50,15 @@ _SUBJECT_PREFIX = re.compile(r"^\s*((re|fwd?|aw|sv)\s*:\s*)+", re.IGNORECASE)
 _ON_WROTE = re.compile(r"^\s*On\b[^\n]{0,300}(?:\n[^\n]{0,300})?\bwrote:\s*$", re.IGNORECASE | re.MULTILINE)
 _CUT_LINES = re.compile(
     r"^\s*(?:-{2,}\s*(?:original message|forwarded message)\s*-{2,}|_{8,}|-- ?|"
-    r"sent from my [^\n]{1,40}|get outlook for [^\n]{1,40}|from:\s.+|"
+    r"sent from my [^\n]{1,40}|get outlook for [^\n]{1,40}|"
     r"(?:this|the information in this) (?:e-?mail|message)[^\n]{0,40}(?:confidential|intended))\s*$",
     re.IGNORECASE,
 )
+# A quoted message's headers (Outlook's "From: … / Sent: … / To: … / Subject: …"): a "From:" line counts as
+# one only when header lines follow it, so "From: my window I can see…" stays part of the question.
+_FROM_LINE = re.compile(r"^\s*from\s*:\s*\S", re.IGNORECASE)
+_HEADER_LINE = re.compile(r"^\s*(?:sent|to|cc|subject|date|reply-to)\s*:", re.IGNORECASE)
+MAX_FORWARDED = 5  # messages attached whole (message/rfc822) whose words are read
 
 
 @dataclass
@@ -108,14 +113,22 @@ def trim_reply(text: str) -> str:
     if match:
         text = text[: match.start()]
     kept = []
-    for line in text.splitlines():
-        if _CUT_LINES.match(line):
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if _CUT_LINES.match(line) or (_FROM_LINE.match(line) and _starts_header_block(lines, index)):
             break
         if line.lstrip().startswith(">"):
             continue
         kept.append(line.rstrip())
     text = "\n".join(kept)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _starts_header_block(lines: list[str], index: int) -> bool:
+    """Whether the "From:" line at `index` begins a block of header lines: the next two lines with
+    anything on them are headers too (Sent:, To:, Cc:, Subject:, Date:)."""
+    following = [line for line in lines[index + 1 : index + 7] if line.strip()][:2]
+    return len(following) == 2 and all(_HEADER_LINE.match(line) for line in following)
 
 
 def _part_text(part) -> tuple[str, list[str]]:
@@ -147,6 +160,38 @@ def _header(message, name: str) -> str:
         return ""
 
 
+def _body_text(message, notes: list[str]) -> tuple[object | None, str]:
+    """A message's own body (not that of a message attached to it) as trimmed plain text."""
+    body = None
+    try:
+        body = message.get_body(preferencelist=("plain", "html"))
+    except Exception:  # noqa: BLE001
+        notes.append("structure damaged")
+    if body is None and message.get_content_maintype() == "text":
+        body = message
+    if body is None:
+        return None, ""
+    text, part_notes = _part_text(body)
+    notes.extend(part_notes)
+    return body, trim_reply(clean_text(text))
+
+
+def _forwarded_messages(message, notes: list[str]) -> list:
+    """Messages attached whole (message/rfc822), at any depth, first found first."""
+    found = []
+    try:
+        for part in message.walk():
+            if part is not message and part.get_content_type() == "message/rfc822":
+                payload = part.get_payload()
+                if isinstance(payload, list) and payload and hasattr(payload[0], "get_body"):
+                    found.append(payload[0])
+            if len(found) >= MAX_FORWARDED:
+                break
+    except Exception:  # noqa: BLE001 - a damaged attachment must not stop the run
+        notes.append("forwarded email damaged")
+    return found
+
+
 def parse_message(raw: bytes) -> ParsedEmail:
     """Everything Beacon keeps from one email (and some it uses only to route it)."""
     message: EmailMessage = email.message_from_bytes(raw, policy=policy.default)
@@ -161,17 +206,16 @@ def parse_message(raw: bytes) -> ParsedEmail:
                 parsed.addresses.append(address.strip().lower())
     senders = email.utils.getaddresses([_header(message, "Reply-To") or _header(message, "From")])
     parsed.sender = senders[0][1].strip() if senders else ""
-    body = None
-    try:
-        body = message.get_body(preferencelist=("plain", "html"))
-    except Exception:  # noqa: BLE001
-        parsed.notes.append("structure damaged")
-    if body is None and message.get_content_maintype() == "text":
-        body = message
-    if body is not None:
-        text, notes = _part_text(body)
-        parsed.notes.extend(notes)
-        parsed.text = trim_reply(clean_text(text))
+    body, parsed.text = _body_text(message, parsed.notes)
+    # An email forwarded as an attachment (message/rfc822): its words are the question, after any note
+    # the sender wrote above it. Only the words: not its headers, so not its sender's address either.
+    texts = [parsed.text] if parsed.text else []
+    for inner in _forwarded_messages(message, parsed.notes):
+        _inner_body, inner_text = _body_text(inner, parsed.notes)
+        if inner_text:
+            texts.append(inner_text)
+            parsed.notes.append("read from a forwarded email")
+    parsed.text = "\n\n".join(texts)
     for part in message.walk():
         if part is body or part.is_multipart():
             continue

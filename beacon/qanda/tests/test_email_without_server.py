@@ -151,3 +151,70 @@ def test_a_refused_expunge_keeps_the_questions_and_is_logged(stub_mailbox, open_
     assert result.questions == 1 and Question.objects.count() == 1
     assert "could not be deleted" in caplog.text
     assert stub.flags[1] >= {"\\Deleted", KEYWORD}  # the next run's EXPUNGE removes it
+
+
+# --- Reading one message: nothing of the question is lost -----------------------------------------
+
+
+def test_a_from_line_in_the_question_is_not_taken_for_a_quoted_reply():
+    body = (
+        "From: my window I can see kids being handed packages by the bus stop every night.\n"
+        "Who should I tell, and will they know it was me?\n"
+    )
+    parsed = email_intake.parse_message(plain(body))
+    assert parsed.text == body.strip()
+
+
+def test_an_outlook_reply_header_block_still_ends_the_question():
+    body = (
+        "Thanks. What about vapes being sold to children at the corner shop?\n\n"
+        "From: Nene Valley Police <qanda@beacon.invalid>\n"
+        "Sent: 03 November 2026 18:02\n"
+        "To: Pat Resident <pat@example.org>\n"
+        "Subject: RE: A question\n\n"
+        "Thank you for your question about the estate. Mrs A. Jones, 12 Example Road\n"
+    )
+    parsed = email_intake.parse_message(plain(body))
+    assert parsed.text == "Thanks. What about vapes being sold to children at the corner shop?"
+
+
+def _forwarded_as_attachment(note: str, question: str) -> bytes:
+    inner = EmailMessage()
+    inner["From"] = "Sam Pupil <sam.pupil@school.example>"
+    inner["To"] = "pat@example.org"
+    inner["Subject"] = "can u ask the police"
+    inner["Message-ID"] = make_msgid(domain="school.example")
+    inner.set_content(question)
+    outer = EmailMessage()
+    outer["From"] = "Pat Resident <pat@example.org>"
+    outer["To"] = "qanda+drugs-questions@beacon.invalid"
+    outer["Subject"] = "fwd"
+    outer["Message-ID"] = make_msgid(domain="example.org")
+    outer.set_content(note)
+    outer.add_attachment(inner)
+    return bytes(outer)
+
+
+def test_an_email_forwarded_as_an_attachment_gives_its_words(open_session):
+    question = (
+        "If I tell a teacher about older boys asking me to carry bags, will the police come to my house?"
+    )
+    raw = _forwarded_as_attachment("", question)
+    parsed = email_intake.parse_message(raw)
+    assert parsed.text == question
+    assert "sam.pupil" not in parsed.text and parsed.attachments == 0
+
+    record = email_intake.email_record(
+        mailbox="qanda@test/INBOX", uidvalidity=1, uid=1, raw=raw, size=len(raw)
+    )
+    assert record.outcome == ReceivedEmail.QUESTION
+    assert record.question.text == question  # not "fwd", from the subject
+
+
+def test_a_note_above_a_forwarded_email_is_kept_with_its_words():
+    raw = _forwarded_as_attachment(
+        "My son asked me to send this:", "Can you go to prison for holding a knife?"
+    )
+    assert email_intake.parse_message(raw).text == (
+        "My son asked me to send this:\n\nCan you go to prison for holding a knife?"
+    )
