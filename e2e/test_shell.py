@@ -120,6 +120,13 @@ def test_the_key_hint_shows_only_when_the_keys_work(browser, site, javascript):
         expect(hint).to_be_visible()
     else:
         expect(hint).to_be_hidden()
+    page.goto(site + "/report/")  # the start page's reminder mentions the key only when it works
+    keys = page.get_by_text(", or press the Escape key")
+    expect(page.get_by_text("If someone comes into the room")).to_be_visible()
+    if javascript:
+        expect(keys).to_be_visible()
+    else:
+        expect(keys).to_be_hidden()
     context.close()
 
 
