@@ -321,16 +321,24 @@ def test_the_campaign_feed_holds_its_public_events(client, make_event):
 
 
 def test_only_supervisors_decide_workshop_requests(make_staff, workshop_request):
-    editor = make_staff(roles.CAMPAIGN_EDITOR)
-    with pytest.raises(PermissionDenied):
-        services.workshop_request_decline(request=workshop_request, actor=editor, reason="No")
-    with pytest.raises(PermissionDenied):
-        services.workshop_request_confirm(
-            request=workshop_request,
-            actor=None,
-            starts_at=timezone.now() + datetime.timedelta(days=3),
-            ends_at=timezone.now() + datetime.timedelta(days=3, hours=1),
-        )
+    from beacon.events.models import WorkshopRequestStatus
+
+    starts_at = timezone.now() + datetime.timedelta(days=3)
+    for actor in (make_staff(roles.CAMPAIGN_EDITOR), make_staff(roles.TRIAGE_OFFICER), None):
+        with pytest.raises(PermissionDenied):
+            services.workshop_request_decline(request=workshop_request, actor=actor, reason="No")
+        with pytest.raises(PermissionDenied):
+            services.workshop_request_confirm(
+                request=workshop_request,
+                actor=actor,
+                starts_at=starts_at,
+                ends_at=starts_at + datetime.timedelta(hours=1),
+            )
+    workshop_request.refresh_from_db()
+    assert workshop_request.status == WorkshopRequestStatus.PENDING and not Event.objects.exists()
+    supervisor = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)  # and the permission is what lets one decide
+    services.workshop_request_decline(request=workshop_request, actor=supervisor, reason="Fully booked")
+    assert workshop_request.status == WorkshopRequestStatus.DECLINED
 
 
 def test_a_full_feed_keeps_the_nearest_upcoming_events(make_event, settings):

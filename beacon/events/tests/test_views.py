@@ -212,10 +212,93 @@ def test_sitemap_lists_public_events_only(events):
     assert sitemap.location(events["bus"]) == events["bus"].get_absolute_url()
 
 
-def test_site_search_does_not_find_patrols(client, events):
-    response = client.get("/search/", {"q": "Kettering"})
-    assert response.status_code == 200
-    assert_hidden(response.content.decode())
+@pytest.fixture
+def campaign_week(db):
+    """A published campaign with one week, under a home page that is the default site's root."""
+    from django.core.cache import caches
+    from wagtail.models import Page, Site
+
+    from beacon.content.models import CampaignIndexPage, CampaignPage, CampaignWeekPage, HomePage
+    from beacon.core.demo import ensure_wagtail_roots
+
+    def publish(parent, page):
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+        return page
+
+    caches["pages"].clear()
+    ensure_wagtail_roots()
+    root = Page.get_first_root_node()
+    for child in root.get_children():
+        child.delete()
+    home = publish(root, HomePage(title="Beacon", slug="home"))
+    Site.objects.all().delete()
+    Site.objects.create(
+        hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Beacon"
+    )
+    campaigns = publish(home, CampaignIndexPage(title="Campaigns", slug="campaigns"))
+    today = timezone.localdate()
+    campaign = publish(
+        campaigns,
+        CampaignPage(
+            title="Zephyrwood summer",
+            slug="zephyrwood-summer",
+            summary="A fortnight of action in Zephyrwood.",
+            start_date=today,
+            end_date=today + datetime.timedelta(days=13),
+        ),
+    )
+    yield publish(
+        campaign,
+        CampaignWeekPage(
+            title="Week 1: Zephyrwood",
+            slug="week-1",
+            week_number=1,
+            start_date=today,
+            end_date=today + datetime.timedelta(days=6),
+            summary="Drop-ins around Zephyrwood.",
+        ),
+    )
+    caches["pages"].clear()
+
+
+def test_a_patrol_is_on_no_public_page_feed_sitemap_or_search(client, make_event, campaign_week):
+    """A public event and a patrol share a word, a place and a campaign week: every public way in shows the
+    event (so each check could find the patrol if it leaked) and never the patrol."""
+    bus = make_event(title="Zephyrwood drop-in", place_name="Zephyrwood Green", campaign_week=campaign_week)
+    patrol = make_event(
+        title="Zephyrwood night patrol",
+        kind=EventKind.PATROL,
+        place_name="Quillon Street",
+        campaign_week=campaign_week,
+    )
+    patrol_traces = ("night patrol", "Quillon", f"/events/{patrol.pk}/", patrol.ical_uid())
+    shown = {
+        "listing": client.get(reverse("events:list")),
+        "listing search": client.get(reverse("events:list"), {"q": "Zephyrwood"}),
+        "near me": client.get(reverse("events:near_me"), {"postcode": "NN1 1AF"}),
+        "feed": client.get(reverse("events:feed")),
+        "area feed": client.get(reverse("events:feed_area", args=["northampton"])),
+        "campaign feed": client.get(reverse("events:feed_campaign", args=["zephyrwood-summer"])),
+        "sitemap": client.get("/sitemap.xml"),
+        "campaign week page": client.get(campaign_week.url),
+    }
+    for name, response in shown.items():
+        content = response.content.decode().replace("\r\n ", "")  # unfold calendar lines
+        assert response.status_code == 200, name
+        assert bus.title in content or bus.get_absolute_url() in content, name
+        for trace in patrol_traces:
+            assert trace not in content, (name, trace)
+    # Asked for by type, or directly: nothing.
+    by_type = client.get(reverse("events:list"), {"type": EventKind.PATROL, "q": "patrol"}).content.decode()
+    assert "night patrol" not in by_type
+    for url in (patrol.get_absolute_url(), reverse("events:ical", args=[patrol.pk])):
+        assert client.get(url).status_code == 404, url
+    # Site search covers published pages: it finds the week page by the shared word, never the patrol.
+    search = client.get("/search/", {"q": "Zephyrwood"}).content.decode()
+    assert campaign_week.title in search
+    for trace in patrol_traces:
+        assert trace not in search, trace
 
 
 # ---------------------------------------------------------------- school workshop request form
