@@ -7,10 +7,13 @@ from beacon.core.forms import clean_text
 from .models import DISPLAY_NAME_MAX, QUESTION_MAX
 
 LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-# Markup or script: tags that run or load something, javascript: URLs, inline event handlers.
+# Markup or script: any tag (a "<" and a name, then a space, "/", ">" or the end: "<details open", "</b>"),
+# javascript: URLs, inline event handlers, quoted or not ("onload=", not "one =" or "&online=" in a link),
+# and character references. Pages escape what they show anyway; this keeps markup out of the queue.
+# "<https://…>" and "<name@example.org>", as emails write links and addresses, are not tags.
 CODE = re.compile(
-    r"<\s*/?\s*(?:script|iframe|object|embed|style|svg|img|link|meta|form|input|a|body|html)\b"
-    r"|javascript\s*:|\bon[a-z]+\s*=\s*[\"']|&#x?[0-9a-f]+;",
+    r"<\s*/?\s*[a-z][a-z0-9-]*(?=[\s/>]|$)"
+    r"|javascript\s*:|(?<![\w&?])on[a-z]{3,}\s*=|&#x?[0-9a-f]+;",
     re.IGNORECASE,
 )
 LETTER = re.compile(r"[^\W\d_]", re.UNICODE)

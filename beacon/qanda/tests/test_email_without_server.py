@@ -218,3 +218,32 @@ def test_a_note_above_a_forwarded_email_is_kept_with_its_words():
     assert email_intake.parse_message(raw).text == (
         "My son asked me to send this:\n\nCan you go to prison for holding a knife?"
     )
+
+
+def _utf7(body: bytes) -> bytes:
+    return (
+        "From: resident@example.org\r\nTo: qanda+drugs-questions@beacon.invalid\r\nSubject: Question\r\n"
+        f"Message-ID: {make_msgid(domain='example.org')}\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=utf-7\r\nContent-Transfer-Encoding: 7bit\r\n\r\n"
+    ).encode("ascii") + body
+
+
+def test_markup_in_an_email_is_refused_however_it_is_encoded(open_session):
+    # "<details open ontoggle=alert(1)>What is cuckooing?</details>", with "<", "=" and ">" in UTF-7.
+    raw = _utf7(b"+ADw-details open ontoggle+AD0-alert(1)+AD4-What is cuckooing?+ADw-/details+AD4-\r\n")
+    record = email_intake.email_record(
+        mailbox="qanda@test/INBOX", uidvalidity=1, uid=1, raw=raw, size=len(raw)
+    )
+    assert record.outcome == ReceivedEmail.REFUSED and "must not include code" in record.note
+    assert not Question.objects.exists()
+
+
+def test_links_and_addresses_in_angle_brackets_are_not_markup(open_session):
+    raw = plain(
+        "Is the youth club at <https://example.org/youth-club> safe for my son? "
+        "You can write to me at <pat@example.org>."
+    )
+    record = email_intake.email_record(
+        mailbox="qanda@test/INBOX", uidvalidity=1, uid=1, raw=raw, size=len(raw)
+    )
+    assert record.outcome == ReceivedEmail.QUESTION

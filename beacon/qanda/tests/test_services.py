@@ -165,6 +165,10 @@ def test_a_question_keeps_only_what_was_typed(make_session):
         ("<script>alert(1)</script> is this safe", "must not include code"),
         ('Nice <img src=x onerror="alert(1)"> page', "must not include code"),
         ("javascript:alert(1) please answer this question", "must not include code"),
+        ("<details open ontoggle=alert(1)>What is county lines?", "must not include code"),
+        ("What is county lines? </p><p>Tell me more", "must not include code"),
+        ("Is this safe? <svg\nonload=alert(1)>", "must not include code"),
+        ("Is this about me ontoggle=alert(1) or not", "must not include code"),
         ("?!?! 123", "must include some words"),
     ],
 )
