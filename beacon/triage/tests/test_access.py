@@ -197,12 +197,24 @@ def test_a_staff_session_ends_after_30_idle_minutes(world, make_staff, settings)
 
 
 def test_without_the_second_factor_nothing_is_shown(world, make_staff):
-    officer = make_staff(roles.TRIAGE_OFFICER)
-    client = Client()
-    client.force_login(officer)  # password only
-    response = client.get(f"/admin/triage/reports/{world['report'].pk}/")
-    assert response.status_code == 302
-    assert "/two-factor/" in response["Location"]
+    """Every URL of the staff area, for someone signed in with their password only: a superuser with an
+    authenticator they have not used, and an officer who has not set one up yet."""
+    from beacon.core.services import audit_record
+
+    audit_record(actor=None, action="test.seed")  # for the audit log's inspect URL
+    urls = [concrete(name, route, world) for name, route in staff_patterns()]
+    assert len(urls) == len(REQUIRED)
+    for user in (make_staff(None, superuser=True), make_staff(roles.TRIAGE_OFFICER, with_device=False)):
+        client = Client()
+        client.force_login(user)  # password only
+        for url in urls:
+            for method in (client.get, client.post):
+                response = method(url)
+                assert response.status_code == 302, f"{user} {method.__name__} {url}"
+                assert "/two-factor/" in response["Location"], f"{user} {method.__name__} {url}"
+    report = world["report"]
+    report.refresh_from_db()
+    assert report.version == 1 and not report.messages.exists()
 
 
 HOSTILE = [

@@ -16,6 +16,10 @@ THRIVE_POST = {
 }
 
 
+def _at(postcode: str) -> dict:
+    return {"address": "", "postcode": postcode, "description": ""}
+
+
 @pytest.fixture
 def signed_in(officer, staff_client):
     return staff_client(officer)
@@ -147,8 +151,14 @@ def test_illegal_transition_shows_the_reason(submit, signed_in):
 
 
 def test_close_as_duplicate_by_reference(submit, signed_in):
-    original = submit()
-    repeat = submit(details="again")
+    from beacon.reporting.services import report_message_add
+
+    # No shared identifiers: the repeat is not a linked report, so it can reach the original's page only
+    # through the merged timeline.
+    original = submit(phones=["07700 900701"], vehicles=[], people=[], where=_at("NN1 1AF"))
+    repeat = submit(phones=["07700 900702"], vehicles=[], people=[], where=_at("NN1 1AG"), details="again")
+    assert not repeat.identifiers.filter(digest__in=original.identifiers.values("digest")).exists()
+    report_message_add(report=repeat, direction="from_reporter", text="The van was back on Tuesday")
     bad = signed_in.post(
         f"/admin/triage/reports/{repeat.pk}/close/",
         {"kind": "duplicate", "duplicate_of": "ZZZZ-ZZZZ", "version": repeat.version},
@@ -161,7 +171,9 @@ def test_close_as_duplicate_by_reference(submit, signed_in):
     assert ok.status_code == 302
     assert Report.objects.get(pk=repeat.pk).status == "closed"
     merged = signed_in.get(f"/admin/triage/reports/{original.pk}/").content.decode()
-    assert repeat.reference in merged  # the duplicate's timeline is merged into the original's
+    # The duplicate's timeline is merged into the original's, each entry marked with where it came from.
+    assert "The van was back on Tuesday" in merged
+    assert f"from duplicate {repeat.reference}" in merged
 
 
 def test_grading_page_for_an_analyst(submit, analyst, staff_client):
@@ -239,3 +251,36 @@ def test_closing_as_a_referral_without_one_shows_why_on_the_outcome(submit, sign
     # The error summary leads to the outcome question.
     assert '<a href="#id_kind_0">Select another outcome: a safeguarding lead has not recorded' in body
     assert Report.objects.get(pk=report.pk).status == "actioned"
+
+
+def test_the_queue_shows_a_new_report_over_its_target(submit, officer):
+    """Time since received against the target for the report's priority (settings.BEACON_TRIAGE_TARGETS):
+    15 minutes for immediate danger, 3 days for a plain report, until a first assessment."""
+    import datetime as dt
+
+    import time_machine
+
+    from .conftest import assess
+    from .test_access import client_for
+
+    start = dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        danger = submit(
+            phones=["07700 900901"], vehicles=[], people=[], where=_at("NN1 1AF"), immediate_danger=True
+        )
+        plain = submit(phones=["07700 900902"], vehicles=[], people=[], where=_at("NN1 1AG"))
+
+    def row(minutes, report):
+        with time_machine.travel(start + dt.timedelta(minutes=minutes), tick=False):
+            body = client_for(officer).get("/admin/triage/").content.decode()  # signed in afresh then
+        rows = [part.split("</tr>")[0] for part in body.split("<tr>")]
+        return next(part for part in rows if f">{report.reference}</a>" in part)
+
+    assert "target 15 minutes" in row(14, danger) and "Over target" not in row(14, danger)
+    assert "14 minutes" in row(14, danger)
+    assert "Over target" in row(16, danger)
+    assert "target 3 days" in row(16, plain) and "Over target" not in row(16, plain)
+    assert "Over target" in row(3 * 24 * 60 + 1, plain)
+    with time_machine.travel(start + dt.timedelta(minutes=20), tick=False):
+        assess(officer, danger)  # the target is for the first assessment: met, late
+    assert "Over target" not in row(21, danger)
