@@ -296,6 +296,29 @@ def _report_references(values) -> list[str]:
     return references
 
 
+def _check_reports_exist(references: list[str], *, already: list[str]) -> None:
+    """Each reference an outcome newly links to must be a report's. Those it already holds stay, even if their
+    report has since been deleted (retention), so the outcome can still be corrected."""
+    from beacon.reporting.models import Report
+
+    new = [reference for reference in references if reference not in already]
+    if not new:
+        return
+    found = set(Report.objects.filter(reference__in=new).values_list("reference", flat=True))
+    missing = [reference for reference in new if reference not in found]
+    if len(missing) == 1:
+        raise ValidationError(
+            {"report_references": f"No report has the reference {missing[0]}. Check it against the report"}
+        )
+    if missing:
+        raise ValidationError(
+            {
+                "report_references": f"No reports have the references {', '.join(missing)}. "
+                "Check them against the reports"
+            }
+        )
+
+
 def event_outcome_record(
     *,
     event: Event,
@@ -318,6 +341,7 @@ def event_outcome_record(
         if current.starts_at > now:
             raise ValidationError("You can record what happened once the event has started")
         outcome = EventOutcome.objects.filter(event=current).first() or EventOutcome(event=current)
+        already = list(outcome.report_references or [])
         outcome.people_engaged = people_engaged
         outcome.young_people_reached = young_people_reached
         outcome.concerns_raised = concerns_raised
@@ -326,6 +350,7 @@ def event_outcome_record(
         outcome.notes = notes
         outcome.recorded_by = actor if getattr(actor, "pk", None) else None
         outcome.full_clean(exclude=["event"])
+        _check_reports_exist(references, already=already)
         outcome.save()
         if current.status != EventStatus.DONE:
             current.status = EventStatus.DONE

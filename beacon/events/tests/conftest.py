@@ -107,3 +107,17 @@ def workshop_answers():
 def workshop_request(areas, workshop_answers, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return services.workshop_request_submit(token="fixture-token-0000000001", **workshop_answers).request
+
+
+@pytest.fixture
+def make_reports(db):
+    """make_reports(*references) -> stored reports with those references, for outcomes to link to."""
+    from beacon.reporting.models import Report
+
+    def make(*references):
+        return [
+            Report.objects.create(reference=reference, received_at=timezone.now(), sealed=b"sealed")
+            for reference in references
+        ]
+
+    return make

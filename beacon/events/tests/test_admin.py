@@ -133,7 +133,8 @@ def test_copy_to_a_new_date(supervisor, make_event):
     assert Event.objects.count() == 2
 
 
-def test_recording_an_outcome(supervisor, make_event):
+def test_recording_an_outcome(supervisor, make_event, make_reports):
+    make_reports("K7QM-2XDP", "ABCD-EFGH")
     now = timezone.now()
     event = make_event(starts_at=now - datetime.timedelta(hours=4), ends_at=now - datetime.timedelta(hours=1))
     url = reverse("events_admin:outcome", args=[event.pk])
@@ -151,6 +152,11 @@ def test_recording_an_outcome(supervisor, make_event):
     assert not EventOutcome.objects.exists()
     response = supervisor.post(url, {**data, "concerns_raised": "2", "people_engaged": "-4"})
     assert response.status_code == 200 and not EventOutcome.objects.exists()
+    response = supervisor.post(
+        url, {**data, "concerns_raised": "2", "report_references": "K7QM-2XDP\nZZZZ-ZZZZ"}
+    )
+    assert "No report has the reference ZZZZ-ZZZZ" in response.content.decode()
+    assert not EventOutcome.objects.exists()
     assert supervisor.post(url, {**data, "concerns_raised": "2"}).status_code == 302
     outcome = EventOutcome.objects.get()
     assert outcome.report_references == ["K7QM-2XDP", "ABCD-EFGH"]

@@ -148,7 +148,8 @@ def test_copy_to_a_past_date_is_refused(make_event):
     assert Event.objects.count() == 1
 
 
-def test_outcome_rules(make_event):
+def test_outcome_rules(make_event, make_reports):
+    make_reports("K7QM-2XDP")
     now = timezone.now()
     future = make_event()
     with pytest.raises(ValidationError, match="once the event has started"):
@@ -403,3 +404,31 @@ def test_copy_refuses_an_end_time_the_clocks_skip(make_event):
         )
     assert "01:45" in caught.value.message_dict["new_date"][0]
     assert Event.objects.count() == 1
+
+
+def test_an_outcome_links_only_to_reports_that_exist(make_event, make_reports):
+    now = timezone.now()
+    past = make_event(starts_at=now - datetime.timedelta(hours=5), ends_at=now - datetime.timedelta(hours=2))
+    [report] = make_reports("K7QM-2XDP")
+    figures = {"people_engaged": 10, "young_people_reached": 2, "concerns_raised": 2, "leaflets_given": 5}
+    with pytest.raises(ValidationError) as caught:
+        services.event_outcome_record(
+            event=past, actor=None, report_references=["K7QM-2XDP", "zzzz-zzzz"], **figures
+        )
+    assert caught.value.message_dict["report_references"] == [
+        "No report has the reference ZZZZ-ZZZZ. Check it against the report"
+    ]
+    with pytest.raises(ValidationError) as caught:
+        services.event_outcome_record(
+            event=past, actor=None, report_references=["ZZZZ-ZZZZ", "ABCD-EFGH"], **figures
+        )
+    assert "ZZZZ-ZZZZ, ABCD-EFGH" in caught.value.message_dict["report_references"][0]
+    assert not EventOutcome.objects.exists()
+    outcome = services.event_outcome_record(event=past, actor=None, report_references=["k7qm2xdp"], **figures)
+    assert outcome.report_references == ["K7QM-2XDP"]
+    # A report deleted later (retention) does not stop the outcome being corrected.
+    report.delete()
+    services.event_outcome_record(
+        event=past, actor=None, report_references=["K7QM-2XDP"], **{**figures, "people_engaged": 12}
+    )
+    assert EventOutcome.objects.get().people_engaged == 12
