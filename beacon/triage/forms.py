@@ -281,19 +281,42 @@ class QueueFilterForm(forms.Form):
     """GET filters for the queue and exports. Anything unrecognised is ignored rather than refused."""
 
     category = forms.ChoiceField(
-        label="Category", required=False, choices=[("", "Any category"), *CATEGORY_CHOICES]
+        label="Category",
+        required=False,
+        choices=[("", "Any category"), *CATEGORY_CHOICES],
+        error_messages={"invalid_choice": "Select a category from the list"},
     )
-    area = forms.TypedChoiceField(label="Policing area", required=False, coerce=int, empty_value=None)
+    area = forms.TypedChoiceField(
+        label="Policing area",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Select a policing area from the list"},
+    )
     neighbourhood = forms.TypedChoiceField(
-        label="Neighbourhood team", required=False, coerce=int, empty_value=None
+        label="Neighbourhood team",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Select a neighbourhood team from the list"},
     )
-    status = forms.ChoiceField(label="Status", required=False)
-    assignee = forms.ChoiceField(label="Assigned to", required=False)
+    status = forms.ChoiceField(
+        label="Status", required=False, error_messages={"invalid_choice": "Select a status from the list"}
+    )
+    assignee = forms.ChoiceField(
+        label="Assigned to",
+        required=False,
+        error_messages={"invalid_choice": "Select who the reports are assigned to from the list"},
+    )
     flags = forms.MultipleChoiceField(
         label="Flags",
         required=False,
         choices=[(key, label) for key, (label, _) in FLAGS.items()],
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Select flags from the list",
+            "invalid_list": "Select flags from the list",
+        },
     )
 
     def __init__(self, *args, staff=None, include_closed=False, **kwargs):

@@ -145,3 +145,28 @@ def test_export_page_with_chosen_reports_refuses_ungraded_ones(submit, analyst, 
     bad = client.post("/admin/triage/export/", {"format": "pdf", "received_from": "2026-02-31"})
     assert bad.status_code == 400
     assert "Select CSV or JSON" in bad.content.decode()
+
+
+def test_export_filters_that_are_not_in_the_lists_get_plain_messages(submit, analyst, staff_client):
+    submit()
+    not_in_the_lists = {
+        "category": "zzz",
+        "area": "x",
+        "neighbourhood": "x",
+        "status": "bogus",
+        "assignee": "999999",
+        "flags": "nope",
+    }
+    response = staff_client(analyst).post("/admin/triage/export/", {"format": "csv", **not_in_the_lists})
+    assert response.status_code == 400
+    body = response.content.decode()
+    for message in (
+        "Select a category from the list",
+        "Select a policing area from the list",
+        "Select a neighbourhood team from the list",
+        "Select a status from the list",
+        "Select who the reports are assigned to from the list",
+        "Select flags from the list",
+    ):
+        assert message in body, message
+    assert "Select a valid choice" not in body and "not one of the available choices" not in body
