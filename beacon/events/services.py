@@ -391,7 +391,15 @@ class WorkshopSubmitResult:
     created: bool
 
 
-def workshop_request_submit(
+@dataclass
+class _Submission:
+    answers: dict
+    email: str
+    content_hash: str
+    submission_key: str
+
+
+def _submission(
     *,
     token: str,
     school_name: str,
@@ -405,9 +413,8 @@ def workshop_request_submit(
     preferred_dates: list[datetime.date],
     accessibility_needs: str = "",
     today: datetime.date | None = None,
-) -> WorkshopSubmitResult:
-    """Store a school's request once. The same form sent twice (refresh, double click) or the same answers
-    sent again within a day return the first request instead of making another."""
+) -> _Submission:
+    """The answers checked and normalised, and the keys that say whether they were sent before."""
     today = today or timezone.localdate()
     dates = sorted(set(preferred_dates))
     errors = {}
@@ -441,6 +448,53 @@ def workshop_request_submit(
     submission_key = (
         _hash(f"token:{token}") if TOKEN_RE.match(token or "") else _hash(f"content:{content_hash}")
     )
+    return _Submission(answers=answers, email=email, content_hash=content_hash, submission_key=submission_key)
+
+
+def workshop_request_sent_before(**fields) -> WorkshopRequest | None:
+    """The request this form (its token) or these answers already made, if any: a read, so that the form
+    can confirm a refresh or a resend before counting it against the rate limit. Takes the same arguments
+    as `workshop_request_submit`; answers it would refuse were never sent."""
+    try:
+        submission = _submission(**fields)
+    except ValidationError:
+        return None
+    return _existing_request(submission_key=submission.submission_key, content_hash=submission.content_hash)
+
+
+def workshop_request_submit(
+    *,
+    token: str,
+    school_name: str,
+    contact_name: str,
+    email: str,
+    phone: str,
+    school_postcode: str,
+    year_groups: list[str],
+    pupils: int,
+    topics: list[str],
+    preferred_dates: list[datetime.date],
+    accessibility_needs: str = "",
+    today: datetime.date | None = None,
+) -> WorkshopSubmitResult:
+    """Store a school's request once. The same form sent twice (refresh, double click) or the same answers
+    sent again within a day return the first request instead of making another."""
+    submission = _submission(
+        token=token,
+        school_name=school_name,
+        contact_name=contact_name,
+        email=email,
+        phone=phone,
+        school_postcode=school_postcode,
+        year_groups=year_groups,
+        pupils=pupils,
+        topics=topics,
+        preferred_dates=preferred_dates,
+        accessibility_needs=accessibility_needs,
+        today=today,
+    )
+    answers, email = submission.answers, submission.email
+    submission_key, content_hash = submission.submission_key, submission.content_hash
 
     existing = _existing_request(submission_key=submission_key, content_hash=content_hash)
     if existing is not None:
@@ -450,10 +504,10 @@ def workshop_request_submit(
         contact_name=answers["contact_name"],
         email=email,
         email_is_freemail=email_is_freemail(email),
-        phone=phone,
-        school_postcode=postcode,
+        phone=answers["phone"],
+        school_postcode=answers["school_postcode"],
         year_groups=answers["year_groups"],
-        pupils=pupils,
+        pupils=answers["pupils"],
         topics=answers["topics"],
         preferred_dates=answers["preferred_dates"],
         accessibility_needs=answers["accessibility_needs"],

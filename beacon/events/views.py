@@ -15,7 +15,7 @@ from beacon.reporting import throttle
 from . import pagecache, present, selectors
 from .forms import EventFilterForm, NearMeForm, WorkshopRequestForm, new_submission_token
 from .ical import events_to_ical
-from .services import workshop_request_submit
+from .services import workshop_request_sent_before, workshop_request_submit
 
 PER_PAGE = 20
 MAX_PAGE = 500
@@ -166,33 +166,40 @@ def workshop_request(request):
     if request.method == "POST":
         form = WorkshopRequestForm(request.POST)
         if form.is_valid():
+            data = form.cleaned_data
+            fields = {
+                "token": data["token"],
+                "school_name": data["school_name"],
+                "contact_name": data["contact_name"],
+                "email": data["email"],
+                "phone": data["phone"],
+                "school_postcode": data["school_postcode"],
+                "year_groups": data["year_groups"],
+                "pupils": data["pupils"],
+                "topics": data["topics"],
+                "preferred_dates": form.preferred_dates(),
+                "accessibility_needs": data["accessibility_needs"],
+            }
+            # A refresh or a resend of a request already made is confirmed again, and not counted.
+            if (sent := workshop_request_sent_before(**fields)) is not None:
+                return _workshop_confirmed(sent)
             # Each request emails the address typed in: limit them per client and in total.
             verdict = throttle.check_and_hit(request, "workshop")
             if not verdict.allowed:
                 return _workshop_limited(request, form, verdict)
-            data = form.cleaned_data
             try:
-                result = workshop_request_submit(
-                    token=data["token"],
-                    school_name=data["school_name"],
-                    contact_name=data["contact_name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    school_postcode=data["school_postcode"],
-                    year_groups=data["year_groups"],
-                    pupils=data["pupils"],
-                    topics=data["topics"],
-                    preferred_dates=form.preferred_dates(),
-                    accessibility_needs=data["accessibility_needs"],
-                )
+                result = workshop_request_submit(**fields)
             except ValidationError as error:
                 _add_service_errors(form, error)
             else:
-                signed = signing.dumps(result.request.pk, salt=CONFIRMATION_SALT)
-                return redirect("events:workshop_sent", signed=signed)
+                return _workshop_confirmed(result.request)
     else:
         form = WorkshopRequestForm(initial={"token": new_submission_token()})
     return render(request, "events/workshop_request.html", {"form": form})
+
+
+def _workshop_confirmed(workshop) -> HttpResponse:
+    return redirect("events:workshop_sent", signed=signing.dumps(workshop.pk, salt=CONFIRMATION_SALT))
 
 
 def _workshop_limited(request, form, verdict: throttle.Verdict) -> HttpResponse:

@@ -459,3 +459,29 @@ def test_workshop_requests_are_rate_limited_in_total(fresh_window, client, areas
     data = form_data(client, email="office9@riverside-primary.example")
     assert client.post(url, data, REMOTE_ADDR="192.0.2.50").status_code == 429
     assert WorkshopRequest.objects.count() == 2
+
+
+def test_a_request_sent_again_after_the_limit_still_gets_its_confirmation_without_counting(
+    fresh_window, client, areas, settings, django_capture_on_commit_callbacks
+):
+    """A refresh of an accepted form (same token) or the same answers from a fresh form is the request already
+    made: it is confirmed again, even once the limit is reached, and is not counted against it."""
+    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "workshop": (2, 100, 900)}
+    url = reverse("events:workshop_request")
+    first = form_data(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(url, first)
+        for _ in range(3):  # refreshes: not counted
+            again = client.post(url, first)
+            assert again.status_code == 302
+            assert client.get(again.url).status_code == 200
+        second = client.post(url, form_data(client, email="office2@riverside-primary.example"))
+        assert second.status_code == 302  # the second of two allowed
+        # The limit is reached: a refresh of either, or the same answers from a fresh form, are still confirmed.
+        for data in (first, form_data(client), form_data(client, email="office2@riverside-primary.example")):
+            resent = client.post(url, data)
+            assert resent.status_code == 302, resent.status_code
+            assert "Workshop request sent" in client.get(resent.url).content.decode()
+        refused = client.post(url, form_data(client, email="office3@riverside-primary.example"))
+    assert sent.status_code == 302 and refused.status_code == 429
+    assert WorkshopRequest.objects.count() == 2 and len(mail.outbox) == 2
