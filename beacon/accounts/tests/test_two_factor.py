@@ -165,3 +165,15 @@ def test_codes_stored_before_the_change_are_turned_into_digests(make_staff):
     migration.forwards(apps, None)
     migration.forwards(apps, None)  # a second run leaves digests alone
     assert list(device.token_set.values_list("token", flat=True)) == [recovery_code_digest("abcde23456")]
+
+
+@pytest.mark.parametrize("target", ["-1", "\u00b2", "admin", "9" * 400])
+def test_a_next_that_is_not_a_path_leads_to_the_admin(client, make_staff, target):
+    """A bare word is not followed (redirect() would look it up as a URL name and fail with a 500)."""
+    user = make_staff(roles.TRIAGE_OFFICER)
+    device = TOTPDevice.objects.get(user=user)
+    sign_in(client, user)
+    response = client.post("/account/two-factor/verify/", {"token": current_code(device), "next": target})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    again = client.get("/account/two-factor/verify/", {"next": target})  # already verified
+    assert again.status_code == 302 and again["Location"] == "/admin/"
