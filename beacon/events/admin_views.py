@@ -22,7 +22,14 @@ from .forms import (
     WorkshopConfirmForm,
     WorkshopDeclineForm,
 )
-from .models import Event, EventOutcome, EventStatus, WorkshopRequest, WorkshopRequestStatus
+from .models import (
+    WORKSHOP_CONTACT_FIELDS,
+    Event,
+    EventOutcome,
+    EventStatus,
+    WorkshopRequest,
+    WorkshopRequestStatus,
+)
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -225,13 +232,18 @@ class EventOutcomeView(ActionView):
 
 # Personal data in a request: the teacher's contact details and the school's notes, which can name pupils.
 # Only staff who decide requests (and so contact the school and brief the officer) see them or search by them;
-# others with the view permission (campaign editors) see the rest of the queue.
-CONTACT_FIELDS = ("contact_name", "email", "phone", "accessibility_needs")
+# others with the view permission (campaign editors) see the rest of the queue. They are deleted on schedule.
+CONTACT_FIELDS = WORKSHOP_CONTACT_FIELDS
+CONTACT_DELETED = "Deleted: we keep contact details only for a set time after the request is decided"
 DECIDE_PERMISSION = "events.change_workshoprequest"
 
 
 def decides_requests(user) -> bool:
     return user.has_perm(DECIDE_PERMISSION)
+
+
+def _decidable(request: WorkshopRequest) -> bool:
+    return request.status == WorkshopRequestStatus.PENDING and not request.contact_deleted
 
 
 class WorkshopIndexView(generic.IndexView):
@@ -248,7 +260,7 @@ class WorkshopIndexView(generic.IndexView):
 
     def get_list_more_buttons(self, instance):
         buttons = [button for button in super().get_list_more_buttons(instance) if button.label != "Edit"]
-        if instance.status == WorkshopRequestStatus.PENDING and decides_requests(self.request.user):
+        if _decidable(instance) and decides_requests(self.request.user):
             buttons.append(
                 MenuItem(
                     "Confirm",
@@ -287,6 +299,18 @@ class WorkshopInspectView(generic.InspectView):
     def get_preferred_dates_display_value(self):
         return "; ".join(f"{date:%A %-d %B %Y}" for date in self.object.preferred_date_values())
 
+    def get_contact_name_display_value(self):
+        return CONTACT_DELETED if self.object.contact_deleted else self.object.contact_name
+
+    def get_email_display_value(self):
+        return CONTACT_DELETED if self.object.contact_deleted else self.object.email
+
+    def get_phone_display_value(self):
+        return CONTACT_DELETED if self.object.contact_deleted else self.object.phone
+
+    def get_accessibility_needs_display_value(self):
+        return CONTACT_DELETED if self.object.contact_deleted else self.object.accessibility_needs
+
     def get_email_is_freemail_display_value(self):
         return (
             "Yes: check the request is genuine before you confirm" if self.object.email_is_freemail else "No"
@@ -295,7 +319,7 @@ class WorkshopInspectView(generic.InspectView):
     @property
     def header_more_buttons(self):
         buttons = []
-        if self.object.status == WorkshopRequestStatus.PENDING and decides_requests(self.request.user):
+        if _decidable(self.object) and decides_requests(self.request.user):
             from wagtail.admin.widgets.button import Button
 
             buttons.append(
@@ -336,6 +360,9 @@ class WorkshopActionView(ActionView):
             messages.error(
                 request, f"This request has already been {self.object.get_status_display().lower()}."
             )
+            return redirect(self.index_url_name)
+        if self.object.contact_deleted:
+            messages.error(request, f"{services.CONTACT_DELETED_MESSAGE}.")
             return redirect(self.index_url_name)
         return super().get(request, *args, **kwargs)
 

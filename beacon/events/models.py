@@ -235,6 +235,11 @@ class WorkshopRequestStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+# Personal data in a workshop request: the teacher's contact details and the school's notes, which can name
+# pupils. They are deleted on schedule (services.workshop_contacts_delete); the rest of the request stays.
+WORKSHOP_CONTACT_FIELDS = ("contact_name", "email", "phone", "accessibility_needs")
+
+
 class WorkshopRequest(models.Model):
     """A school asking for a workshop. Staff confirm it (which creates a school workshop event) or decline it."""
 
@@ -291,6 +296,11 @@ class WorkshopRequest(models.Model):
     @property
     def reference(self) -> str:
         return f"WS-{self.pk:05d}" if self.pk else "WS-new"
+
+    @property
+    def contact_deleted(self) -> bool:
+        """The contact details and notes were deleted on schedule: until then a request always has an email."""
+        return not self.email
 
     def topic_labels(self) -> list[str]:
         labels = dict(WorkshopTopic.choices)

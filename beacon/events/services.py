@@ -10,8 +10,10 @@ import json
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from beacon.core.selectors import neighbourhood_for_postcode
@@ -20,6 +22,7 @@ from beacon.core.services import audit_record
 from . import geo
 from .models import (
     REPORT_REFERENCE_RE,
+    WORKSHOP_CONTACT_FIELDS,
     Event,
     EventKind,
     EventOutcome,
@@ -544,10 +547,18 @@ def _enqueue_email(request: WorkshopRequest, kind: str) -> None:
     transaction.on_commit(lambda: send_workshop_email.enqueue(request_id=request_id, kind=kind))
 
 
+CONTACT_DELETED_MESSAGE = (
+    "This request is too old to decide: the school’s contact details have been deleted. "
+    "Ask the school to send a new request"
+)
+
+
 def _pending_for_decision(request: WorkshopRequest) -> WorkshopRequest:
     current = WorkshopRequest.objects.select_for_update().get(pk=request.pk)
     if current.status != WorkshopRequestStatus.PENDING:
         raise ValidationError(f"This request has already been {current.get_status_display().lower()}")
+    if current.contact_deleted:
+        raise ValidationError(CONTACT_DELETED_MESSAGE)
     return current
 
 
@@ -640,3 +651,63 @@ def workshop_request_decline(*, request: WorkshopRequest, actor, reason: str) ->
 def _refresh_request(target: WorkshopRequest, source: WorkshopRequest) -> None:
     for field in WorkshopRequest._meta.concrete_fields:
         setattr(target, field.attname, getattr(source, field.attname))
+
+
+def workshop_contacts_delete(*, now: datetime.datetime | None = None) -> int:
+    """Delete the personal data in workshop requests once its time is up (run hourly by
+    `manage.py events_purge`): the teacher's name, email and phone and the school's accessibility notes,
+    which can name pupils.
+
+    - A decided request: BEACON_EVENTS_WORKSHOP_CONTACT_DAYS after the decision and after its workshop
+      (if any) has ended, whether the workshop happened or was cancelled.
+    - A request never decided: BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS after it was sent, once every date the
+      school asked for has passed. It can no longer be confirmed or declined (there is nobody to tell).
+
+    The rest stays: the school, its postcode, year groups, pupils, topics, dates, the decision, the event and
+    its outcome (the campaign dashboard counts those). The keys that spot a request sent twice are hashes of
+    the answers, so they go too. Returns how many requests were cleared; each one is audited."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    days = settings.BEACON_EVENTS_WORKSHOP_CONTACT_DAYS
+    undecided_days = settings.BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS
+    cutoff = now - datetime.timedelta(days=days)
+    held = WorkshopRequest.objects.exclude(email="")
+    decided = (
+        held.exclude(status=WorkshopRequestStatus.PENDING)
+        .filter(Q(decided_at__lte=cutoff) | Q(decided_at__isnull=True, created_at__lte=cutoff))
+        .filter(Q(event__isnull=True) | Q(event__ends_at__lte=cutoff))
+        .values_list("pk", flat=True)
+    )
+    undecided = [
+        pk
+        for pk, dates in held.filter(
+            status=WorkshopRequestStatus.PENDING,
+            created_at__lte=now - datetime.timedelta(days=undecided_days),
+        ).values_list("pk", "preferred_dates")
+        if all(datetime.date.fromisoformat(value) < today for value in dates or [])
+    ]
+    cleared = 0
+    for pk in sorted([*decided, *undecided]):
+        with transaction.atomic():
+            request = WorkshopRequest.objects.select_for_update().filter(pk=pk).exclude(email="").first()
+            if request is None:  # cleared by another run meanwhile
+                continue
+            for name in WORKSHOP_CONTACT_FIELDS:
+                setattr(request, name, "")
+            request.content_hash = ""
+            request.submission_key = _hash(f"contact-deleted:{request.pk}")
+            request.save(update_fields=[*WORKSHOP_CONTACT_FIELDS, "content_hash", "submission_key"])
+            audit_record(
+                actor=None,
+                action="workshop.contact_delete",
+                object_type="workshop_request",
+                object_id=request.pk,
+                detail={
+                    "status": request.status,
+                    "retention_days": undecided_days
+                    if request.status == WorkshopRequestStatus.PENDING
+                    else days,
+                },
+            )
+        cleared += 1
+    return cleared

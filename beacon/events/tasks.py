@@ -18,8 +18,8 @@ SUBJECTS = {
 @task
 def send_workshop_email(*, request_id: int, kind: str) -> None:
     request = WorkshopRequest.objects.select_related("event", "event__officer").filter(pk=request_id).first()
-    if request is None or kind not in SUBJECTS:
-        return
+    if request is None or kind not in SUBJECTS or request.contact_deleted:
+        return  # gone, or its contact details deleted on schedule: there is nobody to write to
     context = {
         "request": request,
         "event": request.event,

@@ -308,3 +308,33 @@ def test_only_staff_who_decide_requests_see_a_schools_contact_details(
         assert text in content, text
     listing = supervisor.get(reverse("workshop_requests_admin:index"), {"q": "Priya"}).content.decode()
     assert "Riverside Primary School" in listing
+
+
+def test_a_request_whose_contact_details_were_deleted_still_shows_and_cannot_be_decided(
+    supervisor, workshop_request, settings
+):
+    import time_machine
+    from django.core.management import call_command
+
+    settings.BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS = 180
+    with time_machine.travel(workshop_request.created_at + datetime.timedelta(days=181), tick=False):
+        call_command("events_purge")
+    workshop_request.refresh_from_db()
+    assert workshop_request.contact_deleted and workshop_request.status == WorkshopRequestStatus.PENDING
+
+    inspect = supervisor.get(reverse("workshop_requests_admin:inspect", args=[workshop_request.pk]))
+    content = inspect.content.decode()
+    assert inspect.status_code == 200 and "Riverside Primary School" in content
+    assert "Deleted: we keep contact details only for a set time" in content
+    assert "Priya Shah" not in content
+    confirm_url = reverse("workshop_requests_admin:confirm", args=[workshop_request.pk])
+    decline_url = reverse("workshop_requests_admin:decline", args=[workshop_request.pk])
+    assert confirm_url not in content and decline_url not in content  # no buttons to decide it
+    index = supervisor.get(reverse("workshop_requests_admin:index")).content.decode()
+    assert "Riverside Primary School" in index and confirm_url not in index
+    response = supervisor.get(confirm_url, follow=True)
+    assert "the school’s contact details have been deleted" in response.content.decode()
+    response = supervisor.post(decline_url, {"reason": "Too late"})
+    assert "the school’s contact details have been deleted" in response.content.decode()
+    workshop_request.refresh_from_db()
+    assert workshop_request.status == WorkshopRequestStatus.PENDING

@@ -485,3 +485,12 @@ def test_a_request_sent_again_after_the_limit_still_gets_its_confirmation_withou
         refused = client.post(url, form_data(client, email="office3@riverside-primary.example"))
     assert sent.status_code == 302 and refused.status_code == 429
     assert WorkshopRequest.objects.count() == 2 and len(mail.outbox) == 2
+
+
+def test_the_privacy_notice_says_how_long_a_schools_contact_details_are_kept(client, settings):
+    settings.BEACON_EVENTS_WORKSHOP_CONTACT_DAYS = 45
+    settings.BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS = 120
+    html = client.get("/privacy/").content.decode()
+    assert "If your school asks for a workshop" in html
+    assert "We delete them 45 days after we decide on the request and after any workshop has taken place." in html
+    assert "we delete them 120 days after it was sent, or once the dates you asked for have passed" in html

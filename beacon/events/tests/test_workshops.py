@@ -254,3 +254,114 @@ def test_a_school_with_a_long_name_can_be_confirmed(make_staff, areas, workshop_
     assert event.title.startswith("School workshop: The Most Reverend") and event.title.endswith("…")
     request.refresh_from_db()
     assert request.school_name == name and request.status == WorkshopRequestStatus.CONFIRMED
+
+
+def test_a_schools_contact_details_are_deleted_a_set_time_after_the_decision_and_the_workshop(
+    make_staff, areas, workshop_answers, settings, django_capture_on_commit_callbacks
+):
+    import time_machine
+    from django.core.management import call_command
+
+    from beacon.events.tasks import send_workshop_email
+
+    assert ("events_purge", 60 * 60) in settings.BEACON_SCHEDULE  # run_schedule runs it hourly
+    settings.BEACON_EVENTS_WORKSHOP_CONTACT_DAYS = 90
+    settings.BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS = 180
+    supervisor = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)
+    today = timezone.localdate()
+    notes = "Sam Jones in Year 6 is deaf."
+    confirmed = submit(workshop_answers, token="token-confirmed-000001", accessibility_needs=notes).request
+    declined = submit(workshop_answers, token="token-declined-0000001", pupils=12).request
+    waiting = submit(workshop_answers, token="token-waiting-00000001", pupils=13).request
+    far_dates = [today + datetime.timedelta(days=300), today + datetime.timedelta(days=301)]
+    waiting_far = submit(
+        workshop_answers, token="token-waiting-far-00001", pupils=14, preferred_dates=far_dates
+    ).request
+    day = school_days(2)[1]
+    event = services.workshop_request_confirm(
+        request=confirmed,
+        actor=supervisor,
+        starts_at=local(day.year, day.month, day.day, 9, 30),
+        ends_at=local(day.year, day.month, day.day, 10, 30),
+    )
+    services.event_outcome_record(
+        event=event,
+        actor=supervisor,
+        people_engaged=60,
+        young_people_reached=58,
+        concerns_raised=1,
+        leaflets_given=60,
+        now=event.ends_at,
+    )
+    services.workshop_request_decline(request=declined, actor=supervisor, reason="No officers free that week")
+    declined.refresh_from_db()
+    requests = {"confirmed": confirmed, "declined": declined, "waiting": waiting, "waiting_far": waiting_far}
+
+    def held() -> set[str]:
+        return {
+            name for name, request in requests.items() if WorkshopRequest.objects.get(pk=request.pk).email
+        }
+
+    def purge_at(moment: datetime.datetime) -> set[str]:
+        with time_machine.travel(moment, tick=False):
+            call_command("events_purge")
+        return held()
+
+    days = datetime.timedelta(days=90)
+    minute = datetime.timedelta(minutes=1)
+    assert purge_at(declined.decided_at + days - minute) == set(requests)
+    # The declined request's time is up; the confirmed one waits for its workshop, the others for a decision.
+    assert purge_at(declined.decided_at + days + minute) == {"confirmed", "waiting", "waiting_far"}
+    assert purge_at(event.ends_at + days - minute) == {"confirmed", "waiting", "waiting_far"}
+    assert purge_at(event.ends_at + days + minute) == {"waiting", "waiting_far"}
+    # Never decided: 180 days after it was sent, or after the dates it asked for if that is later.
+    undecided = datetime.timedelta(days=180)
+    assert purge_at(waiting.created_at + undecided - minute) == {"waiting", "waiting_far"}
+    assert purge_at(waiting.created_at + undecided + minute) == {"waiting_far"}
+    after_far_dates = datetime.datetime.combine(
+        far_dates[-1] + datetime.timedelta(days=1), datetime.time(1), tzinfo=timezone.get_default_timezone()
+    )
+    assert purge_at(after_far_dates - datetime.timedelta(hours=2)) == {"waiting_far"}
+    assert purge_at(after_far_dates) == set()
+
+    # The personal fields are blank; the rest of the request, its event and its outcome stay.
+    confirmed.refresh_from_db()
+    assert (confirmed.contact_name, confirmed.email, confirmed.phone, confirmed.accessibility_needs) == (
+        "",
+        "",
+        "",
+        "",
+    )
+    assert confirmed.contact_deleted and confirmed.content_hash == ""
+    assert confirmed.school_name == "Riverside Primary School" and confirmed.pupils == 58
+    assert confirmed.status == WorkshopRequestStatus.CONFIRMED and confirmed.event == event
+    assert confirmed.preferred_dates == [date.isoformat() for date in workshop_answers["preferred_dates"]]
+    assert WorkshopRequest.objects.get(pk=declined.pk).decline_reason == "No officers free that week"
+    totals = selectors.event_attendance(start=day, end=day)
+    assert totals["events"] == 1 and totals["people_engaged"] == 60 and totals["young_people_reached"] == 58
+
+    # One audit row per request, by the system, naming nobody; a second run changes nothing.
+    audit = AuditEvent.objects.filter(action="workshop.contact_delete")
+    assert sorted(audit.values_list("object_id", flat=True)) == sorted(str(r.pk) for r in requests.values())
+    assert set(audit.values_list("actor_name", flat=True)) == {"system"}
+    assert not any("Priya" in str(row.detail) or "Sam Jones" in str(row.detail) for row in audit)
+    assert purge_at(after_far_dates) == set() and audit.count() == 4
+
+    # A late email for a request whose details are gone is not sent, and one never decided cannot be decided.
+    settings.BEACON_EVENTS_TEAM_EMAIL = "events-team@beacon.invalid"
+    mail.outbox.clear()
+    for kind in ("received", "confirmed"):
+        send_workshop_email.call(request_id=confirmed.pk, kind=kind)
+    assert mail.outbox == []
+    for decide in (
+        lambda: services.workshop_request_decline(request=waiting, actor=supervisor, reason="Too late"),
+        lambda: services.workshop_request_confirm(
+            request=waiting,
+            actor=supervisor,
+            starts_at=timezone.now() + datetime.timedelta(days=3),
+            ends_at=timezone.now() + datetime.timedelta(days=3, hours=1),
+        ),
+    ):
+        with pytest.raises(ValidationError, match="contact details have been deleted"):
+            decide()
+    assert WorkshopRequest.objects.get(pk=waiting.pk).status == WorkshopRequestStatus.PENDING

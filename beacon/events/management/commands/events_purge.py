@@ -1,0 +1,17 @@
+"""Delete the events app's personal data once its time is up: run hourly by `run_schedule` (BEACON_SCHEDULE)."""
+
+from django.core.management.base import BaseCommand
+
+from beacon.events.services import workshop_contacts_delete
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete school workshop requests' contact details and accessibility notes "
+        "BEACON_EVENTS_WORKSHOP_CONTACT_DAYS after the decision and the workshop "
+        "(BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS after a request never decided)."
+    )
+
+    def handle(self, *args, **options):
+        cleared = workshop_contacts_delete()
+        self.stdout.write(f"Deleted the contact details of {cleared} school workshop request(s).")
