@@ -492,5 +492,8 @@ def test_the_privacy_notice_says_how_long_a_schools_contact_details_are_kept(cli
     settings.BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS = 120
     html = client.get("/privacy/").content.decode()
     assert "If your school asks for a workshop" in html
-    assert "We delete them 45 days after we decide on the request and after any workshop has taken place." in html
+    assert (
+        "We delete them 45 days after we decide on the request and after any workshop has taken place."
+        in html
+    )
     assert "we delete them 120 days after it was sent, or once the dates you asked for have passed" in html
