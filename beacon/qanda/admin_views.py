@@ -127,6 +127,9 @@ class QuestionReviewView(QandAAdminView):
 
     def post(self, request, pk):
         question = self.get_question(pk)
+        if question.original_deleted:  # the page offers nothing to do: say why, not a form's error
+            messages.error(request, f"{services.ORIGINAL_DELETED_MESSAGE}.")
+            return self.render_page(question, status=400)
         action = request.POST.get("action", "")
         user = request.user
         moderate = reject = merge = None

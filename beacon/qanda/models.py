@@ -178,9 +178,18 @@ class Question(models.Model):
 
     session = models.ForeignKey(QandASession, on_delete=models.CASCADE, related_name="questions")
     source = models.CharField(max_length=5, choices=SOURCES, default=WEB)
-    text = models.TextField(max_length=EMAIL_QUESTION_MAX, help_text="As received. Kept for staff only.")
+    # The words and name as sent are kept for staff until the question is done with (services.
+    # question_originals_remove): then a published question keeps only its published words and name, and
+    # one never published keeps none (blank text).
+    text = models.TextField(
+        max_length=EMAIL_QUESTION_MAX,
+        blank=True,
+        help_text="As received. Kept for staff only, for a set time after the session.",
+    )
     display_name = models.CharField(
-        max_length=DISPLAY_NAME_MAX, blank=True, help_text="As given. Kept for staff only."
+        max_length=DISPLAY_NAME_MAX,
+        blank=True,
+        help_text="As given. Kept for staff only, for a set time after the session.",
     )
     publication_name = models.CharField(
         max_length=DISPLAY_NAME_MAX,
@@ -221,6 +230,12 @@ class Question(models.Model):
         blank=True, help_text="Only kept for email questions to sessions that allow replies."
     )
     attachments_dropped = models.PositiveSmallIntegerField(default=0)
+    original_removed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the words and name as sent were replaced by the published ones, or deleted.",
+    )
     # A random token from the web form, so a refreshed or repeated submission counts once.
     submission_token = models.CharField(max_length=64, blank=True)
 
@@ -244,6 +259,12 @@ class Question(models.Model):
     def shown_text(self) -> str:
         """The words the public (and the host) see: the edited text when there is one."""
         return self.publication_text or self.text
+
+    @property
+    def original_deleted(self) -> bool:
+        """Never published, and its words, name and any reason were deleted on schedule: nothing is left to
+        moderate."""
+        return self.original_removed_at is not None and not self.text
 
 
 class ReceivedEmail(models.Model):

@@ -151,7 +151,7 @@ def similar_questions(*, question: Question, limit: int = 3) -> list[tuple[Quest
     candidates = Question.objects.filter(
         session=question.session_id,
         status__in=[Question.PENDING, Question.APPROVED, Question.ANSWERED],
-    ).exclude(pk=question.pk)
+    ).exclude(Q(pk=question.pk) | Q(text=""))  # no text: deleted after the session (nothing to merge into)
     by_id = {q.pk: q for q in candidates}
     ranked = similarity.rank(question.text, [(pk, q.text) for pk, q in by_id.items()], limit=limit)
     return [(by_id[pk], value) for pk, value in ranked]

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from wagtail.models import Page, Workflow, WorkflowContentType
 
@@ -134,6 +134,63 @@ def reply_addresses_forget(*, now: datetime.datetime | None = None) -> int:
     return forgotten
 
 
+ORIGINAL_FIELDS = ("text", "display_name", "publication_text", "publication_name", "rejection_reason")
+PUBLISHED_STATUSES = (Question.APPROVED, Question.ANSWERED)
+
+
+def question_originals_remove(*, now: datetime.datetime | None = None) -> int:
+    """Stop keeping the words and names people sent once they are done with (run hourly by
+    `manage.py qanda_purge`). Returns how many questions changed; each session's counts are audited.
+
+    - Approved and answered questions: once the session's answers are published, or
+      BEACON_QANDA_ORIGINAL_DAYS after the session ends, the text as sent becomes the words shown (the
+      edited text when there is one) and the name as given becomes the name shown (blank if none is).
+    - Questions never published (waiting, rejected, merged): BEACON_QANDA_ORIGINAL_DAYS after the session
+      ends, the text, the name as given, any edit for publication and the rejection reason are deleted.
+      The row stays (it is counted on the campaign dashboard, and a merge counts its askers) but cannot
+      be moderated any more."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.BEACON_QANDA_ORIGINAL_DAYS)
+    to_replace = Q(status__in=PUBLISHED_STATUSES, original_removed_at__isnull=True)
+    to_delete = ~Q(status__in=PUBLISHED_STATUSES) & ~Q(**{name: "" for name in ORIGINAL_FIELDS})
+    over = Q(session__ends_at__lte=cutoff)
+    session_ids = set(
+        Question.objects.filter(
+            (to_replace & (over | Q(session__answer_sheet__live=True))) | (to_delete & over)
+        ).values_list("session_id", flat=True)
+    )
+    changed = 0
+    for session in QandASession.objects.filter(pk__in=session_ids).order_by("pk"):
+        with transaction.atomic():
+            questions = Question.objects.select_for_update().filter(session=session)
+            replaced = cleared = 0
+            for question in questions.filter(to_replace):
+                question.text = question.shown_text
+                question.display_name = question.publication_name
+                question.rejection_reason = ""
+                question.original_removed_at = now
+                question.save(update_fields=[*ORIGINAL_FIELDS, "original_removed_at"])
+                replaced += 1
+            if session.ends_at <= cutoff:
+                for question in questions.filter(to_delete):
+                    for name in ORIGINAL_FIELDS:
+                        setattr(question, name, "")
+                    question.original_removed_at = question.original_removed_at or now
+                    question.save(update_fields=[*ORIGINAL_FIELDS, "original_removed_at"])
+                    cleared += 1
+            if replaced or cleared:
+                _audit(
+                    None,
+                    "session.originals_removed",
+                    session,
+                    replaced_by_published=replaced,
+                    deleted=cleared,
+                    days=settings.BEACON_QANDA_ORIGINAL_DAYS,
+                )
+        changed += replaced + cleared
+    return changed
+
+
 # --- Questions from the public --------------------------------------------------------------------
 
 
@@ -213,8 +270,16 @@ def question_submit(
 # --- Moderation -----------------------------------------------------------------------------------
 
 
+ORIGINAL_DELETED_MESSAGE = (
+    "This question’s words were deleted after the session ended, so it can no longer be moderated"
+)
+
+
 def _locked(question: Question) -> Question:
-    return Question.objects.select_for_update().select_related("session").get(pk=question.pk)
+    question = Question.objects.select_for_update().select_related("session").get(pk=question.pk)
+    if question.original_deleted:
+        raise ValidationError(ORIGINAL_DELETED_MESSAGE)
+    return question
 
 
 def _publication_text(text: str | None) -> str:
@@ -348,6 +413,8 @@ def question_merge(*, question: Question, into: Question, user) -> Question:
     first, second = sorted([question.pk, into.pk])
     locked = {q.pk: q for q in Question.objects.select_for_update().filter(pk__in=[first, second])}
     question, into = locked[question.pk], locked[into.pk]
+    if question.original_deleted or into.original_deleted:
+        raise ValidationError(ORIGINAL_DELETED_MESSAGE)
     if question.session_id != into.session_id:
         raise ValidationError("Only questions in the same session can be merged")
     if question.status in (Question.MERGED, Question.ANSWERED):

@@ -431,6 +431,10 @@ BEACON_QANDA_FETCH_INTERVAL = env.int("BEACON_QANDA_FETCH_INTERVAL", default=300
 # Reply addresses (kept only for sessions that allow replies) are deleted this many days after the session's
 # end, whatever its state (`manage.py qanda_purge`, hourly from run_schedule). The session page states it.
 BEACON_QANDA_REPLY_ADDRESS_DAYS = env.int("BEACON_QANDA_REPLY_ADDRESS_DAYS", default=7)
+# A question's words and name as sent are kept for staff until the session's answers are published or this
+# many days after the session's end: then an approved question keeps only its published words and name, and
+# one never published keeps none (`qanda_purge`). The privacy notice states it.
+BEACON_QANDA_ORIGINAL_DAYS = env.int("BEACON_QANDA_ORIGINAL_DAYS", default=30)
 BEACON_SCHEDULE.append(("qanda_purge", 60 * 60))
 
 # --- content ---

@@ -42,3 +42,9 @@ def govuk_span(session) -> str:
 def qanda_reply_days() -> int:
     """For the privacy notice: how many days after a session its reply addresses are deleted."""
     return settings.BEACON_QANDA_REPLY_ADDRESS_DAYS
+
+
+@register.simple_tag
+def qanda_original_days() -> int:
+    """For the privacy notice: how many days after a session the words and names as sent are deleted."""
+    return settings.BEACON_QANDA_ORIGINAL_DAYS

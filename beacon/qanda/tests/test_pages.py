@@ -70,6 +70,10 @@ def test_the_privacy_notice_says_what_the_qanda_keeps(client, settings):
     assert "If you send a question to a live Q&amp;A" in html
     assert "we delete your email once we have read it" in html
     assert "delete it 3 days after the session" in html
+    settings.BEACON_QANDA_ORIGINAL_DAYS = 21
+    html = client.get("/privacy/").content.decode()
+    assert "Once we publish the answers, or 21 days after the session at the latest, we keep only" in html
+    assert "we delete its words and your name 21 days after the session." in html
 
 
 def test_live_session_shows_answers_and_loads_the_refresh_module(client, make_session, editor):
@@ -583,3 +587,51 @@ def test_a_question_is_taken_when_the_rate_limit_cannot_count(
     session = make_session()
     response = client.post(ask_page(session), {"question": "Is the Beat Bus coming to Kingsthorpe?"})
     assert response.status_code == 302 and Question.objects.count() == 1
+
+
+def test_moderation_screens_after_the_words_as_sent_are_gone(editor_client, editor, make_session, settings):
+    """Once qanda_purge has run, the screens show what is left and offer nothing for a deleted question."""
+    import datetime
+
+    import time_machine
+    from django.core.management import call_command
+
+    settings.BEACON_QANDA_ORIGINAL_DAYS = 30
+    session = make_session(by=editor, starts_in_days=-1, state=QandASession.LIVE)
+    kept = services.question_approve(
+        question=services.question_submit(
+            session=session, text="My neighbour Ann is being cuckooed, what can I do?", display_name="Bo"
+        )[0],
+        user=editor,
+        publication_text="My neighbour is being cuckooed, what can I do?",
+    )
+    gone = services.question_reject(
+        question=services.question_submit(
+            session=session, text="What can I do if Ann next door is cuckooed?", display_name="Cy Dent"
+        )[0],
+        user=editor,
+        reason="Names a neighbour",
+    )
+    services.session_transition(session=session, user=editor, state=QandASession.CLOSED)
+    with time_machine.travel(session.ends_at + datetime.timedelta(days=30, minutes=1), tick=False):
+        call_command("qanda_purge")
+
+    listing = editor_client.get(reverse("qanda_admin:questions", args=[session.pk]), {"status": "rejected"})
+    content = listing.content.decode()
+    assert listing.status_code == 200 and "Deleted after the session" in content
+    assert "Ann" not in content and "Cy Dent" not in content and "Names a neighbour" not in content
+
+    review = editor_client.get(reverse("qanda_admin:review", args=[gone.pk]))
+    content = review.content.decode()
+    assert review.status_code == 200 and "This question can no longer be moderated." in content
+    assert 'name="action"' not in content and "Ann" not in content
+    refused = editor_client.post(
+        reverse("qanda_admin:review", args=[gone.pk]), {"action": "approve", "publication_text": "Hello?"}
+    )
+    assert refused.status_code == 400 and "can no longer be moderated" in refused.content.decode()
+    assert Question.objects.get(pk=gone.pk).status == Question.REJECTED
+
+    review = editor_client.get(reverse("qanda_admin:review", args=[kept.pk]))
+    content = review.content.decode()
+    assert "The question as published" in content and "My neighbour is being cuckooed" in content
+    assert "Ann" not in content and 'value="reject"' in content  # still moderated as before

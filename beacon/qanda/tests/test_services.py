@@ -136,6 +136,134 @@ def test_reply_addresses_are_deleted_a_set_time_after_the_session_whatever_its_s
     assert set(audit.values_list("actor_name", flat=True)) == {"system"}
 
 
+def test_the_words_and_names_as_sent_are_kept_only_until_publication_or_a_set_time_after_the_session(
+    make_session, editor, settings
+):
+    import time_machine
+    from django.core.management import call_command
+
+    settings.BEACON_QANDA_ORIGINAL_DAYS = 30
+    published = make_session(by=editor, starts_in_days=-1, state=QandASession.LIVE)  # ended yesterday
+    unpublished = make_session(by=editor, starts_in_days=-1, state=QandASession.LIVE)
+    theme = QuestionTheme.objects.create(name="Exploitation", sort_order=1)
+    edited = services.question_approve(
+        question=ask(
+            published, "Mr Jones on Park Road grooms kids, what are the signs?", display_name="Sam Patel"
+        ),
+        user=editor,
+        publication_text="What are the signs a child is being groomed?",
+        publication_name="Sam",
+        theme=theme,
+    )
+    plain = services.question_approve(
+        question=ask(published, "What are the signs my child is being groomed?", display_name="Jo"),
+        user=editor,
+    )
+    waiting_answer = services.question_approve(
+        question=ask(published, "Who do I call about a cuckooed flat?", display_name="Alex Brown"),
+        user=editor,
+        publication_name="",
+    )
+    rejected = services.question_reject(
+        question=ask(published, "Is my neighbour at 4 Elm Close dealing?", display_name="Pat Green"),
+        user=editor,
+        reason="Names an address",
+    )
+    merged = services.question_merge(
+        question=ask(published, "Signs of grooming in children at school?", display_name="Chris"),
+        into=plain,
+        user=editor,
+    )
+    pending = ask(published, "Signs a child is being groomed online?", display_name="Lee")
+    for question in (edited, plain):
+        services.question_answer(question=question, user=editor, answer="Unexplained money, new phones.")
+    later = services.question_approve(
+        question=ask(unpublished, "Can I report anonymously about Dean Smith?", display_name="Kim"),
+        user=editor,
+        publication_text="Can I report anonymously?",
+    )
+    services.question_answer(question=later, user=editor, answer="Yes.")
+    later_rejected = services.question_reject(
+        question=ask(unpublished, "Why did PC Hall ignore me?", display_name="Max"),
+        user=editor,
+        reason="Complaint",
+    )
+    for session in (published, unpublished):
+        services.session_transition(session=session, user=editor, state=QandASession.ANSWERED)
+    assert plain.pk in {q.pk for q, _ in selectors.similar_questions(question=edited)}
+    assert pending.pk in {q.pk for q, _ in selectors.similar_questions(question=plain)}
+    sheet = services.answers_prepare(session=published, user=editor)
+    call_command("qanda_purge")
+    assert Question.objects.filter(original_removed_at__isnull=False).count() == 0  # not published yet
+    sheet.get_latest_revision().publish(user=editor, skip_permission_checks=True)
+
+    def fields(question):
+        question.refresh_from_db()
+        return (
+            question.text,
+            question.display_name,
+            question.publication_text,
+            question.publication_name,
+            question.rejection_reason,
+        )
+
+    # Published: the approved questions keep only the words and name shown; the others wait for 30 days.
+    call_command("qanda_purge")
+    assert fields(edited) == (
+        "What are the signs a child is being groomed?",
+        "Sam",
+        "What are the signs a child is being groomed?",
+        "Sam",
+        "",
+    )
+    assert fields(plain) == ("What are the signs my child is being groomed?", "Jo", "", "Jo", "")
+    assert fields(waiting_answer) == ("Who do I call about a cuckooed flat?", "", "", "", "")
+    assert fields(rejected)[0] == "Is my neighbour at 4 Elm Close dealing?" and rejected.rejection_reason
+    assert fields(merged)[1] == "Chris" and fields(pending)[1] == "Lee"
+    assert fields(later)[0] == "Can I report anonymously about Dean Smith?"  # not published: kept for now
+    # Moderation and the duplicate suggestions still work on the published words.
+    assert plain.pk in {q.pk for q, _ in selectors.similar_questions(question=edited)}
+    services.question_edit(question=plain, user=editor, publication_text="What are the signs?", theme=theme)
+
+    end = published.ends_at + datetime.timedelta(days=30)
+    with time_machine.travel(end - datetime.timedelta(minutes=1), tick=False):
+        call_command("qanda_purge")
+    assert fields(rejected)[4] == "Names an address" and fields(later)[1] == "Kim"
+    with time_machine.travel(end + datetime.timedelta(minutes=1), tick=False):
+        call_command("qanda_purge")
+    # Never published: nothing of the words, the names or the reason is left.
+    for question in (rejected, merged, pending, later_rejected):
+        assert fields(question) == ("", "", "", "", ""), question.pk
+        assert question.original_deleted and question.original_removed_at is not None
+    assert fields(later) == ("Can I report anonymously?", "Kim", "Can I report anonymously?", "Kim", "")
+    assert fields(edited)[:2] == ("What are the signs a child is being groomed?", "Sam")
+    # The rows stay: the dashboard counts every question asked, and the merge its askers.
+    assert Question.objects.count() == 8 and Question.objects.get(pk=plain.pk).asked_count == 2
+    assert merged.status == Question.MERGED and rejected.status == Question.REJECTED
+    # A deleted question is no longer suggested, and cannot be moderated.
+    assert pending.pk not in {q.pk for q, _ in selectors.similar_questions(question=plain)}
+    assert selectors.similar_questions(question=pending) == []
+    for moderate in (
+        lambda: services.question_approve(question=rejected, user=editor, publication_text="Anything?"),
+        lambda: services.question_edit(
+            question=pending, user=editor, publication_text="Anything?", theme=None
+        ),
+        lambda: services.question_reject(question=pending, user=editor, reason="Late"),
+        lambda: services.question_merge(question=pending, into=plain, user=editor),
+    ):
+        with pytest.raises(ValidationError, match="can no longer be moderated"):
+            moderate()
+    # Audited per session and run, by the system, with counts only; a further run changes nothing.
+    audit = AuditEvent.objects.filter(action="qanda.session.originals_removed")
+    assert sorted(
+        (row.object_id, row.detail["replaced_by_published"], row.detail["deleted"]) for row in audit
+    ) == sorted([(str(published.pk), 3, 0), (str(published.pk), 0, 3), (str(unpublished.pk), 1, 1)])
+    assert set(audit.values_list("actor_name", flat=True)) == {"system"}
+    with time_machine.travel(end + datetime.timedelta(days=1), tick=False):
+        call_command("qanda_purge")
+    assert audit.count() == 3
+
+
 # --- Asking ---------------------------------------------------------------------------------------
 
 

@@ -2,12 +2,18 @@
 
 from django.core.management.base import BaseCommand
 
-from beacon.qanda.services import reply_addresses_forget
+from beacon.qanda.services import question_originals_remove, reply_addresses_forget
 
 
 class Command(BaseCommand):
-    help = "Delete Q&A reply addresses BEACON_QANDA_REPLY_ADDRESS_DAYS days after their session ended."
+    help = (
+        "Delete Q&A reply addresses BEACON_QANDA_REPLY_ADDRESS_DAYS days after their session ended, and the "
+        "questions' words and names as sent once the answers are published or BEACON_QANDA_ORIGINAL_DAYS "
+        "days after the session ended."
+    )
 
     def handle(self, *args, **options):
         forgotten = reply_addresses_forget()
         self.stdout.write(f"Deleted {forgotten} reply address(es) of finished Q&A sessions.")
+        removed = question_originals_remove()
+        self.stdout.write(f"Removed the words and names as sent of {removed} question(s).")
