@@ -345,7 +345,7 @@ def test_refusal_and_goodbye_pages_pass_axe(page, live_server, axe, settings):
     j.check(errors_with="Continue")  # no receipt code
     assert "Enter your receipt code" in page.locator(".govuk-error-summary").inner_text()
     # A client whose attempts are used up (a limit of none, so no earlier test's counts matter).
-    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "followup": (0, 200, 900)}
+    settings.BEACON_RATE_LIMITS = {**settings.BEACON_RATE_LIMITS, "followup": (0, 200, 900)}
     j.fill("Enter your receipt code", "ABCD-2345-EFGH-6789-JKMN")
     j.button()
     assert page.get_by_role("heading", name="Please wait before trying again").is_visible()

@@ -16,7 +16,7 @@ The file is per machine: with several app servers, CACHE_URL (a shared Redis or 
 Integers are stored as SQLite integers (all the throttles keep); other values are pickled, which is safe
 only because the file is this user's alone (made 0600; refused if it is a link or another user's).
 MAX_ENTRIES is not applied: culling would reset rate-limit counts. The rate limits add entries only for
-attempts within their totals (beacon.reporting.throttle: the report forms, workshop requests, Q&A questions).
+attempts within their totals (beacon.core.throttle: the report forms, workshop requests, Q&A questions).
 
 Should the file be deleted while Beacon runs, each process moves to the new one at its next purge.
 """

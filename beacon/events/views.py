@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from beacon.core import throttle
 from beacon.core.models import PolicingArea
-from beacon.reporting import throttle
 
 from . import pagecache, present, selectors
 from .forms import EventFilterForm, NearMeForm, WorkshopRequestForm, new_submission_token

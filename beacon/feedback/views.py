@@ -1,7 +1,7 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from beacon.reporting import throttle
+from beacon.core import throttle
 
 from .forms import FeedbackForm
 from .services import feedback_submit

@@ -19,9 +19,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
+from beacon.core import throttle
 from beacon.core.uploads import upload_was_cut
 
-from . import document, flows, forms, selectors, services, throttle
+from . import document, flows, forms, selectors, services
 from .journey import DONE_KEY, Journey
 from .summary import summary_rows
 from .uploads import safe_name

@@ -351,7 +351,7 @@ BEACON_REPORT_RESPONSE_TIME = env(
 )
 # Rate limits: (attempts per client, attempts in total) per window of seconds. Clients are told apart by a
 # keyed hash of their address, kept only in the cache for the window, never in the database or logs.
-BEACON_REPORT_RATE_LIMITS = {
+BEACON_RATE_LIMITS = {
     "submit": (
         env.int("BEACON_REPORT_SUBMIT_PER_CLIENT", default=10),
         env.int("BEACON_REPORT_SUBMIT_GLOBAL", default=2000),

@@ -85,9 +85,9 @@ def test_a_forked_process_opens_its_own_connection(location):
 def test_two_workers_share_one_count_and_a_limit_of_n_refuses_the_next(
     fresh_window, location, settings, monkeypatch
 ):
-    from beacon.reporting import throttle
+    from beacon.core import throttle
 
-    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "submit": (5, 1000, 600)}
+    settings.BEACON_RATE_LIMITS = {**settings.BEACON_RATE_LIMITS, "submit": (5, 1000, 600)}
     workers = SharedMemoryCache(location, {}), SharedMemoryCache(location, {})
     request = RequestFactory().post("/report/check/", REMOTE_ADDR="203.0.113.7")
     verdicts = []
@@ -150,8 +150,8 @@ def test_it_behaves_as_djangos_caches_do(location):
 
 def test_the_file_holds_no_client_address(settings, monkeypatch):
     """Read raw, as anyone reading the memory's file would: keyed hashes and counts, no address."""
+    from beacon.core import throttle
     from beacon.qanda.throttle import throttle_hit
-    from beacon.reporting import throttle
 
     location = settings.CACHES["throttle"]["LOCATION"]
     for address in ("203.0.113.7", "2001:db8::4:77"):

@@ -433,7 +433,7 @@ def test_workshop_requests_are_rate_limited_per_client_and_keep_what_was_typed(
     fresh_window, client, areas, settings, django_capture_on_commit_callbacks
 ):
     """Each request emails the address typed in, so one client cannot send many."""
-    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "workshop": (2, 100, 900)}
+    settings.BEACON_RATE_LIMITS = {**settings.BEACON_RATE_LIMITS, "workshop": (2, 100, 900)}
     url = reverse("events:workshop_request")
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(2):
@@ -451,7 +451,7 @@ def test_workshop_requests_are_rate_limited_per_client_and_keep_what_was_typed(
 
 
 def test_workshop_requests_are_rate_limited_in_total(fresh_window, client, areas, settings):
-    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "workshop": (100, 2, 900)}
+    settings.BEACON_RATE_LIMITS = {**settings.BEACON_RATE_LIMITS, "workshop": (100, 2, 900)}
     url = reverse("events:workshop_request")
     for n in range(2):
         data = form_data(client, email=f"office{n}@riverside-primary.example")
@@ -466,7 +466,7 @@ def test_a_request_sent_again_after_the_limit_still_gets_its_confirmation_withou
 ):
     """A refresh of an accepted form (same token) or the same answers from a fresh form is the request already
     made: it is confirmed again, even once the limit is reached, and is not counted against it."""
-    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "workshop": (2, 100, 900)}
+    settings.BEACON_RATE_LIMITS = {**settings.BEACON_RATE_LIMITS, "workshop": (2, 100, 900)}
     url = reverse("events:workshop_request")
     first = form_data(client)
     with django_capture_on_commit_callbacks(execute=True):

@@ -68,7 +68,7 @@ def test_summary_counts_each_rating():
 
 
 def test_feedback_is_rate_limited_per_client_and_the_refused_text_kept(client, settings, fresh_window):
-    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "feedback": (2, 100, 900)}
+    settings.BEACON_RATE_LIMITS = {**settings.BEACON_RATE_LIMITS, "feedback": (2, 100, 900)}
     assert client.post("/feedback/", {"rating": "9"}).status_code == 200  # refused by the form: not counted
     for _ in range(2):
         assert client.post("/feedback/", {"rating": "4", "comment": "Fine"}).status_code == 302
@@ -91,7 +91,7 @@ def test_feedback_is_rate_limited_per_client_and_the_refused_text_kept(client, s
 
 
 def test_feedback_has_a_limit_in_total(client, settings, fresh_window):
-    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "feedback": (100, 2, 900)}
+    settings.BEACON_RATE_LIMITS = {**settings.BEACON_RATE_LIMITS, "feedback": (100, 2, 900)}
     for address in ("203.0.113.1", "203.0.113.2"):
         assert client.post("/feedback/", {"rating": "4"}, REMOTE_ADDR=address).status_code == 302
     refused = client.post("/feedback/", {"rating": "3", "comment": "Late"}, REMOTE_ADDR="203.0.113.3")

@@ -233,7 +233,7 @@ def test_a_closed_session_refuses_politely(client, make_session):
 
 
 def _limits(settings):
-    per_client, total, _seconds = settings.BEACON_REPORT_RATE_LIMITS["question"]
+    per_client, total, _seconds = settings.BEACON_RATE_LIMITS["question"]
     return per_client, total
 
 
@@ -304,7 +304,7 @@ def test_visitors_behind_the_proxy_get_a_limit_each(fresh_window, client, make_s
 
 
 def test_the_total_limit_refuses_and_keeps_the_question(fresh_window, client, make_session, settings):
-    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "question": (10, 3, 600)}
+    settings.BEACON_RATE_LIMITS = {**settings.BEACON_RATE_LIMITS, "question": (10, 3, 600)}
     session = make_session()
     for number in range(3):
         response = client.post(

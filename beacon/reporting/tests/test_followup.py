@@ -90,7 +90,7 @@ def test_a_wrong_code_is_explained(client, sent):
 
 def test_guessing_is_throttled_per_client(fresh_window, client, sent, settings):
     report, receipt = sent
-    per_client, _total, _window = settings.BEACON_REPORT_RATE_LIMITS["followup"]
+    per_client, _total, _window = settings.BEACON_RATE_LIMITS["followup"]
     for attempt in range(per_client):
         page = client.post("/report/follow-up/", {"receipt": f"WRONG{attempt}"}, REMOTE_ADDR="192.0.2.10")
         assert page.status_code == 200
@@ -118,10 +118,10 @@ def test_only_failed_guesses_count_even_when_guesses_arrive_at_once(fresh_window
     with one place left let one through, not two; a code that is found gives its place back."""
     from django.test import RequestFactory
 
-    from beacon.reporting import throttle
+    from beacon.core import throttle
 
     report, receipt = sent
-    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "followup": (2, 100, 900)}
+    settings.BEACON_RATE_LIMITS = {**settings.BEACON_RATE_LIMITS, "followup": (2, 100, 900)}
     for _ in range(5):  # the reporter checks the status again and again: never refused
         page = client.post("/report/follow-up/", {"receipt": receipt}, REMOTE_ADDR="192.0.2.30")
         assert page.status_code == 200 and report.reference in page.content.decode()
@@ -139,7 +139,7 @@ def test_only_failed_guesses_count_even_when_guesses_arrive_at_once(fresh_window
 
 def test_guessing_is_throttled_globally(fresh_window, client, sent, settings):
     report, receipt = sent
-    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "followup": (100, 3, 900)}
+    settings.BEACON_RATE_LIMITS = {**settings.BEACON_RATE_LIMITS, "followup": (100, 3, 900)}
     for n in range(3):
         client.post("/report/follow-up/", {"receipt": "nope"}, REMOTE_ADDR=f"192.0.2.{n + 1}")
     blocked = client.post("/report/follow-up/", {"receipt": receipt}, REMOTE_ADDR="192.0.2.200")
@@ -147,7 +147,7 @@ def test_guessing_is_throttled_globally(fresh_window, client, sent, settings):
 
 
 def test_submissions_are_throttled_and_the_answers_kept(fresh_window, walker, settings):
-    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "submit": (1, 100, 600)}
+    settings.BEACON_RATE_LIMITS = {**settings.BEACON_RATE_LIMITS, "submit": (1, 100, 600)}
     walker.minimal().submit()
     walker.minimal()
     blocked = walker.client.post("/report/check/", {"website": ""})
@@ -162,7 +162,7 @@ def test_replies_are_throttled_and_the_reply_text_kept(fresh_window, client, sen
     from beacon.reporting.models import ReportMessage
 
     report, receipt = sent
-    settings.BEACON_REPORT_RATE_LIMITS = {**settings.BEACON_REPORT_RATE_LIMITS, "reply": (2, 100, 900)}
+    settings.BEACON_RATE_LIMITS = {**settings.BEACON_RATE_LIMITS, "reply": (2, 100, 900)}
     for n in range(2):
         sent_page = client.post("/report/follow-up/reply/", {"receipt": receipt, "text": f"Reply {n}"})
         assert sent_page.status_code == 200 and "Reply sent" in sent_page.content.decode()

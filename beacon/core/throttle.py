@@ -1,8 +1,9 @@
-"""Rate limits for the public reporting pages, per client and in total.
+"""Rate limits for the public forms (reports, files, receipt codes, replies, Q&A questions, workshop requests,
+feedback), per client and in total.
 
 A client is known only by a keyed hash (HMAC-SHA256) of its address, held in the throttle cache
 (beacon.core.cache) for the length of one window (minutes) and never written to the database or the logs.
-The address itself is never stored. Limits come from `settings.BEACON_REPORT_RATE_LIMITS`:
+The address itself is never stored. Limits come from `settings.BEACON_RATE_LIMITS`:
 {action: (per client, total, seconds)}.
 
 The limits are exact, whichever worker process answers: an attempt is counted first (one atomic add or
@@ -14,7 +15,7 @@ keeps it when the guess fails, and `release` gives it back when the code was fou
 back (an error between the two) counts, as if it were a failed guess: the strict side.
 
 Should the throttle cache fail (a full /dev/shm, a Redis server down), attempts are let through and the log
-says so (beacon.core.cache.throttle_unavailable): a rate limiter must never cost a report.
+says so (beacon.core.cache.throttle_unavailable): a rate limiter must never cost a report, a question or a request.
 """
 
 import hashlib
@@ -50,7 +51,7 @@ def _address(request) -> str:
 
 def client_key(request, action: str, window_start: int) -> str:
     """Changes every window, so the same address gives an unlinkable key from one window to the next."""
-    secret = hashlib.sha256(f"beacon.reporting.throttle:{settings.SECRET_KEY}".encode()).digest()
+    secret = hashlib.sha256(f"beacon.core.throttle:{settings.SECRET_KEY}".encode()).digest()
     message = f"{action}:{window_start}:{_address(request)}".encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
 
@@ -65,7 +66,7 @@ def _give_back(key: str) -> None:
 
 
 def _window(action: str) -> tuple[int, int, int, int]:
-    per_client, total, seconds = settings.BEACON_REPORT_RATE_LIMITS[action]
+    per_client, total, seconds = settings.BEACON_RATE_LIMITS[action]
     now = int(time.time())
     start = now - now % seconds
     return per_client, total, seconds, start
