@@ -6,6 +6,10 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
+        from . import lookups
+
+        lookups.register()  # an id too large for SQLite matches nothing instead of raising OverflowError
+
         # Wagtail 8 enqueues its own housekeeping through the django-tasks backport, which reads the same
         # TASKS setting as Django's built-in tasks. Beacon's TASKS name a Django 6 backend, so Wagtail's
         # backport runs its (short) tasks in-process, as it does by default.
