@@ -51,3 +51,39 @@ class StripNulMiddleware:
             cleaned._mutable = False
             request.GET = cleaned
         return self.get_response(request)
+
+
+def _is_local_path(value: str) -> bool:
+    return value.startswith("/") and not value.startswith(("//", "/\\"))
+
+
+class LocalNextMiddleware:
+    """Drops a `next` parameter that is not a path on this site before any view sees it.
+
+    Wagtail's admin views (sign-in, lock, unlock, unschedule, workflow actions…) pass `next` to Django's
+    `redirect()` once `url_has_allowed_host_and_scheme` accepts it, and that accepts a bare word such as "-1":
+    `redirect()` then looks it up as a URL name and fails with a 500. Without the parameter they go where they
+    would have gone anyway. Query strings are cleaned everywhere; form bodies only on the staff pages
+    (/admin/, /account/), where the CSRF check reads the body anyway: the public forms' bodies are size-checked
+    before anything reads them (beacon.reporting.views.body_limit).
+    """
+
+    STAFF_PATHS = ("/admin/", "/account/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "next" in request.GET and not all(_is_local_path(v) for v in request.GET.getlist("next")):
+            cleaned = request.GET.copy()
+            del cleaned["next"]
+            cleaned._mutable = False
+            request.GET = cleaned
+        if request.method == "POST" and request.path.startswith(self.STAFF_PATHS):
+            values = request.POST.getlist("next")
+            if values and not all(_is_local_path(v) for v in values):
+                cleaned = request.POST.copy()
+                del cleaned["next"]
+                cleaned._mutable = False
+                request.POST = cleaned
+        return self.get_response(request)

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "beacon.core.middleware.SecurityHeadersMiddleware",
     "beacon.core.middleware.StripNulMiddleware",
+    "beacon.core.middleware.LocalNextMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "beacon.core.sessions.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
