@@ -7,12 +7,16 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from .models import CampaignPage, CampaignWeekPage, Officer, SupportService, Theme, week_placement_problem
 
 
+# The snippet listings search `search_fields` with the ORM (search_backend_name = None). Through the search
+# index, Wagtail's default for an indexed model, a search limited to some fields was a 500 on SQLite: its
+# full-text index has one column for all of a row's text, and the backend asked it for a column named "name".
 class ThemeViewSet(SnippetViewSet):
     model = Theme
     icon = "tag"
     menu_label = "Campaign themes"
     list_display = ["name", "slug"]
     search_fields = ["name"]
+    search_backend_name = None
 
 
 class OfficerViewSet(SnippetViewSet):
@@ -21,6 +25,7 @@ class OfficerViewSet(SnippetViewSet):
     menu_label = "Officers"
     list_display = ["name", "rank", "role"]
     search_fields = ["name", "role"]
+    search_backend_name = None
 
 
 class SupportServiceViewSet(SnippetViewSet):
@@ -29,6 +34,7 @@ class SupportServiceViewSet(SnippetViewSet):
     menu_label = "Support services"
     list_display = ["name", "phone", "sort_order"]
     search_fields = ["name", "description"]
+    search_backend_name = None
 
 
 register_snippet(ThemeViewSet)
