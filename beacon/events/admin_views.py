@@ -348,6 +348,14 @@ class WorkshopNoEditView(generic.InspectView):
         return redirect("workshop_requests_admin:inspect", self.object.pk)
 
 
+class WorkshopNoAddView(generic.CreateView):
+    """Requests are not added here: schools send them through the public form. The viewset's "new" URL leads
+    to the list (it had shared the edit view, which has no request to show there, and gave a 500)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return redirect("workshop_requests_admin:index")
+
+
 class WorkshopActionView(ActionView):
     model = WorkshopRequest
     permission = DECIDE_PERMISSION

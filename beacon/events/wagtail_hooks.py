@@ -61,7 +61,7 @@ class WorkshopRequestViewSet(ModelViewSet):
     index_view_class = admin_views.WorkshopIndexView
     inspect_view_class = admin_views.WorkshopInspectView
     edit_view_class = admin_views.WorkshopNoEditView
-    add_view_class = admin_views.WorkshopNoEditView
+    add_view_class = admin_views.WorkshopNoAddView
     copy_view_enabled = False
     inspect_view_enabled = True
     list_display = [

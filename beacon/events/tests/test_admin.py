@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from beacon.accounts import roles
 from beacon.core.models import AuditEvent
-from beacon.events.models import Event, EventKind, EventOutcome, EventStatus, WorkshopRequestStatus
+from beacon.events.models import (
+    Event,
+    EventKind,
+    EventOutcome,
+    EventStatus,
+    WorkshopRequest,
+    WorkshopRequestStatus,
+)
 
 from .conftest import school_days
 
@@ -338,3 +345,16 @@ def test_a_request_whose_contact_details_were_deleted_still_shows_and_cannot_be_
     assert "the school’s contact details have been deleted" in response.content.decode()
     workshop_request.refresh_from_db()
     assert workshop_request.status == WorkshopRequestStatus.PENDING
+
+
+def test_the_new_request_url_leads_to_the_list(supervisor, workshop_request):
+    """Schools send requests through the public form; the viewset's "new" URL had shared the edit view,
+    which has no request to show there, and gave a 500."""
+    count = WorkshopRequest.objects.count()
+    for response in (
+        supervisor.get(reverse("workshop_requests_admin:add")),
+        supervisor.post(reverse("workshop_requests_admin:add"), {"school_name": "Made up"}),
+    ):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("workshop_requests_admin:index")
+    assert WorkshopRequest.objects.count() == count
