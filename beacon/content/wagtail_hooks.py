@@ -4,6 +4,8 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from beacon.core.choosers import SnippetChooserViewSet
+
 from .models import CampaignPage, CampaignWeekPage, Officer, SupportService, Theme, week_placement_problem
 
 
@@ -17,6 +19,7 @@ class ThemeViewSet(SnippetViewSet):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     search_backend_name = None
+    chooser_viewset_class = SnippetChooserViewSet
 
 
 class OfficerViewSet(SnippetViewSet):
@@ -26,6 +29,7 @@ class OfficerViewSet(SnippetViewSet):
     list_display = ["name", "rank", "role"]
     search_fields = ["name", "role"]
     search_backend_name = None
+    chooser_viewset_class = SnippetChooserViewSet
 
 
 class SupportServiceViewSet(SnippetViewSet):
@@ -35,6 +39,7 @@ class SupportServiceViewSet(SnippetViewSet):
     list_display = ["name", "phone", "sort_order"]
     search_fields = ["name", "description"]
     search_backend_name = None
+    chooser_viewset_class = SnippetChooserViewSet
 
 
 register_snippet(ThemeViewSet)

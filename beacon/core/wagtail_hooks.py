@@ -19,6 +19,8 @@ from django.utils.safestring import mark_safe
 from wagtail import hooks
 from wagtail.admin.widgets.chooser import BaseChooser
 
+from .choosers import is_id
+
 # What BaseChooser.render appends to the widget: `<script>new PageChooser("id_x", {...});</script>`, or
 # for AdminTaskChooser `<script>createTaskChooser("id_x");</script>`.
 _CHOOSER_SCRIPT = re.compile(
@@ -58,6 +60,22 @@ def _chooser_render_without_inline_script(self, name, value, attrs=None, rendere
 _chooser_render_without_inline_script.beacon_csp = True
 if not getattr(BaseChooser.render, "beacon_csp", False):
     BaseChooser.render = _chooser_render_without_inline_script
+
+
+# A chooser field shown again with a value its form refused (an image "²") looked the value up as an id, and
+# the ValueError was a 500 instead of the form's own message: a value that cannot be an id shows nothing chosen.
+_wagtail_chooser_get_instance = BaseChooser.get_instance
+
+
+def _chooser_instance_or_none(self, value):
+    if value is not None and not isinstance(value, self.model_class) and not is_id(self.model_class, value):
+        return None
+    return _wagtail_chooser_get_instance(self, value)
+
+
+_chooser_instance_or_none.beacon_ids = True
+if not getattr(BaseChooser.get_instance, "beacon_ids", False):
+    BaseChooser.get_instance = _chooser_instance_or_none
 
 
 @hooks.register("insert_global_admin_js")

@@ -7,6 +7,8 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from beacon.core.choosers import SnippetChooserViewSet
+
 from . import admin_views, services
 from .models import AnswerSheet, QandASession, QuestionTheme, ReceivedEmail
 
@@ -126,6 +128,7 @@ class AnswerSheetViewSet(SnippetViewSet):
     menu_order = 301
     list_display = ["__str__", "live"]
     copy_view_enabled = False
+    chooser_viewset_class = SnippetChooserViewSet
 
 
 register_snippet(AnswerSheetViewSet)
