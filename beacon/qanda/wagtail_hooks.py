@@ -1,16 +1,36 @@
+from django.contrib.admin.utils import unquote
+from django.http import Http404
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import RevisionsCompareView, SnippetViewSet
 
-from beacon.core.choosers import SnippetChooserViewSet
+from beacon.core.choosers import SnippetChooserViewSet, is_id
 
 from . import admin_views, services
 from .models import AnswerSheet, QandASession, QuestionTheme, ReceivedEmail
+
+
+class NoAddingPolicy(ModelPermissionPolicy):
+    """Model permissions, except that nobody (superusers included) adds one in the admin: Beacon makes these
+    rows itself (an email log entry as it reads the mailbox, the answers from "Prepare answers"), and the
+    admin's form cannot make a valid one: saving it was a 500 (a required column it has no field for)."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([action for action in actions if action != "add"])
+
+
+for _model in (AnswerSheet, ReceivedEmail):
+    register_permission_policy(_model, NoAddingPolicy(_model), exact_class=True)
 
 
 class SessionIndexView(IndexView):
@@ -118,6 +138,16 @@ class QandAViewSetGroup(ModelViewSetGroup):
     )
 
 
+class AnswersCompareView(RevisionsCompareView):
+    """Comparing revisions of answers whose id (from the URL) cannot be one is "not found": Wagtail looked it
+    up as it came, and the ValueError was a 500."""
+
+    def get_object(self, queryset=None):
+        if not is_id(self.model, unquote(str(self.pk))):
+            raise Http404("No such answers")
+        return super().get_object(queryset)
+
+
 class AnswerSheetViewSet(SnippetViewSet):
     """Published answers: a draft prepared from the live session, approved through the content workflow."""
 
@@ -129,6 +159,7 @@ class AnswerSheetViewSet(SnippetViewSet):
     list_display = ["__str__", "live"]
     copy_view_enabled = False
     chooser_viewset_class = SnippetChooserViewSet
+    revisions_compare_view_class = AnswersCompareView
 
 
 register_snippet(AnswerSheetViewSet)

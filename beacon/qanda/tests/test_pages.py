@@ -635,3 +635,37 @@ def test_moderation_screens_after_the_words_as_sent_are_gone(editor_client, edit
     content = review.content.decode()
     assert "The question as published" in content and "My neighbour is being cuckooed" in content
     assert "Ann" not in content and 'value="reject"' in content  # still moderated as before
+
+
+def _prepared_answers(session, editor):
+    question = services.question_approve(
+        question=services.question_submit(session=session, text="Is the park safe?")[0], user=editor
+    )
+    services.question_answer(question=question, user=editor, answer="We patrol it every evening.")
+    services.session_transition(session=session, user=editor, state=QandASession.ANSWERED)
+    return services.answers_prepare(session=session, user=editor)
+
+
+def test_answers_and_the_email_log_are_never_added_in_the_admin(
+    make_staff, staff_client, make_session, editor
+):
+    """Beacon makes these rows itself; the admin's "add" form could not make a valid one (a 500 on saving)."""
+    _prepared_answers(make_session(state=QandASession.LIVE, by=editor), editor)
+    superuser = staff_client(make_staff(roles.ADMINISTRATOR, superuser=True))
+    for listing, add in (
+        ("wagtailsnippets_qanda_answersheet:list", "wagtailsnippets_qanda_answersheet:add"),
+        ("qanda_emails:index", "qanda_emails:add"),
+    ):
+        assert reverse(add) not in superuser.get(reverse(listing)).content.decode()
+        assert superuser.get(reverse(add)).status_code in (302, 403)
+        assert superuser.post(reverse(add), {"introduction": "x", "note": "x"}).status_code in (302, 403)
+    assert AnswerSheet.objects.count() == 1
+
+
+@pytest.mark.parametrize("pk", ["abc", "%C2%B2", "a" * 300])
+def test_comparing_answers_by_an_id_that_is_not_one_is_not_found(editor_client, make_session, editor, pk):
+    sheet = _prepared_answers(make_session(state=QandASession.LIVE, by=editor), editor)
+    base = "/admin/snippets/qanda/answersheet/history"
+    revision = sheet.latest_revision.pk
+    assert editor_client.get(f"{base}/{sheet.pk}/revisions/compare/{revision}...latest/").status_code == 200
+    assert editor_client.get(f"{base}/{pk}/revisions/compare/{revision}...latest/").status_code == 404
