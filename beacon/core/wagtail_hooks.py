@@ -8,14 +8,19 @@ beacon/admin-csp.js, loaded on every admin page by the hook below, makes the cal
 
 Chooser widgets (page, image, document, snippet and task choosers) write their inline script in Python rather
 than in a template, so `BaseChooser.render` is wrapped here to print the same kind of inert element.
+
+Two more wrappers keep the admin's forms from a 500 when a request carries an id that is not one (a chooser
+field shown again with the value its form refused; an inline panel's item whose id is missing or not an id).
 """
 
 import json
 import re
 
+from django.forms.formsets import BaseFormSet
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from modelcluster.forms import BaseTransientModelFormSet
 from wagtail import hooks
 from wagtail.admin.widgets.chooser import BaseChooser
 
@@ -76,6 +81,27 @@ def _chooser_instance_or_none(self, value):
 _chooser_instance_or_none.beacon_ids = True
 if not getattr(BaseChooser.get_instance, "beacon_ids", False):
     BaseChooser.get_instance = _chooser_instance_or_none
+
+
+# The inline panels' formsets (modelcluster, e.g. the items of Q&A answers) read each existing item's id from
+# the form as it came: a body without it (a management form counting more items than were sent) raised
+# KeyError, and one that is not an id raised ValidationError, both 500s. Such an item is taken as a new one,
+# as modelcluster itself takes an empty id; the form then says what is missing.
+_modelcluster_construct_form = BaseTransientModelFormSet._construct_form
+
+
+def _construct_form_tolerating_bad_ids(self, i, **kwargs):
+    if self.is_bound and i < self.initial_form_count():
+        value = self.data.get(f"{self.add_prefix(i)}-{self.model._meta.pk.name}")
+        if value is None or not is_id(self.model, value):
+            kwargs["instance"] = self.model()
+            return BaseFormSet._construct_form(self, i, **kwargs)
+    return _modelcluster_construct_form(self, i, **kwargs)
+
+
+_construct_form_tolerating_bad_ids.beacon_ids = True
+if not getattr(BaseTransientModelFormSet._construct_form, "beacon_ids", False):
+    BaseTransientModelFormSet._construct_form = _construct_form_tolerating_bad_ids
 
 
 @hooks.register("insert_global_admin_js")

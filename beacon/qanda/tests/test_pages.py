@@ -669,3 +669,23 @@ def test_comparing_answers_by_an_id_that_is_not_one_is_not_found(editor_client, 
     revision = sheet.latest_revision.pk
     assert editor_client.get(f"{base}/{sheet.pk}/revisions/compare/{revision}...latest/").status_code == 200
     assert editor_client.get(f"{base}/{pk}/revisions/compare/{revision}...latest/").status_code == 404
+
+
+@pytest.mark.parametrize("item_id", [None, "abc", "\u00b2", ""])
+def test_editing_answers_with_an_item_id_missing_or_not_an_id_shows_the_form(
+    editor_client, make_session, editor, item_id
+):
+    """modelcluster's formset read each item's id as it came: a KeyError or ValidationError, a 500."""
+    sheet = _prepared_answers(make_session(state=QandASession.LIVE, by=editor), editor)
+    data = {
+        "introduction": "Thank you",
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "1",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+    }
+    if item_id is not None:
+        data["items-0-id"] = item_id
+    response = editor_client.post(reverse("wagtailsnippets_qanda_answersheet:edit", args=[sheet.pk]), data)
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()  # the item's question and answer
