@@ -351,19 +351,33 @@ def grading_record(
     return grading
 
 
-def report_route(*, user, report: Report, expected_version: int, neighbourhood: Neighbourhood | None) -> None:
+def report_route(*, user, report: Report, expected_version: int, neighbourhood: Neighbourhood | None) -> bool:
+    """Send the report to another neighbourhood team. If the person it is assigned to cannot open it there, it
+    is no longer theirs: an assigned report goes back to "assessed", to be assigned in its new team, rather
+    than sit with someone who can no longer see it. Returns whether that happened."""
     require_permission(user, PERM_VIEW, PERM_WORK)
     with _change(report=report, expected_version=expected_version):
         _require_open(report)
         before = report.neighbourhood_id
         Report.objects.filter(pk=report.pk).update(neighbourhood=neighbourhood)
         report.neighbourhood = neighbourhood
+        handed_back = {}
+        triage = ReportTriage.objects.filter(report=report).select_related("assignee").first()
+        if triage is not None and triage.assignee is not None and not _can_open(triage.assignee, report):
+            handed_back["assignee"] = {"from": triage.assignee_id, "to": None}
+            triage.assignee = None
+            triage.save(update_fields=["assignee"])
+            if report.status == Status.ASSIGNED:
+                handed_back["status"] = {"from": report.status, "to": Status.ASSESSED}
+                _set_status(report, Status.ASSESSED)
         _audit(
             user,
             "report.route",
             report,
             neighbourhood={"from": before, "to": neighbourhood.pk if neighbourhood else None},
+            **handed_back,
         )
+    return bool(handed_back)
 
 
 # --- Status workflow ----------------------------------------------------------------------------------

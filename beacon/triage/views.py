@@ -250,12 +250,18 @@ def grade(request, pk: int):
 @permission_required(PERM_VIEW, PERM_WORK)
 def route(request, pk: int):
     def perform(report, data):
-        services.report_route(
+        handed_back = services.report_route(
             user=request.user,
             report=report,
             expected_version=data["version"],
             neighbourhood=data["neighbourhood"],
         )
+        if handed_back:
+            messages.warning(
+                request,
+                "The person it was assigned to cannot open reports in that team, so it is no longer assigned. "
+                "Assign it to someone in the new team.",
+            )
 
     report = _report(pk, _scope(request))
     return _action(

@@ -255,3 +255,36 @@ def test_a_supervisor_cannot_close_a_report_as_a_duplicate_of_one_outside_their_
         {"kind": "duplicate", "duplicate_of": in_team.reference, "version": mine.version},
     )
     assert allowed.status_code == 302
+
+
+def test_routing_away_from_the_assignees_team_hands_the_report_back_for_assigning(
+    two_areas, officer, make_staff
+):
+    town, _kingsthorpe = _assessed_pair(two_areas, officer)
+    sergeant = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)
+    town.neighbourhood.members.add(sergeant)
+    services.report_assign(user=officer, report=town, expected_version=town.version, assignee=sergeant)
+    town.refresh_from_db()
+    assert town.status == "assigned"
+
+    kingsthorpe = Neighbourhood.objects.get(code="kingsthorpe")
+    page = client_for(officer).post(
+        f"{_detail(town)}route/", {"version": town.version, "neighbourhood": kingsthorpe.pk}, follow=True
+    )
+    assert "so it is no longer assigned. Assign it to someone in the new team" in page.content.decode()
+    town.refresh_from_db()
+    # The sergeant can no longer open it: left assigned to them, it would sit where nobody works on it.
+    assert ReportTriage.objects.get(report=town).assignee is None
+    assert town.status == "assessed"  # back in the queue, waiting to be assigned in Kingsthorpe
+    routed = AuditEvent.objects.filter(action="report.route", object_id=str(town.pk)).get()
+    assert routed.detail["assignee"] == {"from": sergeant.pk, "to": None}
+    assert routed.detail["status"] == {"from": "assigned", "to": "assessed"}
+
+    # Someone who sees every area keeps the report wherever it goes.
+    services.report_assign(user=officer, report=town, expected_version=town.version, assignee=officer)
+    town.refresh_from_db()
+    services.report_route(
+        user=officer, report=town, expected_version=town.version, neighbourhood=two_areas[0].neighbourhood
+    )
+    town.refresh_from_db()
+    assert ReportTriage.objects.get(report=town).assignee == officer and town.status == "assigned"
