@@ -40,6 +40,18 @@ class Verdict:
     def minutes(self) -> int:
         return max(1, -(-self.retry_after // 60))
 
+    @property
+    def wait(self) -> str:
+        """How long to wait, in words for a message: "1 minute", "10 minutes"."""
+        return f"{self.minutes} minute{'s' if self.minutes != 1 else ''}"
+
+
+def refused(response, verdict: Verdict):
+    """The page answering a refused attempt, as a 429 that says when to try again."""
+    response.status_code = 429
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
+
 
 def _address(request) -> str:
     header = settings.BEACON_CLIENT_ADDRESS_HEADER

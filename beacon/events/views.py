@@ -203,13 +203,11 @@ def _workshop_confirmed(workshop) -> HttpResponse:
 
 
 def _workshop_limited(request, form, verdict: throttle.Verdict) -> HttpResponse:
-    wait = f"{verdict.minutes} minute{'s' if verdict.minutes != 1 else ''}"
     form.add_error(
-        None, f"Several workshop requests have been sent in a short time. Wait {wait}, then send yours"
+        None,
+        f"Several workshop requests have been sent in a short time. Wait {verdict.wait}, then send yours",
     )
-    response = render(request, "events/workshop_request.html", {"form": form}, status=429)
-    response["Retry-After"] = str(verdict.retry_after)
-    return response
+    return throttle.refused(render(request, "events/workshop_request.html", {"form": form}), verdict)
 
 
 def _add_service_errors(form, error: ValidationError) -> None:

@@ -13,14 +13,11 @@ def feedback(request):
     if request.method == "POST" and form.is_valid():
         verdict = throttle.check_and_hit(request, "feedback")
         if not verdict.allowed:
-            wait = f"{verdict.minutes} minute{'s' if verdict.minutes != 1 else ''}"
             form.add_error(
                 "comment",
-                f"You have sent feedback several times in a short time. Wait {wait}, then send it again",
+                f"You have sent feedback several times in a short time. Wait {verdict.wait}, then send it again",
             )
-            response = render(request, "feedback/form.html", {"form": form}, status=429)
-            response["Retry-After"] = str(verdict.retry_after)
-            return response
+            return throttle.refused(render(request, "feedback/form.html", {"form": form}), verdict)
         feedback_submit(rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"])
         return redirect("feedback:thanks")
     return render(request, "feedback/form.html", {"form": form})

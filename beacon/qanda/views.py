@@ -4,14 +4,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
+
+from beacon.core import throttle
 
 from . import selectors
 from .forms import AskForm
 from .services import CLOSED_MESSAGE, question_submit, submission_token_new
-from .throttle import throttle_hit
 
 LIVE_REFRESH_SECONDS = 20
 
@@ -74,19 +74,15 @@ def ask(request, slug):
     session = _session_or_404(slug)
     if not session.accepting_questions:
         return render(request, "qanda/closed.html", {"session": session})
-    status = 200
+    verdict = None
     if request.method == "POST":
         form = AskForm(request.POST)
-        verdict = throttle_hit(request=request)
+        verdict = throttle.check_and_hit(request, "question")
         if not verdict.allowed:
             form.is_valid()  # the form keeps what was typed, to send again later
-            minutes = verdict.minutes
             form.add_error(
-                None,
-                "A lot of questions have been sent in a short time. "
-                f"Wait {minutes} minute{pluralize(minutes)} and try again.",
+                None, f"A lot of questions have been sent in a short time. Wait {verdict.wait} and try again."
             )
-            status = 429
         elif form.is_valid():
             try:
                 question_submit(
@@ -110,12 +106,10 @@ def ask(request, slug):
         form.data["token"] = token
     else:
         form = AskForm(initial={"token": submission_token_new()})
-    return render(
-        request,
-        "qanda/ask.html",
-        {"session": session, "form": form, "closed_message": CLOSED_MESSAGE},
-        status=status,
+    response = render(
+        request, "qanda/ask.html", {"session": session, "form": form, "closed_message": CLOSED_MESSAGE}
     )
+    return throttle.refused(response, verdict) if verdict and not verdict.allowed else response
 
 
 @require_GET

@@ -90,9 +90,7 @@ def expired(request):
 
 
 def limited(request, verdict: throttle.Verdict):
-    response = render(request, "reporting/limited.html", {"minutes": verdict.minutes}, status=429)
-    response["Retry-After"] = str(verdict.retry_after)
-    return response
+    return throttle.refused(render(request, "reporting/limited.html", {"minutes": verdict.minutes}), verdict)
 
 
 # --- The start page ----------------------------------------------------------------------------------
@@ -679,14 +677,12 @@ def followup_reply(request):
         return _status_page(request, report, code, form, status=400)
     verdict = throttle.check_and_hit(request, "reply")
     if not verdict.allowed:
-        wait = f"{verdict.minutes} minute{'s' if verdict.minutes != 1 else ''}"
         again = " (choose your files again)" if form.cleaned_data["files"] else ""
         form.add_error(
-            "text", f"You have sent several replies in a short time. Wait {wait}, then send this one{again}"
+            "text",
+            f"You have sent several replies in a short time. Wait {verdict.wait}, then send this one{again}",
         )
-        response = _status_page(request, report, code, form, status=429)
-        response["Retry-After"] = str(verdict.retry_after)
-        return response
+        return throttle.refused(_status_page(request, report, code, form), verdict)
     try:
         services.report_message_add(
             report=report,
