@@ -127,13 +127,12 @@ def _set_status(report: Report, status: str) -> None:
 
 
 def _can_open(person, report: Report) -> bool:
-    """Whether this member of staff's team scope includes the report (see selectors.staff_neighbourhoods)."""
-    if person.has_perm(PERM_ALL_AREAS):
-        return True
-    return (
-        report.neighbourhood_id is not None
-        and Neighbourhood.objects.filter(pk=report.neighbourhood_id, members=person).exists()
-    )
+    """Whether this member of staff's team scope includes the report: the scope the queue and the report
+    pages use (selectors.staff_neighbourhoods; imported here, as selectors import this module)."""
+    from .selectors import staff_neighbourhoods
+
+    within = staff_neighbourhoods(user=person)
+    return within is None or report.neighbourhood_id in within
 
 
 def _require_open(report: Report) -> None:
