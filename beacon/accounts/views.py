@@ -15,10 +15,10 @@ from .forms import TokenForm
 
 
 def _next_url(request) -> str:
-    """Where to go once signed in: a path on this site, or the admin. Anything else (another site, or a bare
-    word such as "-1", which `redirect()` would look up as a URL name and fail on) is ignored."""
+    """Where to go once signed in: a path on this site, or the admin. A `next` that is not a path (a bare word
+    such as "-1", which `redirect()` would look up as a URL name) never gets here: LocalNextMiddleware drops it."""
     target = request.POST.get("next") or request.GET.get("next") or "/admin/"
-    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+    if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return "/admin/"
