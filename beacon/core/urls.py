@@ -13,7 +13,7 @@ urlpatterns = [
         name="accessibility",
     ),
     path("cookies/", views.cookies, name="cookies"),
-    path("privacy/", views.static_page("core/privacy.html", "Privacy notice"), name="privacy"),
+    path("privacy/", views.privacy, name="privacy"),
     path(
         "staying-safe-online/",
         views.static_page("core/staying-safe-online.html", "Staying safe online"),

@@ -59,6 +59,19 @@ def _lasting(seconds: int) -> str:
 
 
 @require_safe
+def privacy(request):
+    """The privacy notice, with the periods personal data is kept for taken from the settings."""
+    context = {
+        "page_title": "Privacy notice",
+        "qanda_original_days": settings.BEACON_QANDA_ORIGINAL_DAYS,
+        "qanda_reply_days": settings.BEACON_QANDA_REPLY_ADDRESS_DAYS,
+        "workshop_contact_days": settings.BEACON_EVENTS_WORKSHOP_CONTACT_DAYS,
+        "workshop_undecided_days": settings.BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS,
+    }
+    return render(request, "core/privacy.html", context)
+
+
+@require_safe
 def cookies(request):
     """The cookies page, naming and timing each cookie from the settings so that it cannot drift from them."""
     idle = f"{_lasting(settings.SESSION_COOKIE_AGE)} without use"

@@ -1,7 +1,6 @@
 """Template helpers for event pages; the wording lives in beacon.events.present."""
 
 from django import template
-from django.conf import settings
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -37,15 +36,3 @@ def govuk_paragraphs(text: str):
         '<p class="govuk-body">{}</p>',
         ((mark_safe(escape(part).replace("\n", "<br>")),) for part in paragraphs),  # noqa: S308
     )
-
-
-@register.simple_tag
-def workshop_contact_days() -> int:
-    """For the privacy notice: days after the decision and the workshop that a school's contact details go."""
-    return settings.BEACON_EVENTS_WORKSHOP_CONTACT_DAYS
-
-
-@register.simple_tag
-def workshop_undecided_days() -> int:
-    """For the privacy notice: days after a request never decided is sent that its contact details go."""
-    return settings.BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS

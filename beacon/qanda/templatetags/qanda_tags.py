@@ -1,7 +1,6 @@
 """Dates and times the GOV.UK way: "Tuesday 14 October 2025, 6:30pm"."""
 
 from django import template
-from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
@@ -36,15 +35,3 @@ def govuk_span(session) -> str:
     if start.date() == end.date():
         return f"{govuk_datetime(start)} to {_time(end)}"
     return f"{govuk_datetime(start)} to {govuk_datetime(end)}"
-
-
-@register.simple_tag
-def qanda_reply_days() -> int:
-    """For the privacy notice: how many days after a session its reply addresses are deleted."""
-    return settings.BEACON_QANDA_REPLY_ADDRESS_DAYS
-
-
-@register.simple_tag
-def qanda_original_days() -> int:
-    """For the privacy notice: how many days after a session the words and names as sent are deleted."""
-    return settings.BEACON_QANDA_ORIGINAL_DAYS
