@@ -55,6 +55,13 @@ def inert_chooser_script(html: str) -> str:
     return mark_safe(html[: match.start()] + element)  # noqa: S308 - the widget's own (safe) HTML and escaped values
 
 
+def _replace_once(owner, name: str, replacement) -> None:
+    """Put `replacement` in place of `owner.name`, only once even if this module is imported again."""
+    if not getattr(getattr(owner, name), "beacon_replacement", False):
+        replacement.beacon_replacement = True
+        setattr(owner, name, replacement)
+
+
 _wagtail_chooser_render = BaseChooser.render
 
 
@@ -62,9 +69,7 @@ def _chooser_render_without_inline_script(self, name, value, attrs=None, rendere
     return inert_chooser_script(_wagtail_chooser_render(self, name, value, attrs, renderer))
 
 
-_chooser_render_without_inline_script.beacon_csp = True
-if not getattr(BaseChooser.render, "beacon_csp", False):
-    BaseChooser.render = _chooser_render_without_inline_script
+_replace_once(BaseChooser, "render", _chooser_render_without_inline_script)
 
 
 # A chooser field shown again with a value its form refused (an image "²") looked the value up as an id, and
@@ -78,9 +83,7 @@ def _chooser_instance_or_none(self, value):
     return _wagtail_chooser_get_instance(self, value)
 
 
-_chooser_instance_or_none.beacon_ids = True
-if not getattr(BaseChooser.get_instance, "beacon_ids", False):
-    BaseChooser.get_instance = _chooser_instance_or_none
+_replace_once(BaseChooser, "get_instance", _chooser_instance_or_none)
 
 
 # The inline panels' formsets (modelcluster, e.g. the items of Q&A answers) read each existing item's id from
@@ -99,9 +102,7 @@ def _construct_form_tolerating_bad_ids(self, i, **kwargs):
     return _modelcluster_construct_form(self, i, **kwargs)
 
 
-_construct_form_tolerating_bad_ids.beacon_ids = True
-if not getattr(BaseTransientModelFormSet._construct_form, "beacon_ids", False):
-    BaseTransientModelFormSet._construct_form = _construct_form_tolerating_bad_ids
+_replace_once(BaseTransientModelFormSet, "_construct_form", _construct_form_tolerating_bad_ids)
 
 
 @hooks.register("insert_global_admin_js")
