@@ -10,6 +10,11 @@ sender's address, is not kept once its words are recorded. A re-run never duplic
 checked before anything is made (a message recorded by a run that stopped before deleting it is deleted
 unread), and the keyword keeps the server from offering the message again. No message, however broken,
 stops the run.
+
+A message that fails for an unexpected reason (a fault in Beacon or the database, not a broken email) is not
+lost: it is recorded as "failed", left in the mailbox untouched, and tried again by the next runs. After
+MAX_ATTEMPTS tries it is flagged with the `$BeaconFailed` keyword (or \\Flagged and \\Seen where the server
+keeps no keywords), no longer offered to Beacon, and left in the mailbox for a person to read.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ from .text import question_problem
 logger = logging.getLogger(__name__)
 
 KEYWORD = "$BeaconProcessed"
+FAILED_KEYWORD = "$BeaconFailed"
+MAX_ATTEMPTS = 3
 MAX_FETCH_BYTES = 256 * 1024  # of a huge message, only the start is read: the question is at the top
 MAX_PER_RUN = 200
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -78,6 +85,8 @@ class FetchResult:
     questions: int = 0
     already_read: int = 0
     deleted: int = 0
+    failed: int = 0
+    kept: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
 
     def count(self, outcome: str) -> None:
@@ -89,6 +98,8 @@ class FetchResult:
             f"{self.read} new messages read, {self.questions} questions added"
             f"{' (' + parts + ')' if parts else ''}; {self.already_read} already read before; "
             f"{self.deleted} deleted from the mailbox"
+            + (f"; {self.failed} could not be processed (tried again next run)" if self.failed else "")
+            + (f"; {self.kept} kept in the mailbox for a person to read" if self.kept else "")
         )
 
 
@@ -281,8 +292,11 @@ def _reply_address(parsed: ParsedEmail) -> str:
     return parsed.sender[:254]
 
 
-def email_record(*, mailbox: str, uidvalidity: int, uid: int, raw: bytes, size: int) -> ReceivedEmail:
-    """Turn one message into a question (or a record of why not), in one transaction."""
+def email_record(
+    *, mailbox: str, uidvalidity: int, uid: int, raw: bytes, size: int, retry_of: int | None = None
+) -> ReceivedEmail:
+    """Turn one message into a question (or a record of why not), in one transaction. `retry_of` is the
+    "failed" record of an earlier try, which this one replaces."""
     notes: list[str] = []
     try:
         parsed = parse_message(raw)
@@ -293,6 +307,8 @@ def email_record(*, mailbox: str, uidvalidity: int, uid: int, raw: bytes, size: 
     if size > len(raw):
         notes.append(f"only the first {len(raw) // 1024} KB read")
     with transaction.atomic():
+        if retry_of is not None:
+            ReceivedEmail.objects.filter(pk=retry_of, outcome=ReceivedEmail.FAILED).delete()
         digest = _digest(parsed.message_id) if parsed else ""
         record = ReceivedEmail(
             mailbox=mailbox[:200],
@@ -399,6 +415,37 @@ def _expunge(connection) -> None:
         )
 
 
+def _record_failure(mailbox: str, uidvalidity: int, uid: int, error: Exception) -> ReceivedEmail:
+    """Count a failed try in the message's "failed" record (made on the first). Raises if the database
+    itself cannot be used: the run stops and the message stays in the mailbox."""
+    record, created = ReceivedEmail.objects.get_or_create(
+        mailbox=mailbox[:200],
+        uidvalidity=uidvalidity,
+        uid=uid,
+        defaults={"outcome": ReceivedEmail.FAILED, "attempts": 1, "note": type(error).__name__[:200]},
+    )
+    if not created and record.outcome == ReceivedEmail.FAILED:
+        record.attempts += 1
+        record.note = type(error).__name__[:200]
+        record.save(update_fields=["attempts", "note"])
+    return record
+
+
+def _keep(connection, uid: bytes, *, failure: ReceivedEmail, keywords: bool, result: FetchResult) -> None:
+    """Leave a message that failed in the mailbox: untouched, to be tried again, or after MAX_ATTEMPTS
+    tries flagged for a person and no longer offered to Beacon."""
+    if failure.outcome != ReceivedEmail.FAILED or failure.attempts < MAX_ATTEMPTS:
+        return
+    flags = f"({FAILED_KEYWORD} \\Flagged)" if keywords else "(\\Seen \\Flagged)"
+    if connection.uid("STORE", uid, "+FLAGS", flags)[0] == "OK":
+        result.kept += 1
+        logger.warning(
+            "Q&A email %s could not be processed after %s tries: kept in the mailbox for a person to read",
+            int(uid),
+            failure.attempts,
+        )
+
+
 def fetch_questions(*, limit: int = MAX_PER_RUN) -> FetchResult:
     """Read new messages from the Q&A mailbox. Raises only when the mailbox itself cannot be used."""
     folder = settings.BEACON_QANDA_IMAP_FOLDER or "INBOX"
@@ -414,19 +461,26 @@ def fetch_questions(*, limit: int = MAX_PER_RUN) -> FetchResult:
             uidvalidity = int(match.group(1)) if match else 0
         flags = connection.response("PERMANENTFLAGS")[1] or [b""]
         keywords = b"\\*" in (flags[0] or b"")
-        search = ("NOT", "KEYWORD", KEYWORD) if keywords else ("UNSEEN",)
+        search = ("NOT", "KEYWORD", KEYWORD, "NOT", "KEYWORD", FAILED_KEYWORD) if keywords else ("UNSEEN",)
         uids = (_check(connection.uid("SEARCH", None, *search), "SEARCH")[0] or b"").split()
         for uid in sorted(uids, key=int)[:limit]:
             number = int(uid)
-            if ReceivedEmail.objects.filter(
+            earlier = ReceivedEmail.objects.filter(
                 mailbox=mailbox[:200], uidvalidity=uidvalidity, uid=number
-            ).exists():
+            ).first()
+            failed = earlier if earlier is not None and earlier.outcome == ReceivedEmail.FAILED else None
+            if earlier is not None and failed is None:
                 result.already_read += 1
             else:
                 try:
                     raw, size = _fetch(connection, uid)
                     record = email_record(
-                        mailbox=mailbox, uidvalidity=uidvalidity, uid=number, raw=raw, size=size
+                        mailbox=mailbox,
+                        uidvalidity=uidvalidity,
+                        uid=number,
+                        raw=raw,
+                        size=size,
+                        retry_of=failed.pk if failed else None,
                     )
                 except IntegrityError:
                     # Another run read it at the same moment: its record stands.
@@ -438,12 +492,16 @@ def fetch_questions(*, limit: int = MAX_PER_RUN) -> FetchResult:
                     logger.warning(
                         "Q&A email %s/%s failed: %s", mailbox, number, type(error).__name__, exc_info=True
                     )
-                    record, _ = ReceivedEmail.objects.get_or_create(
-                        mailbox=mailbox[:200],
-                        uidvalidity=uidvalidity,
-                        uid=number,
-                        defaults={"outcome": ReceivedEmail.UNREADABLE, "note": type(error).__name__[:200]},
+                    result.read += 1
+                    result.failed += 1
+                    _keep(
+                        connection,
+                        uid,
+                        failure=_record_failure(mailbox, uidvalidity, number, error),
+                        keywords=keywords,
+                        result=result,
                     )
+                    continue
                 if record is not None:
                     result.read += 1
                     result.count(record.outcome)

@@ -278,6 +278,7 @@ class ReceivedEmail(models.Model):
     SESSION_CLOSED = "session_closed"
     DUPLICATE = "duplicate"
     UNREADABLE = "unreadable"
+    FAILED = "failed"
     OUTCOMES = [
         (QUESTION, "Became a question"),
         (EMPTY, "No question text"),
@@ -286,6 +287,7 @@ class ReceivedEmail(models.Model):
         (SESSION_CLOSED, "Session no longer taking questions"),
         (DUPLICATE, "Same message already read"),
         (UNREADABLE, "Could not be read"),
+        (FAILED, "Not processed: kept in the mailbox"),
     ]
 
     mailbox = models.CharField(max_length=200)
@@ -296,6 +298,8 @@ class ReceivedEmail(models.Model):
     note = models.CharField(max_length=200, blank=True)
     size = models.PositiveIntegerField(default=0)
     attachments_dropped = models.PositiveSmallIntegerField(default=0)
+    # Runs that tried and failed to process the message (outcome "failed"); it stays in the mailbox meanwhile.
+    attempts = models.PositiveSmallIntegerField(default=0)
     question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     read_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -120,6 +120,7 @@ class ReceivedEmailViewSet(ModelViewSet):
         Column("outcome", label="Outcome", accessor="get_outcome_display"),
         "note",
         "attachments_dropped",
+        "attempts",
     ]
     list_filter = ["outcome"]
     inspect_view_enabled = True

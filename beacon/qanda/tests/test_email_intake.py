@@ -377,3 +377,58 @@ def test_no_schedule_without_a_mailbox_or_a_deferring_backend(settings):
     assert schedule_fetch() is False
     settings.BEACON_QANDA_IMAP_HOST = "127.0.0.1"
     assert schedule_fetch() is False  # the test settings run tasks at once: nothing to defer
+
+
+def _keyword_search(mailbox, keyword: str) -> int:
+    connection = mailbox.connect()
+    try:
+        connection.select(mailbox.folder)
+        _status, data = connection.uid("SEARCH", None, "KEYWORD", keyword)
+        return len((data[0] or b"").split())
+    finally:
+        connection.logout()
+
+
+def test_a_message_that_fails_to_be_processed_is_kept_and_tried_again(mailbox, open_session, monkeypatch):
+    # Something unexpected (here the database refusing the question) must not lose the resident's question:
+    # the message stays in the mailbox, and the next run makes the question from it.
+    mailbox.deliver(mailbox.folder, plain(address(open_session), "Who do I tell about a cuckooed flat?"))
+
+    def refuse(**kwargs):
+        raise RuntimeError("database went away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(email_intake.services, "question_submit", refuse)
+        first = fetch_questions()
+    assert (first.read, first.questions, first.deleted, first.failed) == (1, 0, 0, 1)
+    assert mailbox.messages(mailbox.folder) == 1
+    record = ReceivedEmail.objects.get()
+    assert (record.outcome, record.attempts, record.note) == (ReceivedEmail.FAILED, 1, "RuntimeError")
+
+    second = fetch_questions()
+    assert (second.read, second.questions, second.deleted, second.failed) == (1, 1, 1, 0)
+    assert Question.objects.get().text == "Who do I tell about a cuckooed flat?"
+    record = ReceivedEmail.objects.get()
+    assert record.outcome == ReceivedEmail.QUESTION and record.question is not None
+    assert mailbox.messages(mailbox.folder) == 0
+
+
+def test_a_message_that_keeps_failing_is_left_for_a_person_to_read(mailbox, open_session, monkeypatch):
+    mailbox.deliver(mailbox.folder, plain(address(open_session), "Is the park patrolled at night?"))
+
+    def refuse(**kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(email_intake.services, "question_submit", refuse)
+    for attempt in range(1, email_intake.MAX_ATTEMPTS + 1):
+        result = fetch_questions()
+        assert (result.read, result.failed, result.deleted) == (1, 1, 0)
+        assert ReceivedEmail.objects.get().attempts == attempt
+    # Tried enough: kept in the mailbox, marked for a person, and no longer offered to Beacon.
+    assert mailbox.messages(mailbox.folder) == 1
+    assert _keyword_search(mailbox, email_intake.FAILED_KEYWORD) == 1
+    assert "kept in the mailbox" in str(result)
+    later = fetch_questions()
+    assert (later.read, later.already_read, later.failed, later.deleted) == (0, 0, 0, 0)
+    assert mailbox.messages(mailbox.folder) == 1
+    assert not Question.objects.exists()

@@ -8,7 +8,7 @@ from email.utils import make_msgid
 import pytest
 
 from beacon.qanda import email_intake
-from beacon.qanda.email_intake import KEYWORD, MAX_FETCH_BYTES, fetch_questions
+from beacon.qanda.email_intake import FAILED_KEYWORD, KEYWORD, MAX_FETCH_BYTES, fetch_questions
 from beacon.qanda.models import Question, ReceivedEmail
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +52,12 @@ class StubIMAP:
     def uid(self, command, *args):
         self.commands.append((command, *args))
         if command == "SEARCH":
-            assert args == (None, "NOT", "KEYWORD", KEYWORD)
-            found = [str(uid).encode() for uid in sorted(self.messages) if KEYWORD not in self.flags[uid]]
+            assert args == (None, "NOT", "KEYWORD", KEYWORD, "NOT", "KEYWORD", FAILED_KEYWORD)
+            found = [
+                str(uid).encode()
+                for uid in sorted(self.messages)
+                if not {KEYWORD, FAILED_KEYWORD} & set(self.flags[uid])
+            ]
             return "OK", [b" ".join(found)]
         if command == "FETCH":
             raw = self.messages[int(args[0])]
@@ -120,7 +124,7 @@ def test_each_message_is_deleted_from_the_mailbox_once_recorded(stub_mailbox, op
     assert (result.read, result.deleted) == (3, 3) and result.outcomes[ReceivedEmail.REFUSED] == 1
     assert stub.commands == [
         ("SELECT", f'"{FOLDER}"'),
-        ("SEARCH", None, "NOT", "KEYWORD", KEYWORD),
+        ("SEARCH", None, "NOT", "KEYWORD", KEYWORD, "NOT", "KEYWORD", FAILED_KEYWORD),
         *_per_message(b"1"),
         *_per_message(b"2"),
         *_per_message(b"3"),
