@@ -140,6 +140,10 @@ if env("CACHE_URL", default=""):
 # database so that two Beacons on one machine keep apart.
 if env("CACHE_URL", default=""):
     CACHES["throttle"] = env.cache("CACHE_URL")
+    # The same server as the default cache: a key prefix of its own keeps the counts apart from it.
+    CACHES["throttle"]["KEY_PREFIX"] = ":".join(
+        p for p in (CACHES["throttle"].get("KEY_PREFIX"), "throttle") if p
+    )
 else:
     _folder = Path("/dev/shm")  # noqa: S108 (tmpfs; beacon.core.cache makes the file owner-only)
     if not _folder.is_dir():  # not Linux: a development machine

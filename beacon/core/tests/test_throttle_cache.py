@@ -231,3 +231,5 @@ def test_with_cache_url_the_throttle_counts_in_that_cache_server():
     throttle = _throttle_settings(CACHE_URL="redis://127.0.0.1:6379/0")["throttle"]
     assert throttle["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert throttle["LOCATION"] == "redis://127.0.0.1:6379/0"
+    # The default cache uses the same server: the counts keep to a key prefix of their own.
+    assert throttle["KEY_PREFIX"] == "throttle"
