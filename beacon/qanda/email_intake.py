@@ -65,6 +65,15 @@ _CUT_LINES = re.compile(
 # one only when header lines follow it, so "From: my window I can see…" stays part of the question.
 _FROM_LINE = re.compile(r"^\s*from\s*:\s*\S", re.IGNORECASE)
 _HEADER_LINE = re.compile(r"^\s*(?:sent|to|cc|subject|date|reply-to)\s*:", re.IGNORECASE)
+# A message forwarded inline, below the sender's own words (Gmail, Thunderbird, Apple Mail; Outlook marks it
+# only by a "From: … Sent: …" block, as in a reply, and "FW:" in the subject): its words are the question.
+_FORWARD_MARK = re.compile(
+    r"^\s*(?:-{2,}\s*forwarded message\s*-{2,}|begin forwarded message:)\s*$", re.IGNORECASE
+)
+_FORWARD_SUBJECT = re.compile(r"^\s*(?:(?:re|aw|sv)\s*:\s*)*(?:fwd?|wg|tr)\s*:", re.IGNORECASE)
+_ANY_HEADER_LINE = re.compile(r"^\s*(?:from|sent|to|cc|subject|date|reply-to)\s*:", re.IGNORECASE)
+_RULE_LINE = re.compile(r"^\s*_{8,}\s*$")
+MAX_FORWARD_DEPTH = 5
 MAX_FORWARDED = 5  # messages attached whole (message/rfc822) whose words are read
 
 
@@ -117,22 +126,49 @@ def html_to_text(html: str) -> str:
     return converter.handle(html)
 
 
-def trim_reply(text: str) -> str:
-    """The new words only: drop quoted lines, and everything from an "On … wrote:" line, a forwarded
-    or original-message header, or a signature delimiter onwards."""
+def trim_reply(text: str, *, forwarded: bool = False, depth: int = 0) -> str:
+    """The new words only: drop quoted lines, and everything from an "On … wrote:" line, an
+    original-message header, or a signature delimiter onwards. A message forwarded inline is the exception:
+    its words are kept after the sender's own, without its header lines (addresses, dates). `forwarded`
+    (the subject says "Fwd:" or "FW:") makes a "From: … Sent: …" block a forwarded message, not a quote."""
     match = _ON_WROTE.search(text)
     if match:
         text = text[: match.start()]
     kept = []
+    inner = ""
     lines = text.splitlines()
     for index, line in enumerate(lines):
-        if _CUT_LINES.match(line) or (_FROM_LINE.match(line) and _starts_header_block(lines, index)):
+        header_block = _FROM_LINE.match(line) and _starts_header_block(lines, index)
+        ruled_block = (
+            _RULE_LINE.match(line)
+            and index + 1 < len(lines)
+            and _FROM_LINE.match(lines[index + 1])
+            and _starts_header_block(lines, index + 1)
+        )
+        if _FORWARD_MARK.match(line) or (forwarded and (header_block or ruled_block)):
+            if depth < MAX_FORWARD_DEPTH:
+                inner = trim_reply("\n".join(_after_headers(lines, index + 1)), depth=depth + 1)
+            break
+        if _CUT_LINES.match(line) or header_block:
             break
         if line.lstrip().startswith(">"):
             continue
         kept.append(line.rstrip())
-    text = "\n".join(kept)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    return "\n\n".join(part for part in (text, inner) if part)
+
+
+def _after_headers(lines: list[str], start: int) -> list[str]:
+    """The lines of a forwarded message after its header block: blank lines, then the header lines up to
+    the first blank line, then blank lines (so a message whose first words are "To: …" keeps them)."""
+    index = start
+    while index < len(lines) and (not lines[index].strip() or _RULE_LINE.match(lines[index])):
+        index += 1
+    while index < len(lines) and _ANY_HEADER_LINE.match(lines[index]):
+        index += 1
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    return lines[index:]
 
 
 def _starts_header_block(lines: list[str], index: int) -> bool:
@@ -171,7 +207,7 @@ def _header(message, name: str) -> str:
         return ""
 
 
-def _body_text(message, notes: list[str]) -> tuple[object | None, str]:
+def _body_text(message, notes: list[str], *, forwarded: bool = False) -> tuple[object | None, str]:
     """A message's own body (not that of a message attached to it) as trimmed plain text."""
     body = None
     try:
@@ -184,7 +220,7 @@ def _body_text(message, notes: list[str]) -> tuple[object | None, str]:
         return None, ""
     text, part_notes = _part_text(body)
     notes.extend(part_notes)
-    return body, trim_reply(clean_text(text))
+    return body, trim_reply(clean_text(text), forwarded=forwarded)
 
 
 def _forwarded_messages(message, notes: list[str]) -> list:
@@ -217,7 +253,9 @@ def parse_message(raw: bytes) -> ParsedEmail:
                 parsed.addresses.append(address.strip().lower())
     senders = email.utils.getaddresses([_header(message, "Reply-To") or _header(message, "From")])
     parsed.sender = senders[0][1].strip() if senders else ""
-    body, parsed.text = _body_text(message, parsed.notes)
+    body, parsed.text = _body_text(
+        message, parsed.notes, forwarded=bool(_FORWARD_SUBJECT.match(parsed.subject))
+    )
     # An email forwarded as an attachment (message/rfc822): its words are the question, after any note
     # the sender wrote above it. Only the words: not its headers, so not its sender's address either.
     texts = [parsed.text] if parsed.text else []

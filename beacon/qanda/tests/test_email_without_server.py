@@ -251,3 +251,59 @@ def test_links_and_addresses_in_angle_brackets_are_not_markup(open_session):
         mailbox="qanda@test/INBOX", uidvalidity=1, uid=1, raw=raw, size=len(raw)
     )
     assert record.outcome == ReceivedEmail.QUESTION
+
+
+QUESTION = "Is it true the police will take my son away if he admits he was made to sell drugs?"
+INLINE_FORWARDS = {
+    "gmail": (
+        "Fwd: question",
+        "My sister asked me to send this on.\n\n---------- Forwarded message ---------\n"
+        "From: Jo Sister <jo.sister@example.net>\nDate: Mon, 30 Nov 2026 at 19:02\nSubject: question\n"
+        f"To: Pat <pat@example.org>\n\n\n{QUESTION}\n\n--\nJo\n",
+    ),
+    "apple": (
+        "Fwd: question",
+        "My sister asked me to send this on.\n\nBegin forwarded message:\n\n"
+        "From: Jo Sister <jo.sister@example.net>\nSubject: question\nDate: 30 November 2026 at 19:02:11 GMT\n"
+        f"To: Pat <pat@example.org>\n\n{QUESTION}\n\nSent from my iPhone\n",
+    ),
+    "thunderbird": (
+        "Fwd: question",
+        "My sister asked me to send this on.\n\n-------- Forwarded Message --------\nSubject: \tquestion\n"
+        "Date: \tMon, 30 Nov 2026 19:02:11 +0000\nFrom: \tJo Sister <jo.sister@example.net>\n"
+        f"To: \tPat <pat@example.org>\n\n\n\n{QUESTION}\n",
+    ),
+    "outlook": (
+        "FW: question",
+        "My sister asked me to send this on.\n\n________________________________\n"
+        "From: Jo Sister <jo.sister@example.net>\nSent: 30 November 2026 19:02\nTo: Pat <pat@example.org>\n"
+        f"Subject: question\n\n{QUESTION}\n\n> an older message she quoted\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("client", INLINE_FORWARDS)
+def test_an_email_forwarded_inline_gives_its_words_without_its_headers(client):
+    subject, body = INLINE_FORWARDS[client]
+    parsed = email_intake.parse_message(plain(body, subject=subject))
+    assert parsed.text == f"My sister asked me to send this on.\n\n{QUESTION}"
+    assert "jo.sister" not in parsed.text and "pat@" not in parsed.text
+
+
+def test_a_reply_still_loses_the_message_it_quotes():
+    body = (
+        "Thank you. And what about the flat on Sample Road?\n\n________________________________\n"
+        "From: Beacon Q&A <qanda@beacon.invalid>\nSent: 30 November 2026 19:02\nTo: Pat <pat@example.org>\n"
+        "Subject: Your question\n\nThank you for your question about the park.\n"
+    )
+    parsed = email_intake.parse_message(plain(body, subject="RE: Your question"))
+    assert parsed.text == "Thank you. And what about the flat on Sample Road?"
+
+
+def test_a_forwarded_message_that_starts_like_a_header_keeps_its_first_line():
+    body = (
+        "---------- Forwarded message ---------\nFrom: Jo <jo@example.net>\nSubject: q\n\n"
+        "To: whoever reads this, is the Beat Bus coming to Rushden?\n"
+    )
+    parsed = email_intake.parse_message(plain(body, subject="Fwd: q"))
+    assert parsed.text == "To: whoever reads this, is the Beat Bus coming to Rushden?"
