@@ -127,6 +127,9 @@ class StepView(View):
     def dispatch(self, request, *args, **kwargs):
         self.journey = Journey.load(request.session)
         if self.journey is None:
+            if DONE_KEY in request.session:
+                # Sent, and its confirmation not yet seen (a second click, or Back): show that, not "expired".
+                return redirect("reporting:done")
             if self.slug == flows.START and request.method in ("GET", "HEAD"):
                 self.journey = Journey.begin(request.session)
             else:
@@ -151,8 +154,9 @@ class StepView(View):
         following = flows.next_page(self.slug, self.answers)
         if following in flows.INTERRUPTS or (self.change and flows.is_follow_up(self.slug, following)):
             return page_url(following, self.change)
-        if self.change and flows.journey_path(self.answers).complete:
-            return page_url(flows.CHECK)
+        if self.change:
+            # Back to check your answers, by way of any question the change has opened (and only those).
+            return page_url(flows.journey_path(self.answers).missing or flows.CHECK, True)
         return page_url(following, self.change)
 
     def get_form(self, data=None):
@@ -664,6 +668,17 @@ def followup_reply(request):
     if form.is_bot():
         return render(request, "reporting/rejected.html", status=400)
     code = request.POST.get("receipt", "")[:60]
+    verdict = throttle.check(request, "followup")
+    if not verdict.allowed:
+        # The code cannot be checked now (too many guesses, perhaps other people's): give the reply back to
+        # send later, without looking the report up.
+        kept = forms.ReplyForm(initial={"receipt": code, "text": request.POST.get("text", "")})
+        page = render(
+            request,
+            "reporting/followup_wait.html",
+            {"form": kept, "minutes": verdict.minutes, "had_files": bool(request.FILES)},
+        )
+        return throttle.refused(page, verdict)
     report, refusal = _receipt_report(request, code)
     if refusal:
         return refusal

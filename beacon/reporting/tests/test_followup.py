@@ -204,3 +204,23 @@ def test_a_report_is_accepted_when_the_rate_limit_cannot_count(
     assert Report.objects.count() == 1
     assert "rate limit could not count" in caplog.text
     assert "127.0.0.1" not in caplog.text
+
+
+def test_a_reply_refused_by_the_guessing_limit_keeps_its_text(fresh_window, client, sent, settings):
+    # Other people's wrong codes have used up the global limit: the reporter's reply cannot be checked now,
+    # but what they typed is given back to send later, and nothing about the report is shown.
+    report, receipt = sent
+    settings.BEACON_RATE_LIMITS = {**settings.BEACON_RATE_LIMITS, "followup": (100, 3, 900)}
+    for n in range(3):
+        client.post("/report/follow-up/", {"receipt": "nope"}, REMOTE_ADDR=f"192.0.2.{n + 1}")
+    refused = client.post(
+        "/report/follow-up/reply/",
+        {"receipt": receipt, "text": "The van came back at 9pm"},
+        REMOTE_ADDR="192.0.2.200",
+    )
+    page = refused.content.decode()
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Please wait before sending your reply" in page and "minute" in page
+    assert "The van came back at 9pm" in page and f'value="{receipt}"' in page
+    assert report.reference not in page  # the code was not checked: the report is not shown
+    assert not ReportMessage.objects.filter(report=report, direction="from_reporter").exists()

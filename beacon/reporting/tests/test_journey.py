@@ -591,3 +591,34 @@ def test_blank_question_pages_carry_each_visitors_own_csrf_token(db):
     # An answered question is rendered for its visitor, with the answer filled in.
     again = first.get("/report/danger/").content.decode()
     assert 'value="no" checked' in again
+
+
+def test_a_second_send_before_the_confirmation_is_seen_shows_the_confirmation(walker):
+    # With JavaScript off a double click sends twice; the browser shows the second answer. It must not say
+    # that nothing was sent: it leads to the reference and receipt code of the report that was.
+    walker.minimal()
+    with walker.capture_on_commit(execute=True):
+        first = walker.client.post("/report/check/", {"website": ""})
+        second = walker.client.post("/report/check/", {"website": ""})
+    assert first.status_code == 302 and first.url == "/report/done/"
+    assert second.status_code == 302 and second.url == "/report/done/"
+    done = walker.client.get("/report/done/").content.decode()
+    assert Report.objects.get().reference in done and "data-receipt>" in done
+
+
+def test_back_to_check_your_answers_after_the_confirmation_does_not_say_nothing_was_sent(walker):
+    walker.minimal()
+    walker.submit()
+    page = walker.client.post("/report/check/", {"website": ""}).content.decode()
+    assert "Nothing you had started was sent" not in page
+    assert "If you saw a page with your report&rsquo;s reference, we have your report" in page
+    assert Report.objects.count() == 1
+
+
+def test_a_change_that_opens_a_new_question_goes_straight_to_it(walker):
+    walker.minimal()
+    walker.answer("about", {"categories": ["dealing", "child_exploitation"]}, change=True, expect="child")
+    walker.answer("child", {"ages": "about 14", "in_danger": "no"}, change=True, expect="check")
+    walker.answer("people", {"people": "yes"}, change=True, expect="person")
+    walker.answer("person", {"name": "Kay", "is_child": "no"}, change=True, expect="people-list")
+    walker.answer("people-list", {"add_another": "no"}, change=True, expect="check")
