@@ -31,6 +31,15 @@ def report_content(*, report: Report) -> dict:
     return crypto.unseal_json(report.sealed)
 
 
+def report_reporter_email(*, report: Report) -> str:
+    """The address an identified reporter gave and ticked as a safe way to contact them, or "". Needs the
+    private key (a reporter's emails are sent by back-office task workers, which read it as they send)."""
+    if report.anonymous:
+        return ""
+    contact = report_content(report=report).get("contact") or {}
+    return contact.get("email", "") if "email" in (contact.get("ways") or []) else ""
+
+
 def report_messages(*, report: Report) -> list[dict]:
     """The question-and-reply timeline, decrypted, oldest first. Needs the private key."""
     messages = (

@@ -24,7 +24,7 @@ from .models import (
     ReportIdentifier,
     ReportMessage,
 )
-from .selectors import neighbourhood_id_for_district
+from .selectors import neighbourhood_id_for_district, report_reporter_email
 from .uploads import CleanFile, clean_upload
 
 logger = logging.getLogger(__name__)
@@ -158,7 +158,8 @@ def report_submit(*, answers: dict, files: list = ()) -> SubmitResult:
                 tasks.report_notify_triage.enqueue(report.pk)
                 contact = content["contact"]
                 if contact and contact["email"] and "email" in contact["ways"]:
-                    tasks.report_confirm_reporter.enqueue(report.pk, tasks.lock_address(contact["email"]))
+                    # The id alone: the worker reads the address from the sealed report as it sends.
+                    tasks.report_confirm_reporter.enqueue(report.pk)
         except IntegrityError:
             if Report.objects.filter(reference=reference).exists():
                 continue  # a reference clash, vanishingly rare: draw another
@@ -223,11 +224,8 @@ def report_message_add(*, report: Report, direction: str, text: str, author=None
                     object_id=report.pk,
                     detail={"message": message.pk, "files": len(sealed_files)},
                 )
-            if not report.anonymous:
-                email = _reporter_email(report)
-                if email:
-                    locked = tasks.lock_address(email)
-                    tasks.report_notify_reporter.enqueue(report.pk, locked)
+            if not report.anonymous and _reporter_email(report):
+                tasks.report_notify_reporter.enqueue(report.pk)  # the worker reads the address itself
         else:
             tasks.report_notify_triage_reply.enqueue(report.pk)
     return message
@@ -239,8 +237,7 @@ def _reporter_email(report: Report) -> str:
             "report %s: cannot email the reporter from a process without the private key", report.pk
         )
         return ""
-    contact = crypto.unseal_json(report.sealed).get("contact") or {}
-    return contact.get("email", "") if "email" in (contact.get("ways") or []) else ""
+    return report_reporter_email(report=report)
 
 
 def report_delete(*, report: Report, actor=None) -> None:

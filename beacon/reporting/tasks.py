@@ -1,35 +1,23 @@
 """Background emails about reports (Django tasks; `manage.py db_worker` runs them).
 
 None of these emails carries report content: only that there is something to look at, its priority,
-the reference and a link. A reporter's email address has to reach the worker through the task queue's
-table, so it travels locked with a key derived from SECRET_KEY, never in clear.
+the reference and a link. A task's row in the queue holds the report's id and nothing else. The reporter's
+emails read the address from the sealed report as they send, so the workers that run them are back-office
+processes holding the private key (docs/deploy.md), and the address exists nowhere but in the sealed report.
 """
 
-import base64
-import hashlib
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.tasks import task
-from nacl.secret import SecretBox
+
+if TYPE_CHECKING:
+    from .models import Report
 
 logger = logging.getLogger(__name__)
-
-
-def _box() -> SecretBox:
-    return SecretBox(
-        hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=32, person=b"beacon-taskargs").digest()
-    )
-
-
-def lock_address(address: str) -> str:
-    return base64.b64encode(_box().encrypt(address.encode("utf-8"))).decode("ascii")
-
-
-def unlock_address(locked: str) -> str:
-    return _box().decrypt(base64.b64decode(locked)).decode("utf-8")
 
 
 def _staff_link(report_id: int) -> str:
@@ -38,6 +26,20 @@ def _staff_link(report_id: int) -> str:
 
 def _send(subject: str, body: str, to: str) -> None:
     EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]).send()
+
+
+def _reporter(report_id: int) -> "tuple[Report, str] | None":
+    """The report and the address its reporter ticked as safe to email, read from the sealed report now with
+    the private key (ImproperlyConfigured without it: the task fails on the queue rather than passing for
+    sent). None when the report has gone (purged), is anonymous, or gives no address to email."""
+    from .models import Report
+    from .selectors import report_reporter_email
+
+    report = Report.objects.filter(pk=report_id).only("pk", "reference", "anonymous", "sealed").first()
+    if report is None:
+        return None
+    email = report_reporter_email(report=report)
+    return (report, email) if email else None
 
 
 @task()
@@ -87,12 +89,13 @@ def report_notify_triage_reply(report_id: int) -> None:
 
 
 @task()
-def report_confirm_reporter(report_id: int, locked_address: str) -> None:
-    from .models import Report
-
-    report = Report.objects.filter(pk=report_id).only("pk", "reference").first()
-    if report is None:
+def report_confirm_reporter(report_id: int, _legacy_address: str | None = None) -> None:
+    """Tells an identified reporter their report arrived. `_legacy_address` is ignored: rows queued by
+    earlier releases carry a locked copy of the address there, and still run."""
+    found = _reporter(report_id)
+    if found is None:
         return
+    report, email = found
     force = settings.BEACON_FORCE_NAME
     _send(
         f"We have received your report ({report.reference})",
@@ -103,22 +106,22 @@ def report_confirm_reporter(report_id: int, locked_address: str) -> None:
         "If you or anyone else is in danger, call 999. To add information, call 101 and give your "
         "reference.\n\n"
         "We have not included what you told us in this email, to keep it private.\n",
-        unlock_address(locked_address),
+        email,
     )
 
 
 @task()
-def report_notify_reporter(report_id: int, locked_address: str) -> None:
-    from .models import Report
-
-    report = Report.objects.filter(pk=report_id).only("pk", "reference").first()
-    if report is None:
+def report_notify_reporter(report_id: int, _legacy_address: str | None = None) -> None:
+    """Tells an identified reporter that staff have a question (not what it is). `_legacy_address` as above."""
+    found = _reporter(report_id)
+    if found is None:
         return
+    report, email = found
     _send(
         f"We have a question about your report ({report.reference})",
         f"{settings.BEACON_FORCE_NAME} has a question about your report {report.reference}.\n\n"
         "A member of our team will contact you in the ways and at the times you told us are safe. "
         "You can also call 101 and give your reference.\n\n"
         "We have not included the question in this email, to keep it private.\n",
-        unlock_address(locked_address),
+        email,
     )

@@ -682,8 +682,8 @@ def _task_rows():
 
 
 def _report_task_paths() -> list[str]:
-    """The reporting tasks whose first argument is a report's id. Their queue rows keep that id, and the
-    reporter's emails keep the reporter's (locked, but recoverable) address, after they have run."""
+    """The reporting tasks whose first argument is a report's id. Their queue rows keep that id after they
+    have run (and rows of the reporter's emails queued by earlier releases, a locked copy of the address)."""
     from beacon.reporting import tasks as reporting_tasks
 
     return sorted(
@@ -694,8 +694,8 @@ def _report_task_paths() -> list[str]:
 
 
 def _task_rows_prune(*, now: dt.datetime) -> int:
-    """Delete finished task queue rows older than the shortest retention period (their arguments can hold
-    a reporter's locked address, and nothing reads a finished row). Returns how many went."""
+    """Delete finished task queue rows older than the shortest retention period (their arguments hold a
+    report's id, and nothing reads a finished row). Returns how many went."""
     rows = _task_rows()
     if rows is None:
         return 0

@@ -219,13 +219,6 @@ def test_a_question_to_an_identified_reporter_emails_a_notice_without_the_questi
     assert report.reference in mail.outbox[0].body and "Secret question" not in mail.outbox[0].body
 
 
-def test_the_task_queue_never_holds_an_address_in_clear():
-    from beacon.reporting import tasks
-
-    locked = tasks.lock_address("ali@example.org")
-    assert "ali" not in locked and tasks.unlock_address(locked) == "ali@example.org"
-
-
 def test_messages_are_checked():
     report = report_submit(answers=document(), files=[]).report
     for bad in ("", "   ", "\u202e\u200b", "x" * 100_000):

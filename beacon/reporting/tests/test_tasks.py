@@ -1,10 +1,14 @@
 """The task queue production runs (django-tasks-db): a report's tasks are rows written in the report's own
-transaction, and they carry the report's id, never what it says or who sent it."""
+transaction, and they carry the report's id, never what it says or who sent it. The back-office worker that
+runs them reads the reporter's address from the sealed report with the private key, as it sends."""
 
+import io
 import json
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.db import connection
 from django.tasks import TaskResultStatus
 from django.tasks.signals import task_enqueued
@@ -12,20 +16,42 @@ from django_tasks_db.models import DBTaskResult
 
 from beacon.reporting import tasks
 from beacon.reporting.models import Report
-from beacon.reporting.services import report_submit
+from beacon.reporting.services import report_delete, report_message_add, report_submit
 from config.settings.base import TASKS as PRODUCTION_TASKS
 
 from .test_services import document
 
+pytestmark = pytest.mark.django_db
+
 USER_AGENT = "BeaconTaskProbe/1.0 (UniqueAgent-41c2e8)"
 ADDRESS = "198.51.100.91"
+
+
+CONTACT = {"name": "Ali", "email": "ali@example.org", "phone": "", "ways": ["email"], "when": ""}
 
 
 def triage_rows():
     return DBTaskResult.objects.filter(task_path=tasks.report_notify_triage.module_path)
 
 
-def test_a_submitted_report_queues_one_triage_task_holding_only_its_id(walker, settings):
+def run_queue(monkeypatch):
+    """Run every queued task once, as `manage.py db_worker` does in production."""
+    import django_tasks_db.management.commands.db_worker as worker
+
+    # The worker closes stale connections between tasks; here that would be the test's own connection.
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
+    call_command(
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--interval",
+        "0",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+
+
+def test_a_submitted_report_queues_one_triage_task_holding_only_its_id(walker, settings, monkeypatch):
     settings.TASKS = PRODUCTION_TASKS
     walker.client.defaults.update({"HTTP_USER_AGENT": USER_AGENT, "REMOTE_ADDR": ADDRESS})
     walker.minimal(upto="people")
@@ -55,7 +81,9 @@ def test_a_submitted_report_queues_one_triage_task_holding_only_its_id(walker, s
     row = triage_rows().get()  # exactly one, queued for the worker, not run here
     assert row.status == TaskResultStatus.READY and mail.outbox == []
     assert row.args_kwargs == {"args": [report.pk], "kwargs": {}}
-    # Every queued row, whole (the reporter's confirmation carries the address only locked).
+    confirm = DBTaskResult.objects.get(task_path=tasks.report_confirm_reporter.module_path)
+    assert confirm.args_kwargs == {"args": [report.pk], "kwargs": {}}  # no copy of the address
+    # Every queued row, whole.
     queued = json.dumps(list(DBTaskResult.objects.values()), default=str).lower()
     assert DBTaskResult.objects.count() == 2
     for needle in [
@@ -75,6 +103,14 @@ def test_a_submitted_report_queues_one_triage_task_holding_only_its_id(walker, s
         session_key,
     ]:
         assert needle.lower() not in queued, needle
+
+    # The back-office worker reads the address from the sealed report as it sends.
+    run_queue(monkeypatch)
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}
+    confirmation = [m for m in mail.outbox if m.to == ["sam@example.org"]]
+    assert len(confirmation) == 1 and report.reference in confirmation[0].subject
+    for needle in ["Zebra-lantern", "blue door", "kitchen window", "Marcus", "900321", "900456"]:
+        assert needle not in confirmation[0].subject + confirmation[0].body, needle
 
 
 @pytest.mark.django_db(transaction=True)
@@ -103,3 +139,66 @@ def test_the_triage_task_row_is_written_in_the_reports_transaction(settings):
     result = report_submit(answers=document(), files=[])
     assert not connection.in_atomic_block
     assert triage_rows().get().args_kwargs["args"] == [result.report.pk]
+
+
+def test_a_question_to_an_identified_reporter_queues_only_the_reports_id(settings, make_staff, monkeypatch):
+    settings.TASKS = PRODUCTION_TASKS
+    report = report_submit(answers=document(contact=CONTACT), files=[]).report
+    report_message_add(
+        report=report, direction="to_reporter", text="Which door is it?", author=make_staff("Triage officer")
+    )
+    row = DBTaskResult.objects.get(task_path=tasks.report_notify_reporter.module_path)
+    assert row.args_kwargs == {"args": [report.pk], "kwargs": {}}
+    assert "ali" not in json.dumps(list(DBTaskResult.objects.values()), default=str).lower()
+    run_queue(monkeypatch)
+    question = [m for m in mail.outbox if "question" in m.subject]
+    assert len(question) == 1 and question[0].to == ["ali@example.org"]
+    assert report.reference in question[0].body and "Which door" not in question[0].body
+
+
+@pytest.mark.parametrize("task_name", ["report_confirm_reporter", "report_notify_reporter"])
+def test_rows_queued_with_a_locked_address_by_the_last_release_still_send(settings, monkeypatch, task_name):
+    """Before this release the rows carried the address, locked, as a second argument. Rows queued then
+    and run after the deploy send to the address in the sealed report and ignore the argument."""
+    settings.TASKS = PRODUCTION_TASKS
+    report = report_submit(answers=document(contact=CONTACT), files=[]).report
+    DBTaskResult.objects.all().delete()
+    DBTaskResult.objects.create(
+        task_path=getattr(tasks, task_name).module_path,
+        args_kwargs={"args": [report.pk, "c29tZXRoaW5nIGxvY2tlZA=="], "kwargs": {}},
+        backend_name="default",
+        run_after=report.received_at,
+    )
+    run_queue(monkeypatch)
+    assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ali@example.org"]
+
+
+@pytest.mark.parametrize("task_name", ["report_confirm_reporter", "report_notify_reporter"])
+def test_no_email_goes_when_the_report_has_gone_or_gives_no_address_to_email(task_name):
+    task = getattr(tasks, task_name)
+    purged = report_submit(answers=document(contact=CONTACT), files=[]).report
+    report_delete(report=purged)
+    no_email = {**CONTACT, "email": "", "phone": "07700 900111", "ways": ["phone"]}
+    by_phone_only = {**CONTACT, "phone": "07700 900111", "ways": ["phone"]}  # an address, but not a safe way
+    others = [
+        report_submit(answers=document(contact=contact), files=[]).report
+        for contact in (no_email, by_phone_only)
+    ]
+    anonymous = report_submit(answers=document(), files=[]).report
+    mail.outbox.clear()
+    for report_id in [purged.pk, *(r.pk for r in others), anonymous.pk]:
+        task.call(report_id)
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("task_name", ["report_confirm_reporter", "report_notify_reporter"])
+def test_a_worker_without_the_private_key_fails_the_task_instead_of_sending(settings, task_name):
+    """A worker given only the public site's keys cannot find the address: the task fails, loudly, on the
+    queue, rather than being marked done with nothing sent."""
+    report = report_submit(answers=document(contact=CONTACT), files=[]).report
+    mail.outbox.clear()
+    settings.BEACON_REPORT_PRIVATE_KEY = ""
+    with pytest.raises(ImproperlyConfigured):
+        getattr(tasks, task_name).call(report.pk)
+    assert mail.outbox == []
