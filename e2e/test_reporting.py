@@ -291,7 +291,7 @@ def test_whole_journey_with_javascript_disabled(no_js_page, live_server):
     assert outside == []
 
 
-def test_follow_up_pages_pass_axe(page, live_server, axe):
+def test_follow_up_pages_pass_axe(page, live_server, axe, settings):
     from beacon.reporting.services import report_submit
 
     result = report_submit(
@@ -312,6 +312,14 @@ def test_follow_up_pages_pass_axe(page, live_server, axe):
     assert "Enter your reply" in page.content()
     axe(page)
     page.get_by_label("Your reply", exact=True).fill("Yesterday at six")
+    # Codes cannot be checked for a while (too many guesses): the reply comes back in its box, unsent.
+    limits = settings.BEACON_RATE_LIMITS
+    settings.BEACON_RATE_LIMITS = {**limits, "followup": (0, 200, 900)}
+    page.get_by_role("button", name="Send reply", exact=True).click()
+    assert page.get_by_role("heading", name="Please wait before sending your reply").is_visible()
+    assert page.get_by_label("Your reply", exact=True).input_value() == "Yesterday at six"
+    axe(page)
+    settings.BEACON_RATE_LIMITS = limits
     page.get_by_role("button", name="Send reply", exact=True).click()
     assert "Reply sent" in page.content()
     axe(page)
