@@ -163,3 +163,16 @@ class PendingUpload(models.Model):
 
     def __str__(self):
         return f"pending {self.content_type} {self.size} bytes"
+
+
+class SentJourney(models.Model):
+    """A journey that has been sent, so that the same journey sent twice at once (a double click with
+    JavaScript off) stores one report. Written in the transaction that stores the report; holds only a digest
+    of the journey's random token (which lives in the visitor's session), not linked to the report, and is
+    deleted once that session can no longer exist (with the abandoned uploads, `pending_uploads_purge`)."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    sent_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"journey sent {self.sent_at:%Y-%m-%d %H:%M}"

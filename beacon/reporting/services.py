@@ -1,5 +1,6 @@
 """Every write the reporting app makes: reports, messages, files held during a journey, deletion."""
 
+import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from .models import (
     ReportAttachment,
     ReportIdentifier,
     ReportMessage,
+    SentJourney,
 )
 from .selectors import neighbourhood_id_for_district, report_reporter_email
 from .uploads import CleanFile, clean_upload
@@ -35,6 +37,18 @@ class SubmitResult:
     report: Report
     reference: str
     receipt_code: str | None  # anonymous reports only; shown once and never stored
+
+
+class AlreadySent(Exception):
+    """This journey has been sent already (a second send of the same answers): nothing new was stored."""
+
+
+def _journey_digest(token: str) -> str:
+    return hashlib.blake2b(token.encode(), digest_size=32, person=b"beacon-sent").hexdigest()
+
+
+def journey_was_sent(*, token: str) -> bool:
+    return bool(token) and SentJourney.objects.filter(digest=_journey_digest(token)).exists()
 
 
 @dataclass(frozen=True)
@@ -84,8 +98,11 @@ def _priority(*, immediate_danger: bool, child_involved: bool) -> int:
     return (PRIORITY_IMMEDIATE_DANGER if immediate_danger else 0) + (PRIORITY_CHILD if child_involved else 0)
 
 
-def report_submit(*, answers: dict, files: list = ()) -> SubmitResult:
+def report_submit(*, answers: dict, files: list = (), journey: str = "") -> SubmitResult:
     """Store a whole report in one transaction, or nothing.
+
+    `journey` is the random token of the journey being sent, if any: a journey is stored once, and sending
+    it again (two sends racing) raises AlreadySent, having stored nothing.
 
     `answers` is a report document (docs/report-content.md; the journey builds it with
     `document.from_journey`). `files` are PendingUpload rows (already cleaned and sealed during the
@@ -129,6 +146,8 @@ def report_submit(*, answers: dict, files: list = ()) -> SubmitResult:
             )
         try:
             with durable_atomic():  # on disk before the reference is shown, on SQLite too
+                if journey:  # first, so that a second send of the journey waits here, then stops
+                    SentJourney.objects.create(digest=_journey_digest(journey), sent_at=now)
                 report.save()
                 ReportIdentifier.objects.bulk_create(
                     [
@@ -161,6 +180,8 @@ def report_submit(*, answers: dict, files: list = ()) -> SubmitResult:
                     # The id alone: the worker reads the address from the sealed report as it sends.
                     tasks.report_confirm_reporter.enqueue(report.pk)
         except IntegrityError:
+            if journey_was_sent(token=journey):
+                raise AlreadySent from None
             if Report.objects.filter(reference=reference).exists():
                 continue  # a reference clash, vanishingly rare: draw another
             raise
@@ -298,4 +319,8 @@ def pending_uploads_purge(*, older_than: timedelta | None = None) -> int:
     the journey's last touch (Journey.keep_files touches them at least every PENDING_TOUCH_SECONDS)."""
     age = older_than if older_than is not None else timedelta(seconds=settings.SESSION_COOKIE_AGE + 600)
     deleted, _ = PendingUpload.objects.filter(touched_at__lt=timezone.now() - age).delete()
+    # A sent journey's session cannot outlive SESSION_COOKIE_AGE either: nothing can send it again.
+    SentJourney.objects.filter(
+        sent_at__lt=timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE + 600)
+    ).delete()
     return deleted

@@ -563,6 +563,8 @@ class CheckView(StepView):
         form = self.get_form(request.POST)
         if form.is_bot() or not form.is_valid():
             return render(request, "reporting/rejected.html", status=400)
+        if services.journey_was_sent(token=self.journey.token):
+            return self.already_sent()
         verdict = throttle.check_and_hit(request, "submit")
         if not verdict.allowed:
             return limited(request, verdict)
@@ -577,7 +579,11 @@ class CheckView(StepView):
             self.journey.save()
             return self.render(form)
         try:
-            result = services.report_submit(answers=document.from_journey(self.answers), files=files)
+            result = services.report_submit(
+                answers=document.from_journey(self.answers), files=files, journey=self.journey.token
+            )
+        except services.AlreadySent:
+            return self.already_sent()
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
@@ -589,6 +595,14 @@ class CheckView(StepView):
             "receipt": result.receipt_code,
             "email": bool(not result.report.anonymous),
         }
+        return redirect("reporting:done")
+
+    def already_sent(self):
+        """A second send of a journey that was sent while this request ran: this request read the session
+        before the first send saved it. Leave the session as the first send saves it (its confirmation; no
+        write from here, not even an expiry touch) and show that confirmation."""
+        self.request.session.modified = False
+        self.request.session.loaded_expiry = None
         return redirect("reporting:done")
 
 

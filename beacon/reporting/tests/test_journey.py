@@ -622,3 +622,55 @@ def test_a_change_that_opens_a_new_question_goes_straight_to_it(walker):
     walker.answer("people", {"people": "yes"}, change=True, expect="person")
     walker.answer("person", {"name": "Kay", "is_child": "no"}, change=True, expect="people-list")
     walker.answer("people-list", {"add_another": "no"}, change=True, expect="check")
+
+
+def test_the_same_journey_sent_twice_at_once_stores_one_report(walker):
+    # Two sends racing: the second read the session before the first had saved it, so it still holds the
+    # whole journey. One report is stored; the second send leads to the confirmation of the first.
+    from django.contrib.sessions.models import Session
+
+    from beacon.reporting.models import SentJourney
+
+    walker.minimal()
+    before = list(Session.objects.values_list("pk", "session_data", "expire_date"))
+    with walker.capture_on_commit(execute=True):
+        first = walker.client.post("/report/check/", {"website": ""})
+    assert first.status_code == 302 and first.url == "/report/done/"
+    after = list(Session.objects.values_list("pk", "session_data", "expire_date"))
+    for pk, data, expires in before:
+        Session.objects.filter(pk=pk).update(session_data=data, expire_date=expires)
+    with walker.capture_on_commit(execute=True):
+        second = walker.client.post("/report/check/", {"website": ""})
+    assert second.status_code == 302 and second.url == "/report/done/"
+    assert Report.objects.count() == 1 and SentJourney.objects.count() == 1
+    # The first send's answer (its session saved with the confirmation) is what the browser then shows.
+    for pk, data, expires in after:
+        Session.objects.filter(pk=pk).update(session_data=data, expire_date=expires)
+    done = walker.client.get("/report/done/").content.decode()
+    assert Report.objects.get().reference in done
+
+
+def test_sent_journeys_are_forgotten_once_their_session_cannot_exist(walker, settings):
+    from beacon.reporting.models import SentJourney
+    from beacon.reporting.services import pending_uploads_purge
+
+    walker.minimal().submit()
+    assert SentJourney.objects.count() == 1
+    pending_uploads_purge()
+    assert SentJourney.objects.count() == 1  # its session could still be open
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE + 601)):
+        pending_uploads_purge()
+    assert not SentJourney.objects.exists()
+
+
+def test_a_journey_is_stored_once_however_it_is_sent(db):
+    # The second send waits for the first's transaction, then finds the journey sent: nothing is stored twice.
+    from beacon.reporting.services import AlreadySent, report_submit
+
+    answers = {"categories": ["dealing"], "where": {"description": "the park"}, "details": "Seen daily"}
+    report_submit(answers=answers, journey="token-of-one-journey")
+    with pytest.raises(AlreadySent):
+        report_submit(answers=answers, journey="token-of-one-journey")
+    report_submit(answers=answers, journey="token-of-another-journey")
+    report_submit(answers=answers)  # not from a journey (the import, tests): no once-only key
+    assert Report.objects.count() == 3
