@@ -1,6 +1,7 @@
 """Figures for the campaign dashboard, read ONLY through the selectors other apps publish for it:
 
-- beacon.reporting.selectors.report_counts(*, start, end) -> [{"category", "area", "count"}]
+- beacon.reporting.selectors.report_totals(*, start, end) -> {"total", "by_area"} (each report counted once)
+- beacon.reporting.selectors.report_counts(*, start, end) -> [{"category", "area", "count"}] (category ticks)
 - beacon.qanda.selectors.question_counts(*, start, end) -> {"asked", "answered"}
 - beacon.events.selectors.event_attendance(*, start, end) -> {"events", "people_engaged", ...}
 - beacon.feedback.selectors.feedback_summary(*, since, until) -> {"total", "mean", "per_rating"}
@@ -55,8 +56,11 @@ class Period:
     end: datetime.date
     week_number: int | None = None
     theme: str = ""
-    reports_by_category: Counter = field(default_factory=Counter)
+    # Reports counted once each, whatever their categories ...
+    reports_total: int = 0
     reports_by_area: Counter = field(default_factory=Counter)
+    # ... and category ticks: a report can have more than one category, so these add up to more.
+    reports_by_category: Counter = field(default_factory=Counter)
     report_rows: list[dict] = field(default_factory=list)
     questions: dict[str, int] = field(default_factory=lambda: {"asked": 0, "answered": 0})
     attendance: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ATTENDANCE_KEYS, 0))
@@ -64,19 +68,20 @@ class Period:
         default_factory=lambda: {"total": 0, "mean": None, "per_rating": dict.fromkeys(RATINGS, 0)}
     )
 
-    @property
-    def reports_total(self) -> int:
-        return sum(self.reports_by_category.values())
-
 
 def period_figures(*, label: str, start: datetime.date, end: datetime.date, **extra) -> Period:
     period = Period(label=label, start=start, end=end, **extra)
+    report_totals = _selector("beacon.reporting.selectors", "report_totals")
+    if report_totals:
+        found = report_totals(start=start, end=end)
+        period.reports_total = int(found.get("total", 0))
+        for area, count in (found.get("by_area") or {}).items():
+            period.reports_by_area[area or "Unknown"] += int(count)
     report_counts = _selector("beacon.reporting.selectors", "report_counts")
     if report_counts:
         for row in report_counts(start=start, end=end):
             count = int(row["count"])
             period.reports_by_category[row["category"]] += count
-            period.reports_by_area[row["area"] or "Unknown"] += count
             period.report_rows.append(
                 {"category": row["category"], "area": row["area"] or "Unknown", "count": count}
             )

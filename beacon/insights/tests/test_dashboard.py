@@ -73,6 +73,7 @@ def figures(campaign):
         (0, ["dealing"], town),
         (1, ["dealing", "cuckooing"], town),
         (8, ["weapons"], None),
+        (9, ["deal_line", "gang", "weapons"], None),
         (20, ["dealing"], town),  # after the campaign: not counted
     ]
     for number, (day, categories, neighbourhood) in enumerate(reports):
@@ -119,10 +120,19 @@ def figures(campaign):
 def test_figures_per_campaign_and_week(figures):
     data = campaign_dashboard(campaign=figures)
     whole, week1, week2 = data["whole"], *data["weeks"]
-    assert whole.reports_total == 4  # three reports, one with two categories
-    assert dict(whole.reports_by_category) == {"dealing": 2, "cuckooing": 1, "weapons": 1}
-    assert dict(whole.reports_by_area) == {"Town Centre": 3, "Unknown": 1}
-    assert (week1.reports_total, week2.reports_total) == (3, 1)
+    # Four reports with seven category ticks between them: totals and areas count reports, once each.
+    assert whole.reports_total == 4
+    assert dict(whole.reports_by_category) == {
+        "dealing": 2,
+        "cuckooing": 1,
+        "weapons": 2,
+        "deal_line": 1,
+        "gang": 1,
+    }
+    assert dict(whole.reports_by_area) == {"Town Centre": 2, "Unknown": 2}
+    assert (week1.reports_total, week2.reports_total) == (2, 2)
+    assert (dict(week1.reports_by_area), dict(week2.reports_by_area)) == ({"Town Centre": 2}, {"Unknown": 2})
+    assert dict(week2.reports_by_category) == {"weapons": 2, "deal_line": 1, "gang": 1}
     assert whole.questions == {"asked": 3, "answered": 2}
     assert (week1.questions, week2.questions) == ({"asked": 2, "answered": 1}, {"asked": 1, "answered": 1})
     assert whole.attendance["events"] == 2 and whole.attendance["people_engaged"] == 65
@@ -130,6 +140,31 @@ def test_figures_per_campaign_and_week(figures):
     assert whole.feedback["total"] == 3 and whole.feedback["per_rating"][5] == 1
     assert week1.feedback["mean"] == 4.5
     assert week2.theme == "=HYPERLINK(1)"
+
+
+def test_report_figures_take_the_same_queries_however_many_reports(figures):
+    """Counted in the database, a query or two a period: more reports (and more categories) add no queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from beacon.reporting.models import Report
+
+    with CaptureQueriesContext(connection) as before:
+        campaign_dashboard(campaign=figures)
+    Report.objects.bulk_create(
+        Report(
+            reference=f"MORE-{number:04d}",
+            received_at=at(number % 14),
+            categories=["dealing", "cuckooing", "gang"][: 1 + number % 3],
+            sealed=b"sealed",
+        )
+        for number in range(30)
+    )
+    with CaptureQueriesContext(connection) as after:
+        data = campaign_dashboard(campaign=figures)
+    assert len(after.captured_queries) == len(before.captured_queries)
+    assert data["whole"].reports_total == 34
+    assert sum(p.reports_total for p in data["weeks"]) == 34
 
 
 def test_empty_campaign_is_zero_filled(campaign):
@@ -150,6 +185,13 @@ def test_dashboard_page_has_accessible_charts_and_tables(figures, make_staff, st
     assert "<caption>Reports by category</caption>" in body
     assert "<caption>Questions asked and answered</caption>" in body
     assert "Drug dealing" in body and "Town Centre" in body
+    assert "<dt>Reports received</dt><dd>4</dd>" in body
+    assert "Week 1 2, Week 2 2. 4 in the whole campaign." in body  # the weekly chart's description
+    assert "Town Centre 2, Unknown 2." in body  # the area chart's description
+    visible = body.split('class="beacon-dashboard"')[1]
+    for svg in visible.split("<svg")[1:]:
+        visible = visible.replace(svg.split("</svg>")[0], "")
+    assert "A report can have more than one category" in visible  # said on the page, not only in the chart
     assert "http://" not in body.split('class="beacon-dashboard"')[1].replace(
         'xmlns="http://www.w3.org/2000/svg"', ""
     )
@@ -167,7 +209,11 @@ def test_csv_download_has_the_same_figures_and_defuses_formulas(figures, make_st
     assert rows[0] == ["period", "week", "theme", "start", "end", "measure", "breakdown", "value"]
     lookup = {(r[0], r[5], r[6]): r[7] for r in rows[1:]}
     assert lookup[("Whole campaign", "reports", "all")] == "4"
+    assert (lookup[("Week 1", "reports", "all")], lookup[("Week 2", "reports", "all")]) == ("2", "2")
+    assert lookup[("Whole campaign", "reports by area", "Town Centre")] == "2"
+    assert lookup[("Week 2", "reports by area", "Unknown")] == "2"
     assert lookup[("Week 1", "reports by category", "Drug dealing")] == "2"
+    assert lookup[("Whole campaign", "reports by category", "Weapons")] == "2"
     assert lookup[("Week 2", "questions", "answered")] == "1"
     assert lookup[("Whole campaign", "event attendance", "People engaged")] == "65"
     assert all(not row[2].startswith("=") for row in rows[1:])
