@@ -206,6 +206,12 @@ def site_search(*, query: str, page_number) -> dict[str, Any]:
     query = clean_text(query or "").strip()[:SEARCH_MAX_QUERY]
     if not query:
         return {"query": "", "results": [], "page_obj": None}
-    results = public(Page.objects.live()).filter(depth__gt=1).specific().search(query)
+    # The text is searched as plain words, so a double quote never marked a phrase; and SQLite's backend wraps
+    # each word in double quotes without escaping one inside it, so an odd number of them was a syntax error
+    # (a 500). Dropping them searches the same words on SQLite and PostgreSQL alike.
+    words = " ".join(query.replace('"', " ").split())
+    if not words:
+        return {"query": query, "results": [], "page_obj": None}
+    results = public(Page.objects.live()).filter(depth__gt=1).specific().search(words)
     page_obj = Paginator(results, SEARCH_PER_PAGE).get_page(page_number)
     return {"query": query, "results": list(page_obj.object_list), "page_obj": page_obj}

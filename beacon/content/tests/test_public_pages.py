@@ -2,9 +2,11 @@
 
 import datetime
 import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
 from beacon.content.models import DEFAULT_DESCRIPTION, CampaignWeekPage
 
@@ -210,6 +212,15 @@ def test_search_finds_published_article_not_draft(client, tree):
     for hostile in ["%00", "'; DROP TABLE wagtailcore_page; --", "x" * 10000, "<script>alert(1)</script>"]:
         response = get(client, f"/search/?q={hostile}")
         assert response.status_code == 200 and b"<script>alert" not in response.content
+    # Double quotes, paired or not, are no error (an odd number was a 500 on SQLite: "unterminated string") and
+    # leave the words around them searched for; the box shows the query as typed.
+    for quoted in ['"cuckooing', 'kingsthorpe "cuckooing', 'warning "cuckooing""', '"cuckooing warning"']:
+        body = get(client, "/search/?" + urlencode({"q": quoted})).content.decode()
+        assert "Cuckooing warning for Kingsthorpe" in body and "Cuckooing draft" not in body, quoted
+        assert f'value="{escape(quoted)}"' in body
+    for quoted in ['"', '"""', '" "', 'he said "no']:
+        response = get(client, "/search/?" + urlencode({"q": quoted}))
+        assert response.status_code == 200 and "No results" in response.content.decode(), quoted
 
 
 def test_open_graph_and_twitter_card_metadata(client, tree):

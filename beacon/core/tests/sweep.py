@@ -191,16 +191,17 @@ HOSTILE_VALUES = [
     "NaN",
     "9999-12-31",  # the last date Python knows: a day later overflows
     "0001-01-01",
+    'he said "no',  # an unpaired double quote: SQLite's full-text search syntax gave "unterminated string"
 ]
 
 
-# The same, for the staff screens (whose pages cost three or four times a public one): the three values that
-# are only text to a form ("<script>", "../../etc/passwd", a bidi override) are sent as one.
+# The same, for the staff screens (whose pages cost three or four times a public one): the four values that
+# are only text to a form ("<script>", "../../etc/passwd", a bidi override, an unpaired quote) are sent as one.
 ADMIN_VALUES = [
     value
     for value in HOSTILE_VALUES
-    if value not in {"<script>alert(1)</script>", "../../etc/passwd", "\u202eevil"}
-] + ["<script>alert(1)</script>../../etc/passwd\u202eevil"]
+    if value not in {"<script>alert(1)</script>", "../../etc/passwd", "\u202eevil", 'he said "no'}
+] + ['<script>alert(1)</script>../../etc/passwd\u202eevil he said "no']
 
 
 def path_segment(value: str) -> str:
