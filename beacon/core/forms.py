@@ -152,6 +152,14 @@ class DateInputField(forms.MultiValueField):
         self.error_messages["required"] = f"Enter {label_for_errors}"
         self.error_messages["incomplete"] = f"Enter {label_for_errors} as a day, month and year"
 
+    def clean(self, value):
+        # A box holding only spaces, a newline or invisible characters is an empty box. Without this,
+        # MultiValueField.clean sees a value and skips its "required" check, and the parts' own
+        # stripping then hands compress() three empty strings: a required date came back as None.
+        if isinstance(value, (list, tuple)):
+            value = [clean_text(part) if isinstance(part, str) else part for part in value]
+        return super().clean(value)
+
     def compress(self, data_list):
         if not data_list or not any(data_list):
             return None

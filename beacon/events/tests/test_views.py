@@ -371,6 +371,9 @@ def test_workshop_confirmation_links_cannot_be_forged(client, areas):
         ({"date_1_0": "31", "date_1_1": "2", "date_1_2": "2027"}, "date_1", "must be a real date"),
         ({"date_1_0": "1", "date_1_1": "1", "date_1_2": "2020"}, "date_1", "must be in the future"),
         ({"date_2_0": "", "date_2_1": "", "date_2_2": ""}, "date_2", "Enter your second choice of date"),
+        ({"date_1_0": " ", "date_1_1": " ", "date_1_2": " "}, "date_1", "Enter your first choice of date"),
+        ({"date_2_0": "\n", "date_2_1": "", "date_2_2": ""}, "date_2", "Enter your second choice of date"),
+        ({"date_1_1": " "}, "date_1", "Your first choice of date must include a month"),
         ({"accessibility_needs": "a" * 1001}, "accessibility_needs", "1000 characters or fewer"),
     ],
 )
@@ -382,6 +385,15 @@ def test_workshop_request_errors(client, areas, changes, field, message):
     assert f'href="#id_{field}' in content
     assert not WorkshopRequest.objects.exists()
     assert "Riverside Primary School" in content or changes.get("school_name") is not None
+
+
+def test_an_optional_date_of_only_spaces_is_left_out(client, areas, django_capture_on_commit_callbacks):
+    data = form_data(client, date_3_0=" ", date_3_1="\n", date_3_2=" ")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("events:workshop_request"), data)
+    assert response.status_code == 302
+    first, second = school_days(6)[3:5]
+    assert WorkshopRequest.objects.get().preferred_dates == [first.isoformat(), second.isoformat()]
 
 
 def test_the_same_date_twice_is_refused(client, areas):

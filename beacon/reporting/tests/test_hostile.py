@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -212,3 +213,38 @@ def test_a_dangerous_date_is_handled(walker):
     ]:
         page = walker.post("when-once", {"date_0": day, "date_1": month, "date_2": year})
         assert page.status_code == 200 and "There is a problem" in page.content.decode()
+
+
+def error_summary(page) -> list[str]:
+    html = page.content.decode()
+    summary = html.split("govuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'<a href="#[^"]+">([^<]+)</a>', summary)
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "message"),
+    [
+        (" ", " ", " ", "Enter the date it happened"),
+        ("\n", "\r\n", "\t", "Enter the date it happened"),
+        (" ", "", "", "Enter the date it happened"),
+        ("", "", " ", "Enter the date it happened"),
+        (" ", "2", "2025", "The date it happened must include a day"),
+        ("3", "\n", "2025", "The date it happened must include a month"),
+        ("3", " ", " ", "The date it happened must include a month and year"),
+        ("\u200b", "\u2060", "\u200b", "Enter the date it happened"),
+    ],
+)
+def test_date_boxes_of_only_spaces_are_empty_boxes(walker, day, month, year, message):
+    walker.minimal(upto="when")
+    walker.answer("when", {"when": "once"}, expect="when-once")
+    typed = walker.post("when-once", {"date_0": day, "date_1": month, "date_2": year, "time": ""})
+    assert typed.status_code == 200
+    assert error_summary(typed) == [message]
+    blank = " \n\r\t\u200b\u2060"
+    empty = walker.post(
+        "when-once",
+        {"date_0": day.strip(blank), "date_1": month.strip(blank), "date_2": year.strip(blank), "time": ""},
+    )
+    assert error_summary(empty) == error_summary(typed)
+    assert 'value="dealing" checked' in walker.get("about").content.decode()  # earlier answers kept
+    walker.answer("when-once", {"date_0": "3", "date_1": "2", "date_2": "2025"}, expect="people")
