@@ -469,5 +469,11 @@ MIDDLEWARE.insert(
     "beacon.content.cache.PageCacheMiddleware",
 )
 MIDDLEWARE.insert(0, "beacon.content.pagefiles.PageFileMiddleware")  # writes pages once all headers are set
-# Pillow logs every EXIF tag it reads (GPS positions included) at DEBUG: keep it out of the logs.
-LOGGING["loggers"]["PIL"] = {"level": "WARNING"}
+# The libraries that parse reporters' files (beacon/reporting/uploads.py) log pieces of them: Pillow every EXIF
+# tag it reads (GPS positions included), pypdf the bytes around any damage it reads past (an author, an address,
+# a page's text). None of it may reach the logs. Their level, 51, is above CRITICAL, so no record is ever made; a
+# NullHandler and no propagation as well, because a logger with no handler at all falls back to
+# logging.lastResort, which prints warnings and errors to stderr, whatever the handlers say.
+LOGGING["handlers"]["discard"] = {"class": "logging.NullHandler"}
+for _parser in ("PIL", "pillow_heif", "pypdf"):
+    LOGGING["loggers"][_parser] = {"handlers": ["discard"], "level": 51, "propagate": False}

@@ -1,14 +1,19 @@
 """Files are judged by content and stored without metadata."""
 
 import io
+import logging
 import struct
+import warnings
 import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
+from beacon.reporting.models import PendingUpload
 from beacon.reporting.uploads import clean_upload, sniff
 
 from .conftest import gps_exif, image_bytes
@@ -173,3 +178,102 @@ def test_a_pdf_with_a_password_is_refused():
     writer.write(out)
     with pytest.raises(ValidationError, match="password"):
         clean_upload(name="locked.pdf", data=out.getvalue())
+
+
+# --- a damaged PDF: parsers' complaints quote the file, and must not reach the logs -------------------
+
+SECRETS = ("Jane Reporter", "Flat 3 Rose Court", "Cars stop at number 12")
+
+
+def _pdf_with_private_words() -> bytes:
+    """One page of text plus document metadata, each holding something that identifies a reporter."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=200, height=200)
+    content = DecodedStreamObject()
+    content.set_data(f"BT /F1 12 Tf 10 100 Td ({SECRETS[2]}) Tj ET".encode())
+    page[NameObject("/Contents")] = writer._add_object(content)
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
+    writer.add_metadata({"/Author": SECRETS[0], "/Title": SECRETS[1]})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _damaged(data: bytes, old: bytes, new: bytes) -> bytes:
+    assert old in data
+    return data.replace(old, new, 1)
+
+
+@pytest.fixture
+def every_log_stream():
+    """Point every stream handler of every configured logger at one buffer, to read what they would write."""
+    buffer = io.StringIO()
+    loggers = [logging.getLogger()] + [
+        logger for logger in logging.root.manager.loggerDict.values() if isinstance(logger, logging.Logger)
+    ]
+    handlers = {
+        handler
+        for logger in loggers
+        for handler in logger.handlers
+        if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler)
+    }
+    streams = {handler: handler.stream for handler in handlers}
+    for handler in handlers:
+        handler.setStream(buffer)
+    yield buffer
+    for handler, stream in streams.items():
+        handler.setStream(stream)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        (b"/Title (", b"Title ("),  # a key in the document information dictionary loses its slash
+        (b"/Author (", b"Author ("),
+        (b"/Length ", b"Length "),  # the page's text stream loses its length
+    ],
+)
+def test_a_damaged_pdf_is_accepted_without_its_words_reaching_any_log(
+    walker, caplog, capfd, recwarn, every_log_stream, damage
+):
+    caplog.set_level(logging.DEBUG)
+    data = _damaged(_pdf_with_private_words(), *damage)
+    walker.minimal(upto="files")
+    upload = SimpleUploadedFile("scan.pdf", data, content_type="application/pdf")
+    response = walker.client.post("/report/files/", {"file": upload, "action": "upload"})
+
+    # pypdf reads past the damage, so the file is kept (cleaned), as an undamaged one would be.
+    assert response.status_code == 302 and response.url == "/report/files/"
+    assert PendingUpload.objects.count() == 1
+    logged = "\n".join(
+        [caplog.text, every_log_stream.getvalue(), *capfd.readouterr()]
+        + [f"{record.getMessage()} {record.exc_text or ''}" for record in caplog.records]
+        + [str(warning.message) for warning in recwarn]
+    )
+    for piece in ("Jane", "Reporter", "Rose Court", "Cars stop"):  # parsers quote a few dozen bytes
+        assert piece not in logged
+
+
+def test_a_warning_a_parser_gives_while_cleaning_is_not_shown(recwarn, monkeypatch):
+    """Python warnings end up in the log (Django routes them there), and a parser's may quote the file."""
+    import pypdf
+
+    real_reader = pypdf.PdfReader
+
+    def reader_that_warns(stream, *args, **kwargs):
+        warnings.warn("odd /Author (Jane Reporter) near Flat 3 Rose Court", UserWarning, stacklevel=2)
+        return real_reader(stream, *args, **kwargs)
+
+    monkeypatch.setattr(pypdf, "PdfReader", reader_that_warns)
+    clean = clean_upload(name="scan.pdf", data=_pdf_with_private_words())
+    assert clean.content_type == "application/pdf"
+    assert not [w for w in recwarn if "Jane" in str(w.message) or "Rose Court" in str(w.message)]
