@@ -80,14 +80,81 @@ def test_a_database_dump_holds_no_plaintext_of_the_narrative():
     )
 
 
-def test_a_process_with_only_the_public_key_accepts_reports_and_cannot_read_them(settings):
+def test_a_process_with_only_the_public_key_accepts_reports_and_cannot_read_them(walker, settings):
+    """A public web server holds the public key and SECRET_KEY, never the private key. An identified report
+    sent through its pages is stored, and nothing it leaves in the database can be read without the private
+    key: the report is sealed, no table or column holds an answer in clear, and the task queue's rows hold
+    ids only (no copy of the reporter's address, however locked, that the server's own keys could open)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from config.settings.base import TASKS as PRODUCTION_TASKS
+
+    narrative = "Heron-quartz narrative: the side gate is propped open at dawn"
+    person, number = "Orla Brankstone", "07700 900817"
+    reporter, email, phone = "Tamsin Wrenfield", "tamsin.wrenfield@example.org", "07700 900654"
+    needles = [
+        narrative,
+        "Heron-quartz",
+        person,
+        "Brankstone",
+        number,
+        "7700900817",  # as stored (+447700900817); longer than a hex digest could hold by chance
+        reporter,
+        "Wrenfield",
+        email,
+        phone,
+        "7700900654",
+    ]
+    private_key = settings.BEACON_REPORT_PRIVATE_KEY
     settings.BEACON_REPORT_PRIVATE_KEY = ""
+    settings.TASKS = PRODUCTION_TASKS  # the queue is rows in the database, as in production
     assert not crypto.can_decrypt()
-    report = report_submit(answers=document(), files=[]).report
+
+    walker.minimal(upto="people")
+    walker.answer("people", {"people": "yes"})
+    walker.answer("person", {"name": person, "age": "40s", "is_child": "no"})
+    walker.answer("people-list", {"add_another": "no"})
+    walker.answer("vehicles", {"vehicles": "no"})
+    walker.answer("numbers", {"numbers": "yes"})
+    walker.answer("number", {"phone": number})
+    walker.answer("numbers-list", {"add_another": "no"})
+    walker.answer("child-involved", {"child": "no"})
+    walker.answer("how", {"how": "saw"})
+    walker.answer("details", {"details": narrative})
+    walker.answer("files", {"action": "continue"})
+    walker.answer("contact", {"contact": "identified"})
+    walker.answer(
+        "contact-details",
+        {"name": reporter, "email": email, "phone": phone, "ways": ["email"]},
+        expect="check",
+    )
+    assert database_hits(needles) == []  # the answers in progress (the session table) are sealed too
+    done = walker.submit()
+
+    report = Report.objects.get()
+    assert done.status_code == 200 and report.reference in done.content.decode()
+    assert not report.anonymous
+    sealed = bytes(report.sealed)
+    assert sealed and not sealed.startswith(b"{") and not any(n.encode() in sealed for n in needles)
     with pytest.raises(ImproperlyConfigured):
-        report_content(report=Report.objects.get(pk=report.pk))
+        report_content(report=report)
     with pytest.raises(ImproperlyConfigured):
-        crypto.unseal(bytes(report.sealed))
+        crypto.unseal(sealed)
+    assert database_hits(needles) == []
+    # The staff notice and the reporter's confirmation, queued for a back-office worker, with the id alone.
+    rows = dict(DBTaskResult.objects.values_list("task_path", "args_kwargs"))
+    assert sorted(rows) == [
+        "beacon.reporting.tasks.report_confirm_reporter",
+        "beacon.reporting.tasks.report_notify_triage",
+    ]
+    for task_path, args_kwargs in rows.items():
+        assert args_kwargs == {"args": [report.pk], "kwargs": {}}, task_path
+
+    # What was sealed is the report as sent: the private key reads it all.
+    settings.BEACON_REPORT_PRIVATE_KEY = private_key
+    content = report_content(report=report)
+    assert content["details"] == narrative and content["people"][0]["name"] == person
+    assert content["contact"]["email"] == email and content["contact"]["name"] == reporter
 
 
 def test_a_failing_receiver_loses_neither_the_report_nor_the_triage_email(caplog):
