@@ -6,8 +6,9 @@ class ContentConfig(AppConfig):
     label = "content"
 
     def ready(self):
-        from . import cache, services, tasks
+        from . import cache, rich_text, services, tasks
 
         cache.connect_signals()
+        rich_text.register_hooks()
         services.connect_signals()
         tasks.connect_signals()
