@@ -29,9 +29,26 @@ def clean_text(value: str) -> str:
     ).strip()
 
 
+class CleanTextBoundField(forms.BoundField):
+    """A text field's submitted value with `clean_text` applied before the field sees it.
+
+    So the field's own checks judge what will be kept: an answer made only of invisible characters is
+    empty and gets the field's "required" message, and a length limit counts the characters kept. A
+    value holding a NUL is left as sent, for the field's own validator to refuse as it always has.
+    """
+
+    @property
+    def data(self):
+        value = super().data
+        if isinstance(self.field, forms.CharField) and isinstance(value, str) and "\x00" not in value:
+            return clean_text(value)
+        return value
+
+
 class GovukFormMixin:
     page_heading: str | None = None  # name of the field whose label is the page's <h1>
     heading_size = "l"
+    bound_field_class = CleanTextBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,6 +102,8 @@ class GovukFormMixin:
 
     def clean(self):
         cleaned = super().clean()
+        # Text fields arrive cleaned (CleanTextBoundField); this also covers choices and what a
+        # clean_<field>() method returned.
         for name, value in list(cleaned.items()):
             if isinstance(value, str):
                 cleaned[name] = clean_text(value)

@@ -151,3 +151,20 @@ def test_select_all_that_apply_renders_checkboxes_and_one_answer_renders_radios(
     html = str(Form())
     assert html.count('class="govuk-checkboxes__input"') == 2
     assert html.count('class="govuk-radios__input"') == 1
+
+
+def test_text_is_cleaned_before_a_fields_own_checks():
+    from django import forms
+
+    from beacon.core.forms import GovukForm
+
+    class Form(GovukForm):
+        name = forms.CharField(max_length=3, error_messages={"required": "Enter your name"})
+        note = forms.CharField(required=False)
+
+    invisible = Form({"name": "\u200b\u202e \u2060", "note": "\u200b"})
+    assert not invisible.is_valid()
+    assert invisible.errors == {"name": ["Enter your name"]}
+    padded = Form({"name": "\u202eSam\u200b", "note": " Cafe\u0301\n"})
+    assert padded.is_valid(), padded.errors  # the length counts what is kept, not what is removed
+    assert padded.cleaned_data == {"name": "Sam", "note": "Caf\u00e9"}

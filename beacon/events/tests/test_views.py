@@ -374,6 +374,8 @@ def test_workshop_confirmation_links_cannot_be_forged(client, areas):
         ({"date_1_0": " ", "date_1_1": " ", "date_1_2": " "}, "date_1", "Enter your first choice of date"),
         ({"date_2_0": "\n", "date_2_1": "", "date_2_2": ""}, "date_2", "Enter your second choice of date"),
         ({"date_1_1": " "}, "date_1", "Your first choice of date must include a month"),
+        ({"school_name": "\u200b"}, "school_name", "Enter the school’s name"),
+        ({"contact_name": "\u202e\u200b"}, "contact_name", "Enter your name"),
         ({"accessibility_needs": "a" * 1001}, "accessibility_needs", "1000 characters or fewer"),
     ],
 )

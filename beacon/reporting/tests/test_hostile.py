@@ -248,3 +248,35 @@ def test_date_boxes_of_only_spaces_are_empty_boxes(walker, day, month, year, mes
     assert error_summary(empty) == error_summary(typed)
     assert 'value="dealing" checked' in walker.get("about").content.decode()  # earlier answers kept
     walker.answer("when-once", {"date_0": "3", "date_1": "2", "date_2": "2025"}, expect="people")
+
+
+@pytest.mark.parametrize(
+    ("before", "page", "data", "message"),
+    [
+        (
+            ("when", {"when": "ongoing"}),
+            "when-ongoing",
+            {"since": "\u202e\u200b"},
+            "Enter when it started, or your best guess",
+        ),
+        (
+            ("child-involved", {"child": "yes"}),
+            "child",
+            {"ages": "\u200b", "in_danger": "no"},
+            "Enter how old they are, or your best guess",
+        ),
+        (
+            ("contact", {"contact": "identified"}),
+            "contact-details",
+            {"name": "\u200b \u2060", "email": "sam@example.org", "ways": ["email"]},
+            "Enter your name",
+        ),
+    ],
+)
+def test_a_required_answer_of_only_invisible_characters_is_missing(walker, before, page, data, message):
+    walker.minimal(upto=before[0])
+    walker.answer(*before, expect=page)
+    response = walker.post(page, data)
+    assert response.status_code == 200
+    assert error_summary(response) == [message]
+    assert 'value="dealing" checked' in walker.get("about").content.decode()  # earlier answers kept
