@@ -471,12 +471,30 @@ def week_errors(
             f"and {campaign.end_date:%-d %B %Y}"
         )
     if week_number is not None:
-        siblings = CampaignWeekPage.objects.child_of(campaign).filter(week_number=week_number)
+        siblings = CampaignWeekPage.objects.child_of(campaign)
         if exclude_pk:
             siblings = siblings.exclude(pk=exclude_pk)
-        if siblings.exists():
+        if siblings.filter(week_number=week_number).exists():
             errors["week_number"] = f"This campaign already has a week {week_number}: choose another number"
+        elif pending := _pending_week_numbered(siblings, week_number):
+            errors["week_number"] = (
+                f"{pending} is to become week {week_number} (a change not yet published): choose another number"
+            )
     return errors
+
+
+def _pending_week_numbered(siblings, week_number: int) -> str | None:
+    """The title of a sibling week whose latest revision, not yet published (waiting for approval, scheduled
+    or a draft), gives it `week_number`; None if there is none. A live week's row keeps its published number
+    until the change is published, so without this a second editor could take the number meanwhile, and the
+    first change would then fail when approved or when its go-live time came."""
+    from wagtail.models import Revision
+
+    latest = siblings.filter(has_unpublished_changes=True).values("latest_revision_id")
+    revision = Revision.objects.filter(pk__in=latest, content__week_number=week_number).first()
+    if revision is None:
+        return None
+    return revision.content.get("title") or revision.object_str
 
 
 def _weeks_outside(weeks, edge: datetime.date, verb: str, side: str) -> str:

@@ -2,31 +2,31 @@
 
 When an editor schedules a page (a revision approved with a future go-live time) or publishes a page with an
 expiry time, a `publish_scheduled_pages` task is queued to run at that moment; the task worker that `make run`
-starts (`manage.py db_worker`) runs it then, and it publishes and expires whatever is due, exactly as Wagtail's
-`manage.py publish_scheduled` does. Running that command from cron every minute is a safe extra (it does
+starts (`manage.py db_worker`) runs it then, and it publishes and expires whatever is due, as Wagtail's
+`manage.py publish_scheduled` does but one change at a time: a change that no longer passes its page's rules is
+set aside, and its people told, instead of stopping every change after it (services.scheduled_publishing_run).
+`manage.py publish_scheduled` is Beacon's too; running it from cron every minute is a safe extra (it does
 nothing when nothing is due): see docs/content.md.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 import logging
 
-from django.core.management import call_command
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.tasks import default_task_backend, task
 from django.utils import timezone
+
+from .services import scheduled_publishing_run
 
 logger = logging.getLogger(__name__)
 
 
 @task
 def publish_scheduled_pages() -> str:
-    out = io.StringIO()
-    call_command("publish_scheduled", stdout=out)
-    return out.getvalue()
+    return scheduled_publishing_run().summary()
 
 
 def publication_check_schedule(*, at: datetime.datetime) -> bool:

@@ -1,12 +1,19 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from wagtail import hooks
+from wagtail.admin.utils import get_latest_str
+from wagtail.admin.views.generic.workflow import WorkflowAction
+from wagtail.admin.views.pages.bulk_actions.page_bulk_action import PageBulkAction
+from wagtail.admin.views.pages.workflow import WorkflowActionView
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from beacon.core.choosers import SnippetChooserViewSet
 
 from .models import CampaignPage, CampaignWeekPage, Officer, SupportService, Theme, week_placement_problem
+from .services import SCHEDULED_CHANGE_REFUSED, page_publish_problems
 
 
 # The snippet listings search `search_fields` with the ORM (search_backend_name = None). Through the search
@@ -87,3 +94,69 @@ def refuse_a_week_its_new_campaign_cannot_hold(request, page, destination):
         return None
     messages.error(request, problem)
     return redirect("wagtailadmin_pages:move", page.pk)
+
+
+# --- Publishing a change that no longer passes the rules ------------------------------------------------
+# A change can pass when it is made and fail when it is published: a week renumbered while another editor takes
+# the number, a campaign shortened while a week is added at its end. The edit form says why; the screens with
+# no form (approving in the workflow, bulk publishing, the scheduled run in services) did not, and were a 500.
+
+
+def _approve_or_say_why_not(self, request, *args, **kwargs):
+    """The workflow's Approve (and Reject) as Wagtail does it, but a change that publishing refuses gives the
+    approver the reason instead of a 500; the approval is rolled back (Task.on_action is atomic), so the change
+    stays in moderation."""
+    try:
+        return WorkflowAction.post(self, request, *args, **kwargs)
+    except ValidationError as error:
+        reasons = "; ".join(dict.fromkeys(error.messages))
+        messages.error(
+            request,
+            f"{get_latest_str(self.object)} was not published: {reasons}. It is still waiting for approval: "
+            "change it so that it fits, then approve it.",
+        )
+        if request.headers.get("x-requested-with") == "XMLHttpRequest":
+            return self.render_modal_json(request, {"step": "success", "redirect": self.redirect_url})
+        return redirect(self.redirect_url)
+
+
+# WorkflowActionView (pages) inherits post from WorkflowAction: giving it its own is safe to repeat.
+WorkflowActionView.post = _approve_or_say_why_not
+
+
+@hooks.register("before_bulk_action")
+def refuse_a_bulk_publish_that_breaks_the_rules(request, action_type, objects, action):
+    """Bulk publishing publishes each page's latest revision (and, if ticked, its draft descendants'), with no
+    form to show errors on: check them all first, and publish nothing if any would be refused."""
+    if action_type != "publish" or not isinstance(action, PageBulkAction):
+        return None
+    pages = list(objects)
+    if action.cleaned_form.cleaned_data.get("include_descendants"):
+        for page in objects:
+            pages += [
+                descendant
+                for descendant in page.get_descendants().not_live().specific()
+                if descendant.permissions_for_user(request.user).can_publish()
+            ]
+    problems = [f"{title}: {reason}" for page in pages for title, reason in page_publish_problems(page=page)]
+    if not problems:
+        return None
+    messages.error(
+        request,
+        "Nothing was published. "
+        + "; ".join(problems)
+        + ". Change them so that they fit, or leave them out, "
+        "and publish again.",
+    )
+    return redirect(action.next_url)
+
+
+@hooks.register("register_log_actions")
+def register_scheduled_change_refused(actions):
+    @actions.register_action(SCHEDULED_CHANGE_REFUSED)
+    class ScheduledChangeRefused(LogFormatter):
+        label = "Scheduled change not published"
+
+        def format_message(self, log_entry):
+            reasons = "; ".join(log_entry.data.get("reasons") or [])
+            return f"Scheduled change not published, and its schedule cleared: {reasons}"

@@ -1,24 +1,29 @@
 """The moderation workflow (editor submits, approver publishes) and scheduled publishing, with time travel."""
 
 import datetime
+import io
+import logging
 
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.tasks import default_task_backend
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from wagtail.models import Workflow, WorkflowState
+from wagtail.models import PageLogEntry, TaskState, Workflow, WorkflowState
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from beacon.accounts import roles
 from beacon.accounts.models import User
-from beacon.content.models import NewsArticlePage
+from beacon.content.models import CampaignPage, CampaignWeekPage, NewsArticlePage
 from beacon.content.tasks import publication_check_schedule, publish_scheduled_pages
 
-from .conftest import article
+from .conftest import START, article, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +164,210 @@ def test_the_worker_queue_keeps_the_run_time(tree, django_capture_on_commit_call
 
 def test_immediate_backend_has_nothing_to_defer(tree):
     assert publication_check_schedule(at=timezone.now()) is False
+
+
+# --- Changes that no longer pass the campaign rules when they come to be published ------------------------
+# An editor's change waits for approval (or for its go-live time) while someone else changes the campaign
+# around it, so the change that passed when it was made can fail when it is published. Publishing it then
+# tells the person publishing why, leaves the change waiting, and never stops anything else being published.
+
+
+def campaign_form(campaign, *, end_date):
+    return nested_form_data(
+        {
+            "title": campaign.title,
+            "slug": campaign.slug,
+            "hashtag": campaign.hashtag,
+            "start_date": campaign.start_date.isoformat(),
+            "end_date": end_date.isoformat(),
+            "summary": campaign.summary,
+            "hero_image": "",
+            "hero_image_alt": "",
+            "body": rich_text(""),
+        }
+    )
+
+
+def three_week_campaign(tree):
+    campaign = CampaignPage.objects.get(pk=tree["campaign"].pk)
+    campaign.end_date = START + datetime.timedelta(days=20)
+    campaign.save_revision().publish()
+    return campaign
+
+
+def add_week_3(campaign):
+    """What a second editor does meanwhile: a week 3 inside the campaign's live dates (allowed)."""
+    return publish(
+        CampaignPage.objects.get(pk=campaign.pk),
+        CampaignWeekPage(
+            title="Week 3: staying safe",
+            slug="week-3",
+            week_number=3,
+            start_date=START + datetime.timedelta(days=14),
+            end_date=START + datetime.timedelta(days=20),
+            summary="Staying safe week.",
+        ),
+    )
+
+
+def submit_two_week_campaign(client, campaign):
+    """An editor submits the campaign cut back to two weeks (allowed: it has no week 3 yet)."""
+    sign_in(client, roles.CAMPAIGN_EDITOR)
+    edit = reverse("wagtailadmin_pages:edit", args=[campaign.pk])
+    form = campaign_form(campaign, end_date=START + datetime.timedelta(days=13))
+    response = client.post(edit, {**form, "action-submit": "action-submit"})
+    assert response.status_code == 302
+    client.logout()
+    return WorkflowState.objects.get(base_content_type__model="page", object_id=str(campaign.pk))
+
+
+def test_approving_a_change_that_no_longer_passes_the_rules_says_why_and_leaves_it_waiting(client, tree):
+    campaign = three_week_campaign(tree)
+    state = submit_two_week_campaign(client, campaign)
+    add_week_3(campaign)
+
+    sign_in(client, roles.CAMPAIGN_APPROVER)
+    action = reverse(
+        "wagtailadmin_pages:workflow_action", args=[campaign.pk, "approve", state.current_task_state.pk]
+    )
+    response = client.post(action, {"comment": ""})
+    assert response.status_code == 302
+    assert response.url == reverse("wagtailadmin_pages:edit", args=[campaign.pk])
+    body = client.get(response.url).content.decode()
+    assert "Spring of action was not published" in body
+    assert "Week 3 ends on 22 March 2026" in body
+    # Nothing changed: the campaign keeps its live dates and the change is still waiting for approval.
+    campaign.refresh_from_db()
+    state.refresh_from_db()
+    assert campaign.end_date == START + datetime.timedelta(days=20)
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert state.current_task_state.status == TaskState.STATUS_IN_PROGRESS
+
+    # The same from the approval dialog (which posts with JavaScript): it closes and shows the edit page.
+    response = client.post(action, {"comment": "Fine"}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 200
+    assert response.json()["step"] == "success"
+    assert "was not published" in client.get(response.json()["redirect"]).content.decode()
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+
+
+def test_bulk_publishing_a_change_that_no_longer_passes_the_rules_says_why(client, tree):
+    campaign = three_week_campaign(tree)
+    submit_two_week_campaign(client, campaign)
+    add_week_3(campaign)
+    story = article(tree["news"], "Draft story", live=False)
+
+    sign_in(client, roles.CAMPAIGN_APPROVER)
+    listing = reverse("wagtailadmin_explore", args=[tree["home"].pk])
+    bulk = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
+    response = client.post(f"{bulk}?id={campaign.pk}&id={story.pk}&next={listing}", {})
+    assert response.status_code == 302 and response.url == listing
+    body = client.get(listing).content.decode()
+    assert "Nothing was published" in body
+    assert "Spring of action: Week 3 ends on 22 March 2026" in body
+    campaign.refresh_from_db()
+    story.refresh_from_db()
+    assert campaign.end_date == START + datetime.timedelta(days=20) and not story.live
+
+
+def test_a_scheduled_change_that_no_longer_passes_is_set_aside_and_the_others_still_publish(tree, caplog):
+    now = timezone.now()
+    campaign = three_week_campaign(tree)
+    editor = User.objects.create_user("editor", "editor@beacon.invalid", "a-long-test-password")
+    approver = User.objects.create_user("approver", "approver@beacon.invalid", "a-long-test-password")
+    # The campaign is to be cut back to two weeks in an hour's time.
+    campaign.end_date = START + datetime.timedelta(days=13)
+    campaign.go_live_at = now + datetime.timedelta(hours=1)
+    revision = campaign.save_revision(user=editor)
+    revision.publish(user=approver, skip_permission_checks=True)
+    add_week_3(campaign)
+    # An unrelated embargoed article is due a little later.
+    story = article(tree["news"], "Embargoed story", live=False)
+    story.go_live_at = now + datetime.timedelta(hours=2)
+    story.save_revision().publish()
+    mail.outbox.clear()
+
+    with time_machine.travel(now + datetime.timedelta(hours=3)), caplog.at_level(logging.INFO):
+        publish_scheduled_pages.enqueue()
+        story.refresh_from_db()
+        assert story.live
+        campaign.refresh_from_db()
+        assert campaign.end_date == START + datetime.timedelta(days=20)
+        # Its schedule is cleared, so the next run does not meet it again...
+        revision.refresh_from_db()
+        assert revision.approved_go_live_at is None
+        publish_scheduled_pages.enqueue()
+
+    # ...and the people concerned are told: a log line with the page's id and title (nothing of its content),
+    # an entry in the page's history, and an email to whoever made the change and whoever scheduled it.
+    refused = [record for record in caplog.records if "not published" in record.getMessage()]
+    assert len(refused) == 1 and refused[0].levelno == logging.WARNING
+    assert f"pk={campaign.pk}" in refused[0].getMessage() and "Spring of action" in refused[0].getMessage()
+    assert "Two weeks of action" not in caplog.text
+    history = PageLogEntry.objects.get(page=campaign, action="beacon.publish.scheduled.refused")
+    assert history.revision_id == revision.pk and "Week 3 ends on 22 March 2026" in history.message
+    assert sorted(address for message in mail.outbox for address in message.to) == [
+        "approver@beacon.invalid",
+        "editor@beacon.invalid",
+    ]
+    email = mail.outbox[0]
+    assert "Spring of action" in email.subject
+    assert "Week 3 ends on 22 March 2026" in email.body
+    assert f"/admin/pages/{campaign.pk}/edit/" in email.body
+
+
+def test_the_publish_scheduled_command_sets_a_failing_change_aside_too(tree):
+    """Cron may run Wagtail's command name as well: it is Beacon's, one change at a time."""
+    now = timezone.now()
+    campaign = three_week_campaign(tree)
+    campaign.end_date = START + datetime.timedelta(days=13)
+    campaign.go_live_at = now + datetime.timedelta(hours=1)
+    campaign.save_revision().publish()
+    add_week_3(campaign)
+    story = article(tree["news"], "Embargoed story", live=False)
+    story.go_live_at = now + datetime.timedelta(hours=2)
+    story.save_revision().publish()
+    with time_machine.travel(now + datetime.timedelta(hours=3)):
+        out = io.StringIO()
+        call_command("publish_scheduled", stdout=out)
+    story.refresh_from_db()
+    assert story.live
+    assert "Spring of action" in out.getvalue() and "not published" in out.getvalue()
+
+
+def test_a_week_number_waiting_in_another_weeks_changes_is_taken(client, tree):
+    """The clash is caught when the second editor saves, not when the first editor's change is published."""
+    week2 = tree["week2"]
+    sign_in(client, roles.CAMPAIGN_EDITOR)
+    form = nested_form_data(
+        {
+            "title": week2.title,
+            "slug": week2.slug,
+            "week_number": "3",
+            "start_date": week2.start_date.isoformat(),
+            "end_date": week2.end_date.isoformat(),
+            "theme": "",
+            "lead_officer": "",
+            "focus": "education",
+            "summary": week2.summary,
+            "body": rich_text(""),
+            "planned_activities": streamfield([]),
+        }
+    )
+    edit = reverse("wagtailadmin_pages:edit", args=[week2.pk])
+    assert client.post(edit, {**form, "action-submit": "action-submit"}).status_code == 302
+    week2.refresh_from_db()
+    assert week2.week_number == 2  # the live page keeps its number until the change is approved
+
+    add = reverse("wagtailadmin_pages:add", args=["content", "campaignweekpage", tree["campaign"].pk])
+    response = client.post(
+        add, {**form, "title": "Week 3", "slug": "week-3", "action-submit": "action-submit"}
+    )
+    assert response.status_code == 200
+    assert (
+        "Week 2: knives is to become week 3 (a change not yet published): choose another number"
+        in response.content.decode()
+    )
+    with pytest.raises(ValidationError):
+        add_week_3(tree["campaign"])
