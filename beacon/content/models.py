@@ -659,6 +659,17 @@ class CampaignWeekPage(PublicPageMixin, Page):
         return context
 
 
+def public_week_ids() -> frozenset[int]:
+    """Ids of the campaign weeks the public may see: live, under no unpublished page, with no view restriction
+    on them or above them (selectors.public). Remembered per generation, which publishing, unpublishing or
+    moving a page and any change of view restrictions renew: one query for a whole listing, none on most
+    requests."""
+    return memo.remember(
+        ("public-week-ids",),
+        lambda: frozenset(public(CampaignWeekPage.objects.live()).values_list("pk", flat=True)),
+    )
+
+
 # --- News -----------------------------------------------------------------------------------------
 
 
@@ -730,12 +741,17 @@ class NewsArticlePage(PublicPageMixin, Page):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def public_week(self) -> CampaignWeekPage | None:
+        """The article's campaign week if the public may see it, else None: news never names or links a week
+        that is a draft, under a draft campaign, or private (login, password or groups) itself or above."""
+        if self.campaign_week_id is None or self.campaign_week_id not in public_week_ids():
+            return None
+        return self.campaign_week
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        week = self.campaign_week
-        context["week"] = (
-            week if week is not None and week.live and not under_unpublished_page(week) else None
-        )
+        context["week"] = self.public_week
         context["tags"] = list(self.tags.all())
         return context
 
