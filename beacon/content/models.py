@@ -9,6 +9,7 @@ no place in the tree yet, and are repeated in `clean()` for pages that already h
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -22,6 +23,7 @@ from wagtail import blocks
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.forms.pages import CopyForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
@@ -36,7 +38,18 @@ from .text import without_control_characters
 SIMPLE_RICH_TEXT = ["bold", "italic", "link", "ol", "ul"]
 
 
+# A path on this site: one leading "/", never "//" or "/\" (which browsers take as another host), and no
+# whitespace or control characters (browsers drop tabs and newlines from a URL, so "/\t/host" is "//host").
+LOCAL_PATH = re.compile(r"/(?![/\\])[^\s\\\x00-\x1f\x7f]*")
+
+
+def is_local_path(url: str) -> bool:
+    return bool(url) and LOCAL_PATH.fullmatch(url) is not None
+
+
 class PromoBlock(blocks.StructBlock):
+    """A promotion on the home page: a heading linking to a page editors choose or to a path on this site."""
+
     heading = blocks.CharBlock(max_length=80)
     text = blocks.TextBlock(max_length=300)
     page = blocks.PageChooserBlock(required=False)
@@ -49,6 +62,32 @@ class PromoBlock(blocks.StructBlock):
     class Meta:
         icon = "link"
         template = "content/blocks/promo.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        url = value.get("url") or ""
+        if url and not is_local_path(url):
+            message = "Enter a path on this site that starts with /, such as /report/, or choose a page"
+        elif not url and value.get("page") is None:
+            message = "Choose a page, or enter a path on this site such as /report/"
+        else:
+            return value
+        raise StructBlockValidationError(block_errors={"url": ValidationError(message)})
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["href"] = self.href(value)
+        return context
+
+    @staticmethod
+    def href(value) -> str | None:
+        """Where the heading links: the chosen page while it is live, else the path; None for a value saved
+        before paths were checked that is not one (the heading then shows without a link)."""
+        page = value.get("page")
+        if page is not None and page.live and (url := page.url):
+            return url
+        url = value.get("url") or ""
+        return url if is_local_path(url) else None
 
 
 # --- Sharing metadata -----------------------------------------------------------------------------
