@@ -132,7 +132,7 @@ def news_listing(*, index, params) -> dict[str, Any]:
     week (page id) and theme (slug). Unknown or malformed values select nothing rather than failing."""
     from django.core.paginator import Paginator
 
-    from .models import CampaignWeekPage, NewsArticlePage
+    from .models import CampaignWeekPage, NewsArticlePage, public_week_ids
 
     articles = (
         public(NewsArticlePage.objects.live())
@@ -161,6 +161,8 @@ def news_listing(*, index, params) -> dict[str, Any]:
         selected["theme"] = theme_slug
         articles = articles.filter(campaign_week__theme__slug=theme_slug)
     query = {key: value for key, value in selected.items() if value}
+    if query:  # a filter matches only by way of weeks the public can see, whatever id or slug is typed
+        articles = articles.filter(campaign_week_id__in=public_week_ids())
     page_param = str(params.get("page", ""))[:12]
 
     def one_page():
