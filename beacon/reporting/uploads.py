@@ -3,7 +3,8 @@
 The type is judged from the content (magic bytes, then a real parse), never from the file name or the
 browser's content type. Images are decoded and re-encoded from their pixels alone, so EXIF (with GPS),
 XMP, IPTC, ICC profiles and comments are all left behind; HEIC photos become JPEG. PDFs are rebuilt page
-by page without the document information dictionary or XMP metadata. Anything else is refused.
+by page without the document information dictionary or XMP metadata, and what rides along with the pages
+(photos' EXIF, notes' authors) is taken out by `pdf_scrub`. Anything else is refused.
 """
 
 import io
@@ -144,6 +145,8 @@ def _clean_pdf(data: bytes) -> bytes:
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject
 
+    from .pdf_scrub import scrub_pages
+
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -152,12 +155,18 @@ def _clean_pdf(data: bytes) -> bytes:
             )
         if len(reader.pages) > MAX_PDF_PAGES:
             raise ValidationError(f"The selected PDF must have {MAX_PDF_PAGES} pages or fewer")
-        writer = PdfWriter()
+        scratch = PdfWriter()
         for page in reader.pages:
-            added = writer.add_page(page)
-            for key in ("/Metadata", "/PieceInfo", "/LastModified"):
-                if NameObject(key) in added:
-                    del added[NameObject(key)]
+            scratch.add_page(page)
+        scrub_pages(scratch)  # photos' EXIF and XMP, notes' authors and dates, attached files: see pdf_scrub
+        # Written out and copied again page by page, so that only what the cleaned pages still reach is kept:
+        # a dropped metadata stream, signature or note would otherwise still be written, unreferenced.
+        # (Writing also points links between pages at the copied pages.)
+        scrubbed = io.BytesIO()
+        scratch.write(scrubbed)
+        writer = PdfWriter()
+        for page in PdfReader(scrubbed, strict=False).pages:
+            writer.add_page(page)
         writer.metadata = None  # no /Info dictionary: no author, creator, producer or dates
         if "/Metadata" in writer.root_object:
             del writer.root_object[NameObject("/Metadata")]

@@ -11,9 +11,19 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+from pypdf.annotations import Link
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
+)
 
-from beacon.reporting.models import PendingUpload
+from beacon.reporting.models import PendingUpload, ReportAttachment
+from beacon.reporting.selectors import report_attachment_file
 from beacon.reporting.uploads import clean_upload, sniff
 
 from .conftest import gps_exif, image_bytes
@@ -277,3 +287,416 @@ def test_a_warning_a_parser_gives_while_cleaning_is_not_shown(recwarn, monkeypat
     clean = clean_upload(name="scan.pdf", data=_pdf_with_private_words())
     assert clean.content_type == "application/pdf"
     assert not [w for w in recwarn if "Jane" in str(w.message) or "Rose Court" in str(w.message)]
+
+
+# --- what rides inside a PDF: photos with their EXIF, notes with their author -----------------------------
+
+PHOTO_SECRETS = (
+    b"BeaconTestCam",  # EXIF camera make
+    b"SecretEditor",  # EXIF software
+    b"Exif\x00\x00",  # any EXIF block, GPS included
+    b"BeaconSecretXMP",
+    b"xmpmeta",
+    b"BeaconImageXMP",  # an image XObject's own /Metadata stream
+    b"BeaconSecretIPTC",  # APP13
+    b"Photoshop 3.0",
+    b"BeaconJpegComment",  # COM
+    b"BeaconAfterTheEnd",  # bytes after the JPEG's end marker
+    b"BeaconPieceInfo",
+)
+NOTE_SECRETS = (b"Jane Reporter", b"D:20250314", b"BeaconNoteId", b"BeaconAttachedSecret", b"Jane Signer")
+
+
+def _jpeg_with_everything(colour=(200, 30, 30)) -> bytes:
+    """A phone-like photo: EXIF with GPS, XMP, an ICC profile, a comment, IPTC, and bytes after its end."""
+    image = Image.new("RGB", (64, 48), colour)
+    for x in range(0, 64, 8):
+        image.paste((20, 90, 200), (x, 0, x + 4, 48))  # stripes, so a change to the pixels would show
+    out = io.BytesIO()
+    image.save(
+        out, format="JPEG", exif=gps_exif(), xmp=XMP, icc_profile=b"\x00" * 128, comment=b"BeaconJpegComment"
+    )
+    data = out.getvalue()
+    iptc = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00\x00\x00\x00\x14\x1c\x02\x50\x00\x10BeaconSecretIPTC"
+    app13 = b"\xff\xed" + struct.pack(">H", len(iptc) + 2) + iptc
+    data = data[:2] + app13 + data[2:] + b"BeaconAfterTheEnd"
+    for marker in PHOTO_SECRETS[:5] + (b"BeaconSecretIPTC", b"BeaconJpegComment", b"BeaconAfterTheEnd"):
+        assert marker in data
+    return data
+
+
+def _stream(writer, data: bytes, entries: dict):
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    stream.update({NameObject(key): value for key, value in entries.items()})
+    return writer._add_object(stream)
+
+
+def _image_entries(filters) -> dict:
+    return {
+        "/Type": NameObject("/XObject"),
+        "/Subtype": NameObject("/Image"),
+        "/Width": NumberObject(64),
+        "/Height": NumberObject(48),
+        "/ColorSpace": NameObject("/DeviceRGB"),
+        "/BitsPerComponent": NumberObject(8),
+        "/Filter": filters,
+    }
+
+
+def _pdf_with_a_photo_and_notes() -> bytes:
+    """A page showing a photo, and a form XObject showing another (JPEG, then Flate), with text and notes."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=300, height=300)
+    xmp = _stream(
+        writer, XMP.replace(b"BeaconSecretXMP", b"BeaconImageXMP"), {"/Type": NameObject("/Metadata")}
+    )
+    photo = _stream(
+        writer, _jpeg_with_everything(), _image_entries(NameObject("/DCTDecode")) | {"/Metadata": xmp}
+    )
+    inner = _stream(
+        writer,
+        zlib.compress(_jpeg_with_everything((30, 160, 60))),
+        _image_entries(ArrayObject([NameObject("/FlateDecode"), NameObject("/DCTDecode")])),
+    )
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+    )
+    fonts = DictionaryObject({NameObject("/F1"): font})
+    form = _stream(
+        writer,
+        b"q 64 0 0 48 0 0 cm /Im1 Do Q BT /F1 10 Tf 0 60 Td (Seen outside the shop) Tj ET",
+        {
+            "/Type": NameObject("/XObject"),
+            "/Subtype": NameObject("/Form"),
+            "/BBox": ArrayObject([NumberObject(0), NumberObject(0), NumberObject(200), NumberObject(80)]),
+            "/Resources": DictionaryObject(
+                {
+                    NameObject("/XObject"): DictionaryObject({NameObject("/Im1"): inner}),
+                    NameObject("/Font"): fonts,
+                }
+            ),
+            "/Metadata": xmp,
+            "/PieceInfo": DictionaryObject(
+                {
+                    NameObject("/Editor"): DictionaryObject(
+                        {NameObject("/Private"): TextStringObject("BeaconPieceInfo")}
+                    )
+                }
+            ),
+        },
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {
+            NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): photo, NameObject("/Fm0"): form}),
+            NameObject("/Font"): fonts,
+        }
+    )
+    page[NameObject("/Contents")] = _stream(
+        writer,
+        b"q 64 0 0 48 10 200 cm /Im0 Do Q q 1 0 0 1 10 100 cm /Fm0 Do Q "
+        b"BT /F1 12 Tf 10 20 Td (Cars stop at number 12) Tj ET",
+        {},
+    )
+
+    def rect():
+        return ArrayObject([NumberObject(10), NumberObject(10), NumberObject(30), NumberObject(30)])
+
+    note = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Text"),
+            NameObject("/Rect"): rect(),
+            NameObject("/Contents"): TextStringObject("Their car is a blue estate"),
+            NameObject("/T"): TextStringObject("Jane Reporter"),
+            NameObject("/M"): TextStringObject("D:20250314093000Z"),
+            NameObject("/CreationDate"): TextStringObject("D:20250314092000Z"),
+            NameObject("/NM"): TextStringObject("BeaconNoteId"),
+        }
+    )
+    note_ref = writer._add_object(note)
+    popup = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Popup"),
+                NameObject("/Rect"): rect(),
+                NameObject("/Parent"): note_ref,
+                NameObject("/T"): TextStringObject("Jane Reporter"),
+                NameObject("/M"): TextStringObject("D:20250314093000Z"),
+            }
+        )
+    )
+    note[NameObject("/Popup")] = popup
+    attached = _stream(writer, b"BeaconAttachedSecret", {"/Type": NameObject("/EmbeddedFile")})
+    attachment = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/FileAttachment"),
+                NameObject("/Rect"): rect(),
+                NameObject("/FS"): DictionaryObject(
+                    {
+                        NameObject("/Type"): NameObject("/Filespec"),
+                        NameObject("/F"): TextStringObject("notes.txt"),
+                        NameObject("/EF"): DictionaryObject({NameObject("/F"): attached}),
+                    }
+                ),
+            }
+        )
+    )
+    signature = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Widget"),
+                NameObject("/FT"): NameObject("/Sig"),
+                NameObject("/Rect"): rect(),
+                NameObject("/T"): TextStringObject("Signature1"),
+                NameObject("/V"): DictionaryObject(
+                    {
+                        NameObject("/Type"): NameObject("/Sig"),
+                        NameObject("/Name"): TextStringObject("Jane Signer"),
+                        NameObject("/M"): TextStringObject("D:20250314100000Z"),
+                    }
+                ),
+            }
+        )
+    )
+    page[NameObject("/Annots")] = ArrayObject([note_ref, popup, attachment, signature])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _everything_in(pdf: bytes) -> bytes:
+    """The file's bytes plus every stream decoded (Flate hides what a plain byte search would find)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    found = [pdf]
+    for idnum in range(1, int(reader.trailer["/Size"])):
+        try:
+            obj = reader.get_object(idnum)
+        except Exception:  # noqa: S112 - a free entry in the cross-reference table
+            continue
+        if isinstance(obj, StreamObject):
+            found.append(obj.get_data())
+    return b"\n".join(found)
+
+
+def _assert_nothing_identifying(pdf: bytes):
+    everything = _everything_in(pdf)
+    for secret in PHOTO_SECRETS + NOTE_SECRETS:
+        assert secret not in everything, secret
+
+
+def _pixels(jpeg: bytes) -> bytes:
+    with Image.open(io.BytesIO(jpeg)) as image:
+        return image.convert("RGB").tobytes()
+
+
+def test_a_photo_inside_a_pdf_is_stored_without_its_metadata_and_looks_the_same():
+    original = _pdf_with_a_photo_and_notes()
+    assert b"BeaconTestCam" in _everything_in(original)
+    clean = clean_upload(name="evidence.pdf", data=original)
+    assert clean.content_type == "application/pdf"
+    _assert_nothing_identifying(clean.data)
+    assert len(clean.data) < len(original)
+
+    page = PdfReader(io.BytesIO(clean.data)).pages[0]
+    text = page.extract_text()
+    assert "Cars stop at number 12" in text
+    form = page["/Resources"]["/XObject"]["/Fm0"].get_object()
+    assert b"Seen outside the shop" in form.get_data()
+    photos = [
+        page["/Resources"]["/XObject"]["/Im0"].get_object(),
+        form["/Resources"]["/XObject"]["/Im1"].get_object(),
+    ]
+    for photo, colour in zip(photos, [(200, 30, 30), (30, 160, 60)], strict=True):
+        assert photo["/Filter"] == "/DCTDecode" and "/Metadata" not in photo
+        jpeg = photo.get_data()
+        with Image.open(io.BytesIO(jpeg)) as image:
+            assert image.size == (64, 48)
+            assert len(image.getexif()) == 0
+            assert not {"exif", "xmp", "icc_profile", "comment", "photoshop"} & set(image.info)
+        # only metadata segments went: the compressed picture is the same, so the pixels are identical
+        assert _pixels(jpeg) == _pixels(_jpeg_with_everything(colour))
+    assert "/Metadata" not in form and "/PieceInfo" not in form
+
+
+def test_notes_on_a_pdf_keep_their_words_but_not_who_wrote_them_or_when():
+    clean = clean_upload(name="evidence.pdf", data=_pdf_with_a_photo_and_notes())
+    _assert_nothing_identifying(clean.data)
+    annotations = [a.get_object() for a in PdfReader(io.BytesIO(clean.data)).pages[0]["/Annots"]]
+    subtypes = [a["/Subtype"] for a in annotations]
+    # a file attached to a note could be anything, uncleaned: it goes; the note, its popup and the box stay
+    assert subtypes == ["/Text", "/Popup", "/Widget"]
+    assert annotations[0]["/Contents"] == "Their car is a blue estate"
+    for annotation in annotations:
+        assert not {"/T", "/M", "/CreationDate", "/NM", "/V"} & set(annotation)
+
+
+def test_a_pdf_with_a_photo_sent_through_the_journey_is_stored_clean(walker):
+    walker.minimal(upto="files")
+    upload = SimpleUploadedFile("evidence.pdf", _pdf_with_a_photo_and_notes(), content_type="application/pdf")
+    response = walker.client.post("/report/files/", {"file": upload, "action": "upload"})
+    assert response.status_code == 302 and response.url == "/report/files/"
+    walker.answer("files", {"action": "continue"}, expect="contact")
+    walker.answer("contact", {"contact": "anonymous"})
+    walker.submit()
+    name, content_type, data = report_attachment_file(attachment=ReportAttachment.objects.get())
+    assert (name, content_type) == ("evidence.pdf", "application/pdf")
+    _assert_nothing_identifying(data)
+
+
+def test_links_between_pages_of_a_cleaned_pdf_still_lead_to_their_page():
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(width=100, height=100)
+    writer.add_annotation(0, Link(rect=(10, 10, 50, 50), target_page_index=2))
+    writer.add_annotation(2, Link(rect=(10, 10, 50, 50), target_page_index=0))
+    out = io.BytesIO()
+    writer.write(out)
+    reader = PdfReader(io.BytesIO(clean_upload(name="linked.pdf", data=out.getvalue()).data))
+    targets = [
+        reader.get_page_number(page["/Annots"][0].get_object()["/Dest"][0].get_object())
+        for page in (reader.pages[0], reader.pages[2])
+    ]
+    assert targets == [2, 0]
+
+
+def _jp2_with_metadata() -> bytes:
+    image = Image.new("RGB", (32, 24), (200, 30, 30))
+    out = io.BytesIO()
+    image.save(out, format="JPEG2000", comment=b"BeaconJpegComment")
+    data = out.getvalue()
+
+    def box(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body) + 8) + kind + body
+
+    data += box(b"xml ", XMP) + box(
+        b"uuid", b"\xbe\x7a\xcf\xcb\x97\xa9\x42\xe8\x9c\x71\x99\x94\x91\xe3\xaf\xac" + XMP
+    )
+    data += box(b"uuid", b"JpgTiffExif->JP2" + gps_exif().tobytes())
+    assert b"BeaconTestCam" in data and b"BeaconJpegComment" in data
+    return data
+
+
+def test_a_jpeg_2000_picture_inside_a_pdf_loses_its_metadata_boxes_and_comments():
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=100, height=100)
+    picture = _jp2_with_metadata()
+    entries = _image_entries(NameObject("/JPXDecode")) | {
+        "/Width": NumberObject(32),
+        "/Height": NumberObject(24),
+    }
+    del entries["/ColorSpace"]  # JPEG 2000 brings its own colour space
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): _stream(writer, picture, entries)})}
+    )
+    page[NameObject("/Contents")] = _stream(writer, b"q 32 0 0 24 0 0 cm /Im0 Do Q", {})
+    out = io.BytesIO()
+    writer.write(out)
+
+    clean = clean_upload(name="scan.pdf", data=out.getvalue())
+    _assert_nothing_identifying(clean.data)
+    stored = (
+        PdfReader(io.BytesIO(clean.data)).pages[0]["/Resources"]["/XObject"]["/Im0"].get_object().get_data()
+    )
+    assert _pixels(stored) == _pixels(picture)
+
+
+def _pdf_showing(content: bytes, resources: DictionaryObject | None = None, writer=None) -> bytes:
+    writer = writer or PdfWriter()
+    page = writer.add_blank_page(width=100, height=100)
+    if resources is not None:
+        page[NameObject("/Resources")] = resources
+    page[NameObject("/Contents")] = _stream(writer, content, {})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_photo_drawn_inline_in_the_page_with_its_exif_is_refused_clearly():
+    """Inline pictures sit inside the page's drawing instructions; rather than rewrite those, refuse."""
+    jpeg = _jpeg_with_everything()
+    data = _pdf_showing(b"q 64 0 0 48 0 0 cm BI /W 64 /H 48 /CS /RGB /BPC 8 /F /DCT ID " + jpeg + b"\nEI Q")
+    with pytest.raises(ValidationError, match="could not be read"):
+        clean_upload(name="inline.pdf", data=data)
+
+
+def test_a_pdf_whose_photo_cannot_be_taken_apart_is_refused_clearly():
+    writer = PdfWriter()
+    broken = _jpeg_with_everything()[:2] + b"BeaconTestCam is not a JPEG segment"
+    image = _stream(writer, broken, _image_entries(NameObject("/DCTDecode")))
+    resources = DictionaryObject({NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): image})})
+    data = _pdf_showing(b"q 64 0 0 48 0 0 cm /Im0 Do Q", resources, writer)
+    with pytest.raises(ValidationError, match="could not be read"):
+        clean_upload(name="broken.pdf", data=data)
+
+
+def _pdf_with_a_photo_in_nested_forms(levels: int) -> bytes:
+    writer = PdfWriter()
+    inner = _stream(writer, _jpeg_with_everything(), _image_entries(NameObject("/DCTDecode")))
+    name = "/Im0"
+    for _ in range(levels):
+        inner = _stream(
+            writer,
+            f"{name} Do".encode(),
+            {
+                "/Type": NameObject("/XObject"),
+                "/Subtype": NameObject("/Form"),
+                "/BBox": ArrayObject([NumberObject(0), NumberObject(0), NumberObject(10), NumberObject(10)]),
+                "/Resources": DictionaryObject(
+                    {NameObject("/XObject"): DictionaryObject({NameObject(name): inner})}
+                ),
+            },
+        )
+        name = "/Fm0"
+    resources = DictionaryObject({NameObject("/XObject"): DictionaryObject({NameObject(name): inner})})
+    return _pdf_showing(f"{name} Do".encode(), resources, writer)
+
+
+def test_a_photo_several_forms_deep_is_cleaned():
+    clean = clean_upload(name="nested.pdf", data=_pdf_with_a_photo_in_nested_forms(10))
+    _assert_nothing_identifying(clean.data)
+
+
+def test_forms_nested_beyond_reason_are_refused_clearly():
+    with pytest.raises(ValidationError, match="could not be read"):
+        clean_upload(name="deep.pdf", data=_pdf_with_a_photo_in_nested_forms(60))
+
+
+def test_a_photo_whose_filter_name_is_damaged_is_refused_clearly():
+    """Without its /DCTDecode the JPEG is not seen as one; it is not copied on with its EXIF either."""
+    for entries in ({"/Filter": NameObject("/DCTDecod")}, {}):
+        writer = PdfWriter()
+        image = _stream(writer, _jpeg_with_everything(), _image_entries(NameObject("/DCTDecode")) | entries)
+        if not entries:
+            del image.get_object()["/Filter"]
+        resources = DictionaryObject({NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): image})})
+        data = _pdf_showing(b"q 64 0 0 48 0 0 cm /Im0 Do Q", resources, writer)
+        with pytest.raises(ValidationError, match="could not be read"):
+            clean_upload(name="damaged.pdf", data=data)
+
+
+def test_pages_whose_instructions_decode_to_too_much_are_refused_clearly(monkeypatch):
+    from beacon.reporting import pdf_scrub
+
+    monkeypatch.setattr(pdf_scrub, "MAX_DECODED_CONTENT", 100_000)
+    writer = PdfWriter()
+    for _ in range(3):
+        page = writer.add_blank_page(width=100, height=100)
+        content = DecodedStreamObject()
+        content.set_data(b"0 0 m 1 1 l S\n" * 3_000)  # 42 kB each, a few hundred bytes compressed
+        page[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+    out = io.BytesIO()
+    writer.write(out)
+    assert len(out.getvalue()) < 5_000
+    with pytest.raises(ValidationError, match="could not be read"):
+        clean_upload(name="many.pdf", data=out.getvalue())
