@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class ContentConfig(AppConfig):
@@ -6,9 +7,11 @@ class ContentConfig(AppConfig):
     label = "content"
 
     def ready(self):
-        from . import cache, rich_text, services, tasks
+        from . import cache, origin, rich_text, services, tasks
 
         cache.connect_signals()
+        origin.connect_signals(self)
+        checks.register(origin.check_base_url)
         rich_text.register_hooks()
         services.connect_signals()
         tasks.connect_signals()

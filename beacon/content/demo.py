@@ -33,6 +33,7 @@ from .models import (
     SupportService,
     Theme,
 )
+from .origin import site_hostname_and_port
 
 PROMOS = [
     {
@@ -279,14 +280,19 @@ def seed_home() -> HomePage:
         )
         root.add_child(instance=home)
         home.save_revision().publish()
+    # The default site on the origin Beacon's links use (WAGTAILADMIN_BASE_URL; `make run`: 127.0.0.1:8000),
+    # so that the admin's "View live" links lead where the pages are served (origin.py).
+    hostname, port = site_hostname_and_port()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Beacon"
+            hostname=hostname, port=port, root_page=home, is_default_site=True, site_name="Beacon"
         )
-    elif site.root_page_id != home.id:
+    elif (site.root_page_id, site.hostname, site.port) != (home.id, hostname, port):
         site.root_page = home
         site.site_name = "Beacon"
+        if not Site.objects.filter(hostname=hostname, port=port).exclude(pk=site.pk).exists():
+            site.hostname, site.port = hostname, port
         site.save()
     return home
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 
 from .cache import mark_cacheable
+from .origin import absolute_url
 from .selectors import news_feed_items
 from .text import without_control_characters
 
@@ -17,7 +18,14 @@ class NewsFeed(Feed):
     feed_type = Rss201rev2Feed
     title = "News"
     description = "News from our campaigns to keep young people safe from drugs and exploitation."
-    link = "/news/"
+
+    # Every URL in the feed is on the configured origin (origin.py); Django would otherwise add the request's
+    # host to the relative ones.
+    def link(self):
+        return absolute_url("/news/")
+
+    def feed_url(self):
+        return absolute_url(self.request.path)
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
@@ -40,10 +48,10 @@ class NewsFeed(Feed):
         return without_control_characters(item.summary)
 
     def item_link(self, item):
-        return item.get_url(self.request)
+        return absolute_url(item.get_url(self.request))
 
     def item_guid(self, item):
-        return item.get_full_url(self.request)
+        return self.item_link(item)
 
     def item_guid_is_permalink(self, item):
         return True

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django import template
 
 from beacon.content.memo import remember
+from beacon.content.origin import absolute_url
 
 register = template.Library()
 
@@ -26,25 +27,23 @@ def breadcrumb_trail(context, page) -> list[dict]:
 
 @register.simple_tag(takes_context=True)
 def social_card(context, page) -> dict:
-    """Open Graph and Twitter card values for `page`, with absolute URLs for the link and image."""
-    from wagtail.models import Site
-
+    """Open Graph and Twitter card values for `page`, with absolute URLs for the link and image on the
+    configured origin (origin.py), whatever Host the page was asked for."""
     request = context.get("request")
-    site = Site.find_for_request(request) if request is not None else page.get_site()
-    root = site.root_url if site else ""
+    path = page.get_url(request) or ""
     card = {
         "type": "article" if page.specific_class.__name__ == "NewsArticlePage" else "website",
         "title": page.seo_title or page.title,
         "description": page.social_description,
-        "url": page.get_full_url(request) or "",
-        "path": page.get_url(request) or "",
+        "url": absolute_url(path) if path else "",
+        "path": path,
         "published": getattr(page, "date", None) and page.date.isoformat(),
     }
     image = page.social_image
     if image is not None:
         rendition = image.get_rendition("fill-1200x630")
         card.update(
-            image_url=root + rendition.url if rendition.url.startswith("/") else rendition.url,
+            image_url=absolute_url(rendition.url),
             image_width=rendition.width,
             image_height=rendition.height,
             image_alt=page.social_image_alt or image.default_alt_text,

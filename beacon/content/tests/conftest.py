@@ -66,7 +66,7 @@ def article(index, title, *, week=None, date=None, live=True, **fields):
 
 
 @pytest.fixture
-def tree(db):
+def tree(db, settings):
     ensure_wagtail_roots()  # a transactional test may follow another that flushed them away
     root = Page.get_first_root_node()
     for child in root.get_children():
@@ -78,6 +78,7 @@ def tree(db):
     Site.objects.create(
         hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Beacon"
     )
+    settings.WAGTAILADMIN_BASE_URL = "http://localhost"  # the origin absolute links use, as the Site says
     # The standard themes come from a data migration (a flushed database may lack them).
     theme = Theme.objects.update_or_create(slug="knife-crime", defaults={"name": "Knife crime"})[0]
     other_theme = Theme.objects.update_or_create(slug="drug-harm", defaults={"name": "Drug harm"})[0]
