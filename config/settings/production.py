@@ -9,7 +9,9 @@ from django.core.exceptions import ImproperlyConfigured
 # Values in .env count as set, as in every other environment (the shared settings read it too).
 environ.Env.read_env(Path(__file__).resolve().parent.parent.parent / ".env", overwrite=False)
 
-for _required in ("DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
+# WAGTAILADMIN_BASE_URL is where shared links, crawlers and staff emails are sent (beacon.content.origin):
+# its development default, 127.0.0.1:8000, would send them nowhere.
+for _required in ("DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "WAGTAILADMIN_BASE_URL"):
     if not os.environ.get(_required):
         raise ImproperlyConfigured(f"Production settings need the environment variable {_required}.")
 

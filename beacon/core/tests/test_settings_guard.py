@@ -24,19 +24,20 @@ def base_env():
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "ALLOWED_HOSTS", "BEACON_"))
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "ALLOWED_HOSTS", "BEACON_", "WAGTAILADMIN_"))
     }
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     return env
 
 
 def test_production_refuses_to_start_without_its_secrets():
-    for missing in ("DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
+    for missing in ("DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "WAGTAILADMIN_BASE_URL"):
         env = base_env()
         env.update(
             DJANGO_SECRET_KEY="x" * 60,
             ALLOWED_HOSTS="beacon.example.police.uk",
             DATABASE_URL="sqlite:////tmp/never.sqlite3",
+            WAGTAILADMIN_BASE_URL="https://beacon.example.police.uk",
         )
         del env[missing]
         result = run_manage("check", env=env)
@@ -52,6 +53,7 @@ def production_env(tmp_path, **extra):
         DJANGO_SECRET_KEY=base64.b64encode(os.urandom(48)).decode(),
         ALLOWED_HOSTS="beacon.example.police.uk",
         DATABASE_URL=f"sqlite:///{tmp_path}/production.sqlite3",
+        WAGTAILADMIN_BASE_URL="https://beacon.example.police.uk",
         BEACON_REPORT_PUBLIC_KEY=base64.b64encode(bytes(private.public_key)).decode(),
         BEACON_BLIND_INDEX_KEY=base64.b64encode(os.urandom(32)).decode(),
         **extra,
