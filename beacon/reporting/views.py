@@ -156,7 +156,8 @@ class StepView(View):
             return page_url(following, self.change)
         if self.change:
             # Back to check your answers, by way of any question the change has opened (and only those).
-            return page_url(flows.journey_path(self.answers).missing or flows.CHECK, True)
+            missing = flows.journey_path(self.answers).missing
+            return page_url(missing, True) if missing else page_url(flows.CHECK)
         return page_url(following, self.change)
 
     def get_form(self, data=None):

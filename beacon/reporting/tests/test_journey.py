@@ -618,7 +618,8 @@ def test_back_to_check_your_answers_after_the_confirmation_does_not_say_nothing_
 def test_a_change_that_opens_a_new_question_goes_straight_to_it(walker):
     walker.minimal()
     walker.answer("about", {"categories": ["dealing", "child_exploitation"]}, change=True, expect="child")
-    walker.answer("child", {"ages": "about 14", "in_danger": "no"}, change=True, expect="check")
+    back = walker.answer("child", {"ages": "about 14", "in_danger": "no"}, change=True, expect="check")
+    assert back == "/report/check/"  # check your answers itself, not "changing" it
     walker.answer("people", {"people": "yes"}, change=True, expect="person")
     walker.answer("person", {"name": "Kay", "is_child": "no"}, change=True, expect="people-list")
     walker.answer("people-list", {"add_another": "no"}, change=True, expect="check")
