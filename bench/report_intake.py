@@ -239,10 +239,16 @@ def stored_reports(server) -> int:
 
 
 def step_page_bytes(base_url: str) -> int:
+    """The average size of the question pages of one journey along the benchmark's route (each fetched when it
+    is the next page to answer, as in the journeys measured)."""
     client = Client(base_url)
-    client.get("/report/danger/")
-    client.post_form("/report/danger/", [("danger", "no")], csrf_from=client.get("/report/danger/")[2])
-    sizes = [len(client.get(f"/report/{slug}/")[2].encode()) for slug in ("about", "where")]
+    sizes = []
+    for slug, answer in route(random.Random(0)):
+        status, _, page = client.get(f"/report/{slug}/")
+        _expect(status, 200, f"GET {slug}")
+        sizes.append(len(page.encode()))
+        status, _, _ = client.post_form(f"/report/{slug}/", answer, csrf_from=page)
+        _expect(status, 302, f"POST {slug}")
     client.close()
     return sum(sizes) // len(sizes)
 
