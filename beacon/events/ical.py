@@ -10,7 +10,6 @@ import datetime
 from collections.abc import Iterable
 
 import icalendar
-from django.conf import settings
 from django.utils import timezone
 
 from .models import Event, EventStatus
@@ -63,8 +62,12 @@ def _vevent(event: Event, *, base_url: str, stamp: datetime.datetime) -> icalend
 
 
 def events_to_ical(events: Iterable[Event], *, name: str, base_url: str = "") -> bytes:
-    """One calendar holding the events, with the Europe/London VTIMEZONE they need."""
-    base_url = (base_url or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+    """One calendar holding the events, with the Europe/London VTIMEZONE they need. Links are made on
+    `base_url`, by default the configured origin (as the sitemap and the news feed are), not on the host a
+    feed was fetched by."""
+    from beacon.content.origin import site_origin
+
+    base_url = (base_url or site_origin()).rstrip("/")
     stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
     calendar = _calendar(name)
     first = last = None

@@ -117,13 +117,13 @@ def event_ical(request, pk: int):
     event = selectors.public_event(pk=pk)
     if event is None:
         raise Http404("No such event")
-    body = events_to_ical([event], name=event.title, base_url=request.build_absolute_uri("/"))
+    body = events_to_ical([event], name=event.title)
     return _ical_response(body, f"event-{event.pk}.ics")
 
 
 @require_safe
 def feed_all(request):
-    body = events_to_ical(selectors.feed_events(), name="Events", base_url=request.build_absolute_uri("/"))
+    body = events_to_ical(selectors.feed_events(), name="Events")
     return _ical_response(body, "events.ics")
 
 
@@ -133,7 +133,6 @@ def feed_area(request, code: str):
     body = events_to_ical(
         selectors.feed_events(area_code=area.code),
         name=f"Events in {area.name}",
-        base_url=request.build_absolute_uri("/"),
     )
     return _ical_response(body, f"events-{area.code}.ics")
 
@@ -148,7 +147,6 @@ def feed_campaign(request, slug: str):
     body = events_to_ical(
         selectors.feed_events(campaign=campaign),
         name=f"{campaign.title}: events",
-        base_url=request.build_absolute_uri("/"),
     )
     return _ical_response(body, f"events-{campaign.slug}.ics")
 

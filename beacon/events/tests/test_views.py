@@ -511,3 +511,20 @@ def test_the_privacy_notice_says_how_long_a_schools_contact_details_are_kept(cli
         in html
     )
     assert "we delete them 120 days after it was sent, or once the dates you asked for have passed" in html
+
+
+def test_feed_links_use_the_configured_origin_whatever_host_was_asked(client, events, settings):
+    # As the sitemap and the news feed do: a calendar keeps its links, whichever name the feed was fetched by.
+    settings.WAGTAILADMIN_BASE_URL = "https://beacon.example.police.uk"
+    for path in (
+        reverse("events:feed"),
+        "/events/areas/wellingborough-rushden/feed.ics",
+        reverse("events:ical", args=[events["bus"].pk]),
+    ):
+        calendar = icalendar.Calendar.from_ical(client.get(path, HTTP_HOST="localhost").content)
+        urls = [str(item["URL"]) for item in calendar.walk("VEVENT")]
+        assert urls and all(url.startswith("https://beacon.example.police.uk/events/") for url in urls), urls
+        assert all(
+            "https://beacon.example.police.uk/events/" in str(item["DESCRIPTION"])
+            for item in calendar.walk("VEVENT")
+        )
