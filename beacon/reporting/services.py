@@ -317,10 +317,11 @@ def pending_uploads_touch(*, token: str) -> None:
 def pending_uploads_purge(*, older_than: timedelta | None = None) -> int:
     """Delete files from journeys abandoned longer ago than a session can live (or `older_than`), counted from
     the journey's last touch (Journey.keep_files touches them at least every PENDING_TOUCH_SECONDS)."""
-    age = older_than if older_than is not None else timedelta(seconds=settings.SESSION_COOKIE_AGE + 600)
-    deleted, _ = PendingUpload.objects.filter(touched_at__lt=timezone.now() - age).delete()
-    # A sent journey's session cannot outlive SESSION_COOKIE_AGE either: nothing can send it again.
-    SentJourney.objects.filter(
-        sent_at__lt=timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE + 600)
+    session_end = timedelta(seconds=settings.SESSION_COOKIE_AGE + 600)
+    now = timezone.now()
+    deleted, _ = PendingUpload.objects.filter(
+        touched_at__lt=now - (older_than if older_than is not None else session_end)
     ).delete()
+    # A sent journey's session cannot outlive SESSION_COOKIE_AGE either: nothing can send it again.
+    SentJourney.objects.filter(sent_at__lt=now - session_end).delete()
     return deleted

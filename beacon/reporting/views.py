@@ -634,12 +634,17 @@ def _receipt_report(request, code: str):
     verdict = throttle.check(request, "followup")
     if not verdict.allowed:
         return None, limited(request, verdict)
+    return _look_up_receipt(request, code), None
+
+
+def _look_up_receipt(request, code: str):
+    """The report a receipt code opens, or None, once throttle.check has allowed the attempt."""
     report = selectors.report_for_receipt(code=code)
     if report is None:
         throttle.hit(request, "followup")  # only failed guesses count
     else:
         throttle.release(request)  # a code that was found gives its place back
-    return report, None
+    return report
 
 
 def _status_page(request, report, code: str, reply_form=None, status=200):
@@ -694,9 +699,7 @@ def followup_reply(request):
             {"form": kept, "minutes": verdict.minutes, "had_files": bool(request.FILES)},
         )
         return throttle.refused(page, verdict)
-    report, refusal = _receipt_report(request, code)
-    if refusal:
-        return refusal
+    report = _look_up_receipt(request, code)
     if report is None:
         receipt_form = forms.ReceiptForm()
         return render(request, "reporting/followup.html", {"form": receipt_form, "lost": True})
