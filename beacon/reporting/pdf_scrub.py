@@ -13,7 +13,11 @@ their form XObjects however deeply nested, annotation appearances, patterns, sof
   masks) and cost memory, while the segments that hold metadata are not needed to show them;
 - annotations keep their words and appearance but lose author (/T), dates (/M, /CreationDate) and id (/NM);
   form and signature values (/V: a signer's name, certificate and date) go; annotations that carry a file
-  or media (which cannot be cleaned) go.
+  or media (which cannot be cleaned) go;
+- nothing acts when the file is opened or clicked, since anyone can send a file made to run script, open
+  another file or send a form to a server (which would tell its sender where staff are): actions triggered
+  by events (/AA) go; a link keeps its action only when it goes to a web address or a page of the document
+  (/URI, /GoTo), without any action chained after it (/Next).
 
 Some files cannot be cleaned, and `CannotClean` says so: a photo with metadata drawn inline in a page's
 instructions (it could only be cleaned by rewriting the page), a picture that does not parse, a filter this
@@ -36,7 +40,13 @@ MAX_DEPTH = 120
 # (pypdf already refuses one stream over 75 MB). Text-heavy pages are tens of kilobytes each.
 MAX_DECODED_CONTENT = 200 * 1024 * 1024
 
-_DROPPED_EVERYWHERE = ("/Metadata", "/PieceInfo", "/LastModified", "/OPI", "/EF", "/RF")
+_DROPPED_EVERYWHERE = ("/Metadata", "/PieceInfo", "/LastModified", "/OPI", "/EF", "/RF", "/AA")
+_ACTIONS_KEPT = {"/URI", "/GoTo"}  # a link to a web address or to a page of the document
+_ACTIONS_EMPTIED = {
+    "/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/ResetForm", "/GoToR", "/GoToE", "/Thread",
+    "/Rendition", "/RichMediaExecute", "/Sound", "/Movie", "/Hide", "/Named", "/SetOCGState", "/Trans",
+    "/GoTo3DView",
+}  # fmt: skip
 _ANNOTATION_KEYS_DROPPED = ("/T", "/M", "/CreationDate", "/NM")
 _FORM_FIELD_KEYS_DROPPED = ("/V", "/DV", "/Parent")  # values, signatures, and the field tree holding them
 _CARRIERS = {"/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia", "/3D"}
@@ -121,6 +131,18 @@ class _Budget:
 
 def _scrub_dictionary(node: DictionaryObject, budget: _Budget) -> None:
     _drop(node, _DROPPED_EVERYWHERE)
+    action = _get(node, "/A")
+    if action is not None:
+        action = action.get_object()
+        if not isinstance(action, DictionaryObject) or _name(action, "/S") not in _ACTIONS_KEPT:
+            del node["/A"]
+        else:
+            _drop(action, ("/Next",))
+    if _name(node, "/S") in _ACTIONS_EMPTIED:  # an action reached some other way than a /A key
+        for key in list(node):
+            del node[key]
+    elif "/S" in node:
+        _drop(node, ("/Next",))
     kind, subtype = _name(node, "/Type"), _name(node, "/Subtype")
     if kind == "/Page":
         _drop(node, ("/B",))  # article beads lead to threads, whose /I dictionary has an author and dates

