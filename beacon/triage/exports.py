@@ -72,6 +72,11 @@ def _when(when) -> dict:
     return when if isinstance(when, dict) else {}
 
 
+def _yes_no_unknown(value) -> bool | None:
+    """True or False as the reporter answered, None when they did not know: never "not known" as False."""
+    return value if value is True or value is False else None
+
+
 def export_records(*, reports: list[Report], exported_at: dt.datetime) -> list[dict]:
     """One sanitised record per report (JSON-ready), in the order given."""
     ids = [r.pk for r in reports]
@@ -171,7 +176,7 @@ def export_records(*, reports: list[Report], exported_at: dt.datetime) -> list[d
                     "name": _text(p.get("name")),
                     "age": _text(p.get("age")),
                     "description": _text(p.get("description")),
-                    "is_child": bool(p.get("is_child")),
+                    "is_child": _yes_no_unknown(p.get("is_child")),
                 }
                 for p in content.get("people") or []
                 if isinstance(p, dict)
@@ -235,6 +240,11 @@ def _describe(items: list[dict], keys: tuple[str, ...]) -> str:
     return " | ".join(parts)
 
 
+def _child(person: dict) -> str:
+    """A person's "child: yes" or "child: no" for the CSV; nothing when the reporter did not know."""
+    return {True: "child: yes", False: "child: no"}.get(person.get("is_child"), "")
+
+
 def _flatten(record: dict) -> dict:
     grading = record["grading"]
     risk = record["risk"] or {}
@@ -268,7 +278,9 @@ def _flatten(record: dict) -> dict:
         "where_postcode": record["where"]["postcode"],
         "where_description": record["where"]["description"],
         "when": "; ".join(f"{k}: {v}" for k, v in when.items() if v not in (None, "")),
-        "people": _describe(record["people"], ("name", "age", "description")),
+        "people": _describe(
+            [{**p, "child": _child(p)} for p in record["people"]], ("name", "age", "description", "child")
+        ),
         "vehicles": _describe(record["vehicles"], ("registration", "make", "model", "colour")),
         "phones": "; ".join(record["phones"]),
         "handles": "; ".join(f"{h['platform']}: {h['handle']}" for h in record["handles"]),

@@ -170,3 +170,26 @@ def test_export_filters_that_are_not_in_the_lists_get_plain_messages(submit, ana
     ):
         assert message in body, message
     assert "Select a valid choice" not in body and "not one of the available choices" not in body
+
+
+PEOPLE_CHILD_KNOWN_OR_NOT = [
+    {"name": "Kai", "age": "about 14", "description": "", "is_child": True},
+    {"name": "Big Dave", "age": "about 30", "description": "", "is_child": False},
+    {"name": "Jay", "age": "", "description": "grey hoodie", "is_child": None},
+]
+
+
+def test_json_export_keeps_a_person_not_known_to_be_a_child_as_null(submit, analyst):
+    report = submit(people=PEOPLE_CHILD_KNOWN_OR_NOT)
+    grade(analyst, report)
+    exported = services.reports_export(user=analyst, reports=[report], fmt="json")
+    people = json.loads(exported.content)["reports"][0]["people"]
+    assert [(p["name"], p["is_child"]) for p in people] == [("Kai", True), ("Big Dave", False), ("Jay", None)]
+
+
+def test_csv_export_says_whether_each_person_is_a_child_only_when_known(submit, analyst):
+    report = submit(people=PEOPLE_CHILD_KNOWN_OR_NOT)
+    grade(analyst, report)
+    exported = services.reports_export(user=analyst, reports=[report], fmt="csv")
+    row = next(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert row["people"] == "Kai, about 14, child: yes | Big Dave, about 30, child: no | Jay, grey hoodie"
