@@ -312,6 +312,10 @@ LOGGING = {
     "loggers": {
         # Request lines can carry an address or a path that identifies a reporter: never log them.
         "django.server": {"handlers": [], "propagate": False},
+        # Django's default config gives this logger its own handlers, one of them AdminEmailHandler, which
+        # emails the request's addresses and user agent (DisallowedHost, oversized posts) once ADMINS is set.
+        # No handlers of its own: its records go to the console through the root logger, as all others do.
+        "django": {"handlers": [], "level": "INFO"},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
