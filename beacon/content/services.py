@@ -189,6 +189,8 @@ def _tell_about_refused_change(*, obj, revision, go_live_at, reasons: list[str])
     from wagtail.admin.admin_url_finder import AdminURLFinder
     from wagtail.log_actions import registry
 
+    from beacon.core.mail import mail_send
+
     people = [revision.user] + [
         entry.user
         for entry in registry.get_logs_for_instance(obj)
@@ -217,11 +219,14 @@ def _tell_about_refused_change(*, obj, revision, go_live_at, reasons: list[str])
         ]
     )
     try:
-        EmailMessage(
-            subject=f"Scheduled change not published: {obj}",
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=addresses,
-        ).send()
+        mail_send(  # a refusal is logged with the object's id and the SMTP code, never the editors' addresses
+            EmailMessage(
+                subject=f"Scheduled change not published: {obj}",
+                body=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=addresses,
+            ),
+            about=f"scheduled change to pk={obj.pk}",
+        )
     except Exception:  # noqa: BLE001 (the history and the log still say it; the run goes on)
         logger.exception("Could not email about the scheduled change not published: pk=%s", obj.pk)

@@ -6,6 +6,8 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from beacon.core.mail import mail_send
+
 from .models import WorkshopRequest
 
 SUBJECTS = {
@@ -31,10 +33,17 @@ def send_workshop_email(*, request_id: int, kind: str) -> None:
         context["ends"] = timezone.localtime(request.event.ends_at)
     subject = SUBJECTS[kind].format(reference=request.reference)
     body = render_to_string(f"events/email/workshop_{kind}.txt", context)
-    EmailMessage(subject=subject, body=body, to=[request.email]).send()
+    # mail_send: a refused address fails the task naming the request's id and the SMTP code, never the address.
+    mail_send(
+        EmailMessage(subject=subject, body=body, to=[request.email]),
+        about=f"workshop request id {request.pk}",
+    )
     if kind == "received" and settings.BEACON_EVENTS_TEAM_EMAIL:
-        EmailMessage(
-            subject=f"New school workshop request {request.reference}",
-            body=render_to_string("events/email/workshop_team_notice.txt", context),
-            to=[settings.BEACON_EVENTS_TEAM_EMAIL],
-        ).send()
+        mail_send(
+            EmailMessage(
+                subject=f"New school workshop request {request.reference}",
+                body=render_to_string("events/email/workshop_team_notice.txt", context),
+                to=[settings.BEACON_EVENTS_TEAM_EMAIL],
+            ),
+            about=f"workshop request id {request.pk} (team notice)",
+        )

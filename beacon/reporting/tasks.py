@@ -14,6 +14,8 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.tasks import task
 
+from beacon.core.mail import mail_send
+
 if TYPE_CHECKING:
     from .models import Report
 
@@ -24,8 +26,12 @@ def _staff_link(report_id: int) -> str:
     return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/admin/triage/reports/{report_id}/"
 
 
-def _send(subject: str, body: str, to: str) -> None:
-    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]).send()
+def _send(subject: str, body: str, to: str, *, report_id: int) -> None:
+    """Send one email about a report. A refusal or a connection failure raises MailNotSent naming the report's
+    id and the SMTP code only: the task fails on the queue as before, but neither its row nor the worker's
+    log holds the address (smtplib's own exception quotes it)."""
+    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    mail_send(message, about=f"report id {report_id}")
 
 
 def _reporter(report_id: int) -> "tuple[Report, str] | None":
@@ -69,6 +75,7 @@ def report_notify_triage(report_id: int) -> None:
         f"Open it in the back office (sign-in needed):\n{_staff_link(report.pk)}\n\n"
         "This email does not contain what the report says. Read it in Beacon only.\n",
         settings.BEACON_TRIAGE_EMAIL,
+        report_id=report.pk,
     )
 
 
@@ -85,6 +92,7 @@ def report_notify_triage_reply(report_id: int) -> None:
         f"Reference: {report.reference}\nPriority: {report.priority}\n\n"
         f"Read the reply in the back office (sign-in needed):\n{_staff_link(report.pk)}\n",
         settings.BEACON_TRIAGE_EMAIL,
+        report_id=report.pk,
     )
 
 
@@ -107,6 +115,7 @@ def report_confirm_reporter(report_id: int, _legacy_address: str | None = None) 
         "reference.\n\n"
         "We have not included what you told us in this email, to keep it private.\n",
         email,
+        report_id=report.pk,
     )
 
 
@@ -124,4 +133,5 @@ def report_notify_reporter(report_id: int, _legacy_address: str | None = None) -
         "You can also call 101 and give your reference.\n\n"
         "We have not included the question in this email, to keep it private.\n",
         email,
+        report_id=report.pk,
     )

@@ -22,6 +22,7 @@ from beacon.accounts import roles
 from beacon.accounts.models import User
 from beacon.content.models import CampaignPage, CampaignWeekPage, NewsArticlePage
 from beacon.content.tasks import publication_check_schedule, publish_scheduled_pages
+from beacon.core.tests.smtp import all_logs, refusing_smtp  # noqa: F401 (fixtures)
 
 from .conftest import START, article, publish
 
@@ -315,6 +316,28 @@ def test_a_scheduled_change_that_no_longer_passes_is_set_aside_and_the_others_st
     assert "Spring of action" in email.subject
     assert "Week 3 ends on 22 March 2026" in email.body
     assert f"/admin/pages/{campaign.pk}/edit/" in email.body
+
+
+def test_a_refused_editor_address_is_logged_by_the_pages_id_not_the_address(
+    tree,
+    refusing_smtp,  # noqa: F811
+    all_logs,  # noqa: F811
+):
+    """The relay refuses the editors' addresses: the change is still set aside, and the log says the email was
+    not sent with the page's id and the SMTP code, not the addresses smtplib's error quotes."""
+    now = timezone.now()
+    campaign = three_week_campaign(tree)
+    editor = User.objects.create_user("editor", "editor.refused-3b7d@beacon.invalid", "a-long-test-password")
+    campaign.end_date = START + datetime.timedelta(days=13)
+    campaign.go_live_at = now + datetime.timedelta(hours=1)
+    campaign.save_revision(user=editor).publish(user=editor, skip_permission_checks=True)
+    add_week_3(campaign)
+    with time_machine.travel(now + datetime.timedelta(hours=3)):
+        publish_scheduled_pages.enqueue()
+    assert PageLogEntry.objects.filter(page=campaign, action="beacon.publish.scheduled.refused").exists()
+    [failure] = [line for line in all_logs.lines if "Could not email" in line]
+    assert f"Email about scheduled change to pk={campaign.pk} not sent (SMTP 550)" in failure
+    assert "3b7d" not in all_logs.text and "SMTPRecipientsRefused" not in all_logs.text
 
 
 def test_the_publish_scheduled_command_sets_a_failing_change_aside_too(tree):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from beacon.accounts import roles
 from beacon.core.models import AuditEvent
+from beacon.core.tests.smtp import all_logs, refusing_smtp  # noqa: F401 (fixtures)
 from beacon.events import selectors, services
 from beacon.events.models import Event, EventKind, WorkshopRequest, WorkshopRequestStatus
 
@@ -365,3 +366,27 @@ def test_a_schools_contact_details_are_deleted_a_set_time_after_the_decision_and
         with pytest.raises(ValidationError, match="contact details have been deleted"):
             decide()
     assert WorkshopRequest.objects.get(pk=waiting.pk).status == WorkshopRequestStatus.PENDING
+
+
+def test_a_refused_school_address_fails_the_email_task_without_keeping_the_address(
+    areas,
+    workshop_answers,
+    settings,
+    refusing_smtp,  # noqa: F811
+    all_logs,  # noqa: F811
+):
+    """A relay that refuses the school's address at RCPT TO: the task fails, as it did, naming the request's id
+    and the SMTP code, and neither its stored traceback nor the worker's log holds the address."""
+    from django.tasks import TaskResultStatus
+
+    from beacon.events.tasks import send_workshop_email
+
+    request = submit(workshop_answers, email="head.refused-90ad@riverside-primary.example").request
+    result = send_workshop_email.enqueue(request_id=request.pk, kind="received")
+    assert result.status == TaskResultStatus.FAILED
+    [error] = result.errors
+    assert error.exception_class_path == "beacon.core.mail.MailNotSent"
+    assert f"Email about workshop request id {request.pk} not sent (SMTP 550)" in error.traceback
+    assert "90ad" not in error.traceback and "SMTPRecipientsRefused" not in error.traceback
+    assert any(line.startswith("ERROR django.tasks") for line in all_logs.lines)
+    assert "90ad" not in all_logs.text and "SMTPRecipientsRefused" not in all_logs.text

@@ -14,11 +14,13 @@ from django.tasks import TaskResultStatus
 from django.tasks.signals import task_enqueued
 from django_tasks_db.models import DBTaskResult
 
+from beacon.core.tests.smtp import all_logs, refusing_smtp  # noqa: F401 (fixtures)
 from beacon.reporting import tasks
 from beacon.reporting.models import Report
 from beacon.reporting.services import report_delete, report_message_add, report_submit
 from config.settings.base import TASKS as PRODUCTION_TASKS
 
+from .scan import database_hits
 from .test_services import document
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +204,42 @@ def test_a_worker_without_the_private_key_fails_the_task_instead_of_sending(sett
     with pytest.raises(ImproperlyConfigured):
         getattr(tasks, task_name).call(report.pk)
     assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_address_is_not_kept_in_the_task_row_or_the_workers_log(
+    settings,
+    monkeypatch,
+    refusing_smtp,  # noqa: F811
+    all_logs,  # noqa: F811
+):
+    """A relay that refuses the reporter's (and the triage team's) address at RCPT TO: the tasks fail on the
+    queue, as they did, with an error naming the report's id and the SMTP code; the address is in no table
+    and no log line, and the traceback holds nothing of smtplib's exception (no cause, no context)."""
+    settings.TASKS = PRODUCTION_TASKS
+    reporter = "sam.refused-7c1e@example.org"
+    settings.BEACON_TRIAGE_EMAIL = "triage.refused-7c1e@beacon.invalid"
+    report = report_submit(answers=document(contact={**CONTACT, "email": reporter}), files=[]).report
+    report_message_add(
+        report=report, direction="to_reporter", text="Which door is it?", author=None
+    )  # queues report_notify_reporter
+    assert database_hits([reporter]) == []
+
+    run_queue(monkeypatch)
+
+    paths = {
+        tasks.report_notify_triage.module_path,
+        tasks.report_confirm_reporter.module_path,
+        tasks.report_notify_reporter.module_path,
+    }
+    rows = list(DBTaskResult.objects.filter(task_path__in=paths))
+    assert {row.task_path for row in rows} == paths
+    for row in rows:
+        assert row.status == TaskResultStatus.FAILED  # no retry before, none now: the row fails and stays
+        assert row.exception_class_path == "beacon.core.mail.MailNotSent"
+        assert f"MailNotSent: Email about report id {report.pk} not sent (SMTP 550)" in row.traceback
+        assert "SMTPRecipientsRefused" not in row.traceback and "During handling" not in row.traceback
+    assert database_hits([reporter, settings.BEACON_TRIAGE_EMAIL, "7c1e"]) == []
+    failures = [line for line in all_logs.lines if line.startswith("ERROR django.tasks")]
+    assert len(failures) == 3 and all("MailNotSent" in line for line in failures)
+    assert "7c1e" not in all_logs.text and "SMTPRecipientsRefused" not in all_logs.text
