@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import email
 import email.utils
-import hashlib
 import imaplib
 import logging
 import re
@@ -35,6 +34,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.crypto import salted_hmac
 
 from beacon.core.forms import clean_text
 
@@ -49,6 +49,7 @@ FAILED_KEYWORD = "$BeaconFailed"
 MAX_ATTEMPTS = 3
 MAX_FETCH_BYTES = 256 * 1024  # of a huge message, only the start is read: the question is at the top
 MAX_PER_RUN = 200
+DIGEST_SALT = "beacon.qanda.email_intake.message_id"
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 ADDRESS_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
 
@@ -319,7 +320,11 @@ def route(parsed: ParsedEmail) -> QandASession | None:
 
 
 def _digest(message_id: str) -> str:
-    return hashlib.sha256(message_id.encode("utf-8", "replace")).hexdigest() if message_id else ""
+    """The Message-ID as kept, to know the same message read again: keyed with the site's secret key, so that
+    someone holding the sender's copy of the email cannot find its record (and through it the question)."""
+    if not message_id:
+        return ""
+    return salted_hmac(DIGEST_SALT, message_id.encode("utf-8", "replace"), algorithm="sha256").hexdigest()
 
 
 def _reply_address(parsed: ParsedEmail) -> str:

@@ -269,7 +269,18 @@ class Question(models.Model):
 
 class ReceivedEmail(models.Model):
     """One message read from the Q&A mailbox, whatever became of it. A message is read once: the
-    (mailbox, uidvalidity, uid) and the Message-ID digest are unique, so a re-run never duplicates."""
+    (mailbox, uidvalidity, uid) and the Message-ID digest are unique, so a re-run never duplicates.
+
+    The digest is keyed (beacon.qanda.email_intake._digest), so the sender's copy of the email cannot be
+    matched to it without the site's secret key. Records are kept only as long as they can stop a message
+    being read twice: `qanda_purge` deletes them KEEP_DAYS after they were read (services.received_emails_delete),
+    except those a person must still read in the mailbox (outcome "failed"), which carry no digest and no
+    question."""
+
+    # A message is read again only while a copy of it can still reach the mailbox: the same email sent to two
+    # of our addresses arrives at once, and one sent again by a mail server that did not hear it was delivered
+    # arrives within the days such servers keep trying (4 or 5 at most). A week covers both.
+    KEEP_DAYS = 7
 
     QUESTION = "question"
     EMPTY = "empty"

@@ -27,6 +27,7 @@ from .models import (
     QandASession,
     Question,
     QuestionTheme,
+    ReceivedEmail,
 )
 from .text import MAX_LINKS, display_name_problem, question_problem
 
@@ -189,6 +190,27 @@ def question_originals_remove(*, now: datetime.datetime | None = None) -> int:
                 )
         changed += replaced + cleared
     return changed
+
+
+def received_emails_delete(*, now: datetime.datetime | None = None) -> int:
+    """Delete the records of emails read from the Q&A mailbox more than ReceivedEmail.KEEP_DAYS ago (run
+    hourly by `manage.py qanda_purge`): by then no copy of the message can arrive to be read twice, and the
+    record (its Message-ID digest and the question it became) would only tie the sender's copy of the email to
+    the question. Records of messages Beacon could not process stay for a person to deal with: they hold
+    no digest and no question. Returns how many were deleted; the count is audited."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=ReceivedEmail.KEEP_DAYS)
+    with transaction.atomic():
+        deleted, _ = (
+            ReceivedEmail.objects.filter(read_at__lte=cutoff).exclude(outcome=ReceivedEmail.FAILED).delete()
+        )
+        if deleted:
+            audit_record(
+                actor=None,
+                action="qanda.received_emails_deleted",
+                object_type=ReceivedEmail._meta.model_name,
+                detail={"deleted": deleted, "days": ReceivedEmail.KEEP_DAYS},
+            )
+    return deleted
 
 
 # --- Questions from the public --------------------------------------------------------------------
