@@ -16,7 +16,7 @@ import json
 from beacon.reporting.models import Report
 from beacon.reporting.selectors import report_content
 
-from .models import Assessment, Grading, Outcome, ReportLink, SafeguardingDecision
+from .models import Assessment, Grading, Outcome, ReportLink, SafeguardingDecision, open_note
 
 SCHEMA = "beacon.report-export/1"
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
@@ -134,7 +134,7 @@ def export_records(*, reports: list[Report], exported_at: dt.datetime) -> list[d
                 "source_evaluation": grading.source,
                 "intelligence_assessment": grading.intelligence,
                 "handling_code": grading.handling,
-                "handling_conditions": grading.conditions,
+                "handling_conditions": open_note(grading.sealed_conditions),
                 "graded_at": grading.graded_at.isoformat(),
             },
             "risk": (

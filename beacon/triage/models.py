@@ -9,7 +9,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from beacon.reporting import crypto
 from beacon.reporting.models import Report
+
+
+def seal_note(text: str) -> bytes:
+    """What a member of staff wrote about a report, sealed to the report key like the report itself: it
+    names children, schools and addresses, and the public web servers hold the database credentials but
+    not the private key. An empty note stays empty (b""), so the database can still require one."""
+    return crypto.seal(text.encode("utf-8")) if text else b""
+
+
+def open_note(sealed) -> str:
+    """A note sealed by seal_note, opened. Needs the private key (the back office and task workers)."""
+    return crypto.unseal(sealed).decode("utf-8") if sealed else ""
 
 
 class TriageAccess(models.Model):
@@ -56,15 +69,16 @@ class ReportTriage(models.Model):
 
 
 class Assessment(models.Model):
-    """A THRIVE risk assessment. A report can be reassessed; the newest one counts."""
+    """A THRIVE risk assessment. A report can be reassessed; the newest one counts. What staff wrote is
+    sealed (seal_note); harm and risk, which set the priority, are in clear."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="assessments")
-    threat = models.TextField(max_length=2000)
+    sealed_threat = models.BinaryField()
     harm = models.CharField(max_length=6, choices=Level.choices)
     risk = models.CharField(max_length=6, choices=Level.choices)
-    investigation = models.TextField(max_length=2000)
-    vulnerability = models.TextField(max_length=2000)
-    engagement = models.TextField(max_length=2000)
+    sealed_investigation = models.BinaryField()
+    sealed_vulnerability = models.BinaryField()
+    sealed_engagement = models.BinaryField()
     priority_change = models.IntegerField(default=0)
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -101,7 +115,7 @@ class Grading(models.Model):
     source = models.CharField(max_length=1, choices=Source.choices)
     intelligence = models.CharField(max_length=1, choices=Intelligence.choices)
     handling = models.CharField(max_length=1, choices=Handling.choices)
-    conditions = models.TextField(max_length=2000, blank=True)
+    sealed_conditions = models.BinaryField(blank=True, default=b"")  # seal_note; b"" for handling code P
     graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -111,7 +125,7 @@ class Grading(models.Model):
         ordering = ["-graded_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(handling="C") | ~models.Q(conditions=""),
+                condition=~models.Q(handling="C") | ~models.Q(sealed_conditions=b""),
                 name="grading_conditions_for_handling_c",
             )
         ]
@@ -124,7 +138,7 @@ class Grading(models.Model):
         return f"{self.source}{self.intelligence}{self.handling}"
 
     def clean(self):
-        if self.handling == self.Handling.C and not (self.conditions or "").strip():
+        if self.handling == self.Handling.C and not self.sealed_conditions:
             raise ValidationError({"conditions": "Enter the conditions for sharing this intelligence"})
 
 
@@ -135,7 +149,7 @@ class SafeguardingDecision(models.Model):
     referred = models.BooleanField()
     referral_date = models.DateField(null=True, blank=True)
     referral_reference = models.CharField(max_length=60, blank=True)
-    no_referral_reason = models.TextField(max_length=2000, blank=True)
+    sealed_no_referral_reason = models.BinaryField(blank=True, default=b"")  # seal_note; b"" for a referral
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -148,7 +162,7 @@ class SafeguardingDecision(models.Model):
                 condition=(
                     models.Q(referred=True, referral_date__isnull=False) & ~models.Q(referral_reference="")
                 )
-                | (models.Q(referred=False) & ~models.Q(no_referral_reason="")),
+                | (models.Q(referred=False) & ~models.Q(sealed_no_referral_reason=b"")),
                 name="safeguarding_referral_or_reason",
             )
         ]
@@ -170,7 +184,7 @@ class Outcome(models.Model):
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="outcome")
     kind = models.CharField(max_length=24, choices=Kind.choices)
     crime_reference = models.CharField(max_length=60, blank=True)
-    reason = models.TextField(max_length=2000, blank=True)
+    sealed_reason = models.BinaryField(blank=True, default=b"")  # seal_note: why no further action, else b""
     # Required for a duplicate when recorded (clean()), but the original may be purged first.
     duplicate_of = models.ForeignKey(
         Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicate_outcomes"
@@ -188,7 +202,7 @@ class Outcome(models.Model):
                 name="outcome_crime_needs_reference",
             ),
             models.CheckConstraint(
-                condition=~models.Q(kind="no_further_action") | ~models.Q(reason=""),
+                condition=~models.Q(kind="no_further_action") | ~models.Q(sealed_reason=b""),
                 name="outcome_nfa_needs_reason",
             ),
         ]
@@ -200,7 +214,7 @@ class Outcome(models.Model):
         errors = {}
         if self.kind == self.Kind.CRIME_RECORDED and not (self.crime_reference or "").strip():
             errors["crime_reference"] = "Enter the crime reference"
-        if self.kind == self.Kind.NO_FURTHER_ACTION and not (self.reason or "").strip():
+        if self.kind == self.Kind.NO_FURTHER_ACTION and not self.sealed_reason:
             errors["reason"] = "Enter the reason for no further action"
         if self.kind == self.Kind.DUPLICATE and self.duplicate_of_id is None:
             errors["duplicate_of"] = "Enter the reference of the original report"

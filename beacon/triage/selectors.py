@@ -22,6 +22,7 @@ from .models import (
     ReportLink,
     ReportTriage,
     SafeguardingDecision,
+    open_note,
 )
 from .services import OPEN_STATUSES, PERM_ALL_AREAS, PERM_VIEW, PERM_WORK
 
@@ -403,22 +404,31 @@ def _event_text(event: AuditEvent) -> str:
 
 
 def report_record(*, report: Report, within: list[int] | None = None) -> dict:
-    """Everything staff recorded about a report (no sealed content). The report it duplicates
-    (`original`) and the duplicates merged into it are given only if routed to the neighbourhoods
-    `within` (when given)."""
+    """Everything staff recorded about a report, with the notes they wrote opened (`notes`: needs the
+    private key). The report it duplicates (`original`) and the duplicates merged into it are given only if
+    routed to the neighbourhoods `within` (when given)."""
     triage = ReportTriage.objects.filter(report=report).select_related("assignee").first()
+    assessment = Assessment.objects.filter(report=report).select_related("assessed_by").first()
+    grading = Grading.objects.filter(report=report).select_related("graded_by").first()
+    safeguarding = SafeguardingDecision.objects.filter(report=report).select_related("decided_by").first()
     outcome = Outcome.objects.filter(report=report).select_related("duplicate_of", "recorded_by").first()
     original = outcome.duplicate_of if outcome else None
     if original is not None and within is not None and original.neighbourhood_id not in within:
         original = None
+    notes = {}
+    if assessment is not None:
+        for name in ("threat", "investigation", "vulnerability", "engagement"):
+            notes[name] = open_note(getattr(assessment, f"sealed_{name}"))
+    notes["conditions"] = open_note(grading.sealed_conditions) if grading else ""
+    notes["no_referral_reason"] = open_note(safeguarding.sealed_no_referral_reason) if safeguarding else ""
+    notes["reason"] = open_note(outcome.sealed_reason) if outcome else ""
     return {
         "triage": triage,
-        "assessment": Assessment.objects.filter(report=report).select_related("assessed_by").first(),
-        "grading": Grading.objects.filter(report=report).select_related("graded_by").first(),
-        "safeguarding": SafeguardingDecision.objects.filter(report=report)
-        .select_related("decided_by")
-        .first(),
+        "assessment": assessment,
+        "grading": grading,
+        "safeguarding": safeguarding,
         "outcome": outcome,
+        "notes": notes,
         "original": original,
         "duplicates": merged_duplicates(report=report, within=within),
     }

@@ -41,6 +41,7 @@ from .models import (
     ReportLink,
     ReportTriage,
     SafeguardingDecision,
+    seal_note,
 )
 
 PRIORITY_LINKED = 100
@@ -281,20 +282,29 @@ def assessment_record(
     engagement: str,
 ) -> Assessment:
     """Record a THRIVE assessment. Its overall risk raises or lowers the priority; a new report becomes
-    assessed."""
+    assessed. What staff wrote is sealed (models.seal_note)."""
     require_permission(user, PERM_VIEW, PERM_WORK)
+    notes = {
+        "threat": threat,
+        "investigation": investigation,
+        "vulnerability": vulnerability,
+        "engagement": engagement,
+    }
     with _change(report=report, expected_version=expected_version):
         _require_open(report)
+        missing = {name: f"Enter {name}" for name, text in notes.items() if not (text or "").strip()}
+        if missing:  # as forms.AssessmentForm says: the model cannot tell a sealed note is blank
+            raise ValidationError(missing)
         now = timezone.now()
         change = settings.BEACON_TRIAGE_RISK_PRIORITY.get(risk, 0)
         assessment = Assessment(
             report=report,
-            threat=threat,
+            sealed_threat=seal_note(threat),
             harm=harm,
             risk=risk,
-            investigation=investigation,
-            vulnerability=vulnerability,
-            engagement=engagement,
+            sealed_investigation=seal_note(investigation),
+            sealed_vulnerability=seal_note(vulnerability),
+            sealed_engagement=seal_note(engagement),
             priority_change=change,
             assessed_by=user,
             assessed_at=now,
@@ -340,7 +350,7 @@ def grading_record(
             source=source,
             intelligence=intelligence,
             handling=handling,
-            conditions=conditions.strip() if handling == Grading.Handling.C else "",
+            sealed_conditions=seal_note(conditions.strip() if handling == Grading.Handling.C else ""),
             graded_by=user,
             graded_at=timezone.now(),
         )
@@ -488,7 +498,7 @@ def report_close(
             report=report,
             kind=kind,
             crime_reference=crime_reference.strip() if kind == Outcome.Kind.CRIME_RECORDED else "",
-            reason=reason.strip() if kind == Outcome.Kind.NO_FURTHER_ACTION else "",
+            sealed_reason=seal_note(reason.strip() if kind == Outcome.Kind.NO_FURTHER_ACTION else ""),
             duplicate_of=duplicate_of,
             recorded_by=user,
             recorded_at=now,
@@ -544,7 +554,7 @@ def safeguarding_decision_record(
             referred=referred,
             referral_date=referral_date if referred else None,
             referral_reference=referral_reference.strip() if referred else "",
-            no_referral_reason="" if referred else no_referral_reason.strip(),
+            sealed_no_referral_reason=seal_note("" if referred else no_referral_reason.strip()),
             decided_by=user,
             decided_at=timezone.now(),
         )

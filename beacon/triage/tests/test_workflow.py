@@ -10,7 +10,7 @@ from beacon.accounts import roles
 from beacon.core.models import AuditEvent, Neighbourhood
 from beacon.reporting.models import Report
 from beacon.triage import services
-from beacon.triage.models import Assessment, Grading, Outcome, ReportTriage, SafeguardingDecision
+from beacon.triage.models import Assessment, Grading, Outcome, ReportTriage, SafeguardingDecision, open_note
 
 from .conftest import THRIVE, assess
 
@@ -302,7 +302,7 @@ def test_grading_needs_conditions_for_handling_code_c(submit, analyst):
         conditions="Police use only; do not disclose to the landlord",
     )
     assert grading.code == "2BC"
-    assert Grading.objects.get().conditions.startswith("Police use only")
+    assert open_note(Grading.objects.get().sealed_conditions).startswith("Police use only")
 
 
 def test_routing_changes_the_neighbourhood(submit, officer):
