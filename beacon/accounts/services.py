@@ -11,20 +11,27 @@ RECOVERY_CODE_COUNT = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
 
 
-def totp_device_pending(*, user) -> TOTPDevice:
-    """The user's unconfirmed authenticator, made once so the QR code stays the same across reloads."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-    return device
+@transaction.atomic
+def totp_device_pending(*, user, device_id: int | None = None) -> TOTPDevice:
+    """The unconfirmed authenticator of one sign-in: the device `device_id` (kept in that session) while it is
+    still pending, otherwise a new one with a new key. Making one deletes the user's other unconfirmed devices,
+    so a key shown to another session (someone else who had the first password) can never be confirmed."""
+    if device_id is not None:
+        device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
+        if device is not None:
+            return device
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
 @transaction.atomic
-def totp_device_confirm(*, user, token: str) -> TOTPDevice | None:
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+def totp_device_confirm(*, user, device_id: int, token: str) -> TOTPDevice | None:
+    """Confirm the pending device `device_id` if `token` is its current code. It replaces the user's
+    authenticator, and every other unconfirmed device goes."""
+    device = TOTPDevice.objects.select_for_update().filter(pk=device_id, user=user, confirmed=False).first()
     if device is None or not device.verify_token(token):
         return None
-    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     return device

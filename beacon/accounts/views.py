@@ -13,6 +13,10 @@ from django_otp import login as otp_login
 from . import services
 from .forms import TokenForm
 
+# The id of the authenticator this session is setting up. Its key is shown to this session only, and each
+# sign-in starts with none (apps.py), so a key someone else saw is never the one the owner confirms.
+PENDING_DEVICE_KEY = "beacon_pending_totp_device"
+
 
 def _next_url(request) -> str:
     """Where to go once signed in: a path on this site, or the admin. A `next` that is not a path (a bare word
@@ -37,11 +41,17 @@ def setup(request):
     """First sign-in: every staff account must add an authenticator before it can do anything else."""
     if services.has_second_factor(user=request.user):
         return redirect(f"/account/two-factor/verify/?next={_next_url(request)}")
-    device = services.totp_device_pending(user=request.user)
+    device = services.totp_device_pending(
+        user=request.user, device_id=request.session.get(PENDING_DEVICE_KEY)
+    )
+    request.session[PENDING_DEVICE_KEY] = device.pk
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        confirmed = services.totp_device_confirm(user=request.user, token=form.cleaned_data["token"])
+        confirmed = services.totp_device_confirm(
+            user=request.user, device_id=device.pk, token=form.cleaned_data["token"]
+        )
         if confirmed is not None:
+            del request.session[PENDING_DEVICE_KEY]
             otp_login(request, confirmed)
             codes = services.recovery_codes_issue(user=request.user)
             return render(

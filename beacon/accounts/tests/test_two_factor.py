@@ -1,10 +1,13 @@
 """Staff must pass a second factor before anything in the back office; failures lock out."""
 
+import base64
 import datetime
+import re
 import time
 
 import pytest
 import time_machine
+from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
@@ -22,6 +25,15 @@ def sign_in(client, user):
 
 def current_code(device):
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def shown_key(response) -> str:
+    """The key the set-up page shows (the one in its QR code)."""
+    return re.search(r'beacon-receipt">([A-Z2-7]+)<', response.content.decode()).group(1)
+
+
+def code_from_key(secret: str) -> str:
+    return f"{totp(base64.b32decode(secret + '=' * (-len(secret) % 8)), step=30, t0=0, digits=6):06d}"
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
@@ -59,6 +71,44 @@ def test_account_without_a_second_factor_must_set_one_up_first(client, make_staf
     assert StaticToken.objects.filter(device__user=user).count() == 10
     assert TOTPDevice.objects.get(user=user).confirmed
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_key_seen_by_another_sign_in_never_passes_the_second_factor(client, make_staff):
+    """Someone who has a new account's first password and opens the set-up page copies a key that the owner,
+    signing in elsewhere, is never shown: it cannot be confirmed, and it passes no later sign-in."""
+    user = make_staff(roles.TRIAGE_OFFICER, with_device=False)
+    copier = Client()
+    sign_in(copier, user)
+    copied = shown_key(copier.get("/account/two-factor/setup/"))
+
+    sign_in(client, user)
+    owner_key = shown_key(client.get("/account/two-factor/setup/"))
+    assert owner_key != copied
+    assert shown_key(client.get("/account/two-factor/setup/")) == owner_key  # the same on a reload
+    enrolled = client.post("/account/two-factor/setup/", {"token": code_from_key(owner_key)})
+    assert "Your recovery codes" in enrolled.content.decode()
+    assert list(TOTPDevice.objects.filter(user=user).values_list("confirmed", flat=True)) == [True]
+
+    # The copier's own session cannot confirm the copied key any more, and a later sign-in's code from it fails.
+    assert copier.post("/account/two-factor/setup/", {"token": code_from_key(copied)}).status_code == 302
+    later = Client()
+    sign_in(later, user)
+    with time_machine.travel(time.time() + 120, tick=False):
+        refused = later.post("/account/two-factor/verify/", {"token": code_from_key(copied)})
+        assert refused.status_code == 200 and "The code is not right" in refused.content.decode()
+        assert later.get("/admin/triage/").status_code == 302
+
+
+def test_each_sign_in_is_shown_a_new_key(client, make_staff):
+    user = make_staff(roles.CAMPAIGN_EDITOR, with_device=False)
+    sign_in(client, user)
+    first = shown_key(client.get("/account/two-factor/setup/"))
+    sign_in(client, user)  # again, in the same browser
+    second = shown_key(client.get("/account/two-factor/setup/"))
+    assert second != first
+    refused = client.post("/account/two-factor/setup/", {"token": code_from_key(first)})
+    assert "The code is not right" in refused.content.decode()
+    assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def test_the_right_code_opens_the_admin(client, make_staff):
