@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.sites",
-    "wagtail.users",
+    "beacon.accounts.users_app.BeaconUsersAppConfig",  # "wagtail.users" with Beacon's user screens
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -1,0 +1,83 @@
+"""The admin's user screens, as Wagtail's, with Beacon's limits on who gives whom which access (access.py) and an
+audit row for every change to someone's roles, superuser flag or active flag.
+
+Wagtail 8 takes its user viewset from the wagtailusers app config (`user_viewset`); config/settings/base.py
+installs beacon.accounts.users_app.BeaconUsersAppConfig in place of "wagtail.users" to name this one.
+"""
+
+from wagtail.users.views import users as wagtail_users
+from wagtail.users.views.bulk_actions import AssignRoleBulkAction, SetActiveStateBulkAction
+
+from . import access, user_services
+from .user_forms import StaffUserCreationForm, StaffUserEditForm
+
+
+class CreateView(wagtail_users.CreateView):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "for_user": self.request.user}
+
+    def save_instance(self):
+        instance = super().save_instance()
+        user_services.user_access_change_record(
+            actor=self.request.user, user=instance, before=self.form.before, created=True
+        )
+        return instance
+
+
+class EditView(wagtail_users.EditView):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "for_user": self.request.user}
+
+    def save_instance(self):
+        instance = super().save_instance()
+        user_services.user_access_change_record(
+            actor=self.request.user, user=instance, before=self.form.before
+        )
+        return instance
+
+
+class UserViewSet(wagtail_users.UserViewSet):
+    add_view_class = CreateView
+    edit_view_class = EditView
+
+    def get_form_class(self, for_update=False):
+        return StaffUserEditForm if for_update else StaffUserCreationForm
+
+
+# --- bulk actions on the user list (registered in wagtail_hooks.py in place of Wagtail's own) ---
+
+
+class StaffAssignRoleBulkAction(AssignRoleBulkAction):
+    """Offers only the roles the person may give, and never to themselves (unless they are a superuser)."""
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["role"].queryset = access.grantable_groups(actor=self.request.user)
+        return form
+
+    def check_perm(self, obj):
+        user = self.request.user
+        return super().check_perm(obj) and (user.is_superuser or obj.pk != user.pk)
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "actor": self.request.user}
+
+    @classmethod
+    def execute_action(cls, objects, role=None, actor=None, **kwargs):
+        if role is None or actor is None:
+            return 0, 0
+        user_services.users_role_add(actor=actor, users=objects, group=role)
+        return len(objects), 0
+
+
+class StaffSetActiveStateBulkAction(SetActiveStateBulkAction):
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "actor": self.request.user}
+
+    @classmethod
+    def execute_action(cls, objects, mark_as_active=False, actor=None, user=None, **kwargs):
+        if actor is None:
+            return 0, 0
+        others = [obj for obj in objects if obj.pk != actor.pk]  # no one switches themselves off or on
+        user_services.users_active_set(actor=actor, users=others, active=mark_as_active)
+        return len(others), 0
