@@ -395,11 +395,14 @@ def question(request, pk: int):
 # --- Network view -------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @permission_required(PERM_NETWORK)
 def network_search(request):
-    form = forms.NetworkSearchForm(request.GET or None)
-    if request.GET and form.is_valid():
+    """The look-up is posted, and answered with a redirect to the identifier's keyed digest, so that the
+    name, number or registration looked up is never in a URL: not in the browser's history, nor in an
+    access log. A query string is ignored."""
+    form = forms.NetworkSearchForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
         return redirect("triage:network", kind=form.cleaned_data["kind"], digest=form.cleaned_data["digest"])
     return render(
         request,

@@ -195,7 +195,7 @@ def test_network_view_for_an_analyst(submit, analyst, staff_client):
     first = submit()
     second = submit(details="again", vehicles=[{"registration": "XY51 ABC"}])
     client = staff_client(analyst)
-    lookup = client.get("/admin/triage/linked/", {"kind": "phone", "value": "07700900123"})
+    lookup = client.post("/admin/triage/linked/", {"kind": "phone", "value": "07700900123"})
     assert lookup.status_code == 302
     network = client.get(lookup["Location"])
     body = network.content.decode()
@@ -207,9 +207,78 @@ def test_network_view_for_an_analyst(submit, analyst, staff_client):
     digest = first.identifiers.get(kind="phone").digest
     assert event.object_id == "phone"
     assert digest[:8] not in f"{event.object_id} {event.detail}"
-    bad = client.get("/admin/triage/linked/", {"kind": "vehicle", "value": "AB1?"})
+    bad = client.post("/admin/triage/linked/", {"kind": "vehicle", "value": "AB1?"})
     assert bad.status_code == 400
     assert "full registration" in bad.content.decode()
+
+
+# What must not be in a URL, in the forms it might take there. (Nothing short made only of hex digits: the
+# digest in the URL could hold it by chance.)
+LOOKED_UP = [
+    ("name", "", "Jaylen Mercer", ["Jaylen", "Mercer"]),
+    ("phone", "", "07700 900777", ["07700 900777", "07700900777", "7700900777"]),
+    ("vehicle", "", "XY51 ABC", ["XY51", "XY51ABC"]),
+    ("postcode", "", "NN1 1AF", ["NN1 1AF", "NN11AF", "NN1"]),
+    ("handle", "snapchat", "dave.deals", ["dave.deals", "dave"]),
+]
+
+
+@pytest.mark.parametrize(("kind", "platform", "value", "pieces"), LOOKED_UP)
+def test_what_staff_look_up_is_never_in_a_url(submit, analyst, staff_client, kind, platform, value, pieces):
+    """The look-up is posted (with its CSRF token) and answered with a redirect to the keyed digest: the
+    name or number looked up is in no URL, so not in the browser's history nor in an access log."""
+    from urllib.parse import unquote_plus
+
+    from django.test import Client
+
+    report = submit(
+        people=[{"name": "Jaylen Mercer", "age": "14", "description": "", "is_child": True}],
+        phones=["07700 900777"],
+        vehicles=[{"registration": "XY51 ABC"}],
+        handles=[{"platform": "snapchat", "handle": "dave.deals"}],
+    )
+    client = Client(enforce_csrf_checks=True)  # as a browser: a post without its CSRF token is refused
+    client.cookies = staff_client(analyst).cookies  # the signed-in session
+    form = client.get("/admin/triage/linked/")
+    body = form.content.decode()
+    assert form.status_code == 200 and '<form method="post"' in body
+    token = form.context["csrf_token"]
+    refused = client.post("/admin/triage/linked/", {"kind": kind, "platform": platform, "value": value})
+    assert refused.status_code == 403  # no CSRF token
+    response = client.post(
+        "/admin/triage/linked/",
+        {"kind": kind, "platform": platform, "value": value, "csrfmiddlewaretoken": str(token)},
+        follow=True,
+    )
+    assert response.status_code == 200
+    urls = [url for url, _ in response.redirect_chain] + [response.request["PATH_INFO"]]
+    assert urls[0].startswith(f"/admin/triage/linked/{kind}/")
+    assert response.request.get("QUERY_STRING", "") == ""
+    for url in urls:
+        for piece in pieces:
+            assert piece.lower() not in unquote_plus(url).lower(), url
+    assert report.reference in response.content.decode()
+
+
+def test_a_looked_up_value_that_cannot_be_used_is_kept_in_the_box_with_the_error(
+    analyst, staff_client, areas
+):
+    client = staff_client(analyst)
+    response = client.post("/admin/triage/linked/", {"kind": "vehicle", "platform": "", "value": "AB1?"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "There is a problem" in body and "Enter the full registration" in body
+    assert 'value="AB1?"' in body
+    assert not response.has_header("Location")
+
+
+def test_a_look_up_in_a_query_string_is_not_made(submit, analyst, staff_client):
+    """An old bookmark or a typed address with the value in it finds nothing: only a posted look-up does."""
+    submit()
+    response = staff_client(analyst).get("/admin/triage/linked/", {"kind": "phone", "value": "07700900123"})
+    assert response.status_code == 200
+    assert not response.has_header("Location")
+    assert "07700900123" not in response.content.decode()
 
 
 def test_attachment_download_is_audited(areas, officer, staff_client):
