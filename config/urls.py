@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
@@ -22,8 +23,12 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page tree serves everything else: home, campaigns, news, advice.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's page tree serves everything else: home, campaigns, news, advice. Its own sign-in form takes a password
+# alone: private pages use Beacon's sign-in steps (WAGTAIL_FRONTEND_LOGIN_URL) instead.
+urlpatterns += [
+    path("_util/login/", RedirectView.as_view(url="/account/sign-in/", query_string=True)),
+    path("", include(wagtail_urls)),
+]
 
 handler400 = "beacon.core.views.bad_request"
 handler403 = "beacon.core.views.permission_denied"

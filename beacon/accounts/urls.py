@@ -5,6 +5,7 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
+    path("sign-in/", views.sign_in, name="sign_in"),
     path("two-factor/setup/", views.setup, name="two_factor_setup"),
     path("two-factor/verify/", views.verify, name="two_factor_verify"),
     path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),

@@ -1,8 +1,12 @@
 import base64
+from urllib.parse import quote
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -32,6 +36,20 @@ def _next_url(request) -> str:
 def _qr_svg(uri: str) -> str:
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
     return image.to_string(encoding="unicode")
+
+
+@never_cache
+def sign_in(request):
+    """Where Wagtail sends someone a private page refused (WAGTAIL_FRONTEND_LOGIN_URL; its own password-only
+    /_util/login/ leads here too): the staff sign-in, then the second step, then the page. Outside /admin/ and
+    /account/ a session that has not passed the second step counts as signed out (StaffSessionMiddleware), so
+    a person who has passed both and is still sent here is not in a group the page is for."""
+    target = _next_url(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(target, settings.LOGIN_URL)
+    if not request.user.is_verified():
+        return redirect(f"/account/two-factor/verify/?next={quote(target)}")
+    raise PermissionDenied
 
 
 @never_cache

@@ -289,6 +289,11 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls to outside services
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff avatars from gravatar.com (a third party; img-src 'self')
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
+# Private pages ("signed-in users", groups) need both sign-in steps (beacon.accounts.middleware): Wagtail
+# sends whoever they refuse to Beacon's sign-in step, not to its own password-only form. No page gets a
+# shared password: no one owns it, and nothing limits guessing it (docs/staff-sign-in.md).
+WAGTAIL_FRONTEND_LOGIN_URL = "/account/sign-in/"
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
 
 # Report encryption: the public site needs only the public key; the back office also the private key.
 BEACON_REPORT_PUBLIC_KEY = env("BEACON_REPORT_PUBLIC_KEY", default="")
