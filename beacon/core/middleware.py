@@ -65,7 +65,7 @@ class LocalNextMiddleware:
     `redirect()` then looks it up as a URL name and fails with a 500. Without the parameter they go where they
     would have gone anyway. Query strings are cleaned everywhere; form bodies only on the staff pages
     (/admin/, /account/), where the CSRF check reads the body anyway: the public forms' bodies are size-checked
-    before anything reads them (beacon.reporting.views.body_limit).
+    before anything reads them (beacon.core.limits.body_limit).
     """
 
     STAFF_PATHS = ("/admin/", "/account/")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from beacon.core import throttle
+from beacon.core.limits import SMALL_BODY, body_limit
 from beacon.core.models import PolicingArea
 
 from . import pagecache, present, selectors
@@ -159,6 +160,7 @@ def feeds(request):
     return render(request, "events/feeds.html", {"areas": selectors.public_areas(), "campaigns": campaigns})
 
 
+@body_limit(SMALL_BODY)
 @require_http_methods(["GET", "POST"])
 def workshop_request(request):
     if request.method == "POST":

@@ -2,11 +2,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from beacon.core import throttle
+from beacon.core.limits import SMALL_BODY, body_limit
 
 from .forms import FeedbackForm
 from .services import feedback_submit
 
 
+@body_limit(SMALL_BODY)
 @require_http_methods(["GET", "POST"])
 def feedback(request):
     form = FeedbackForm(request.POST or None)

@@ -8,6 +8,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from beacon.core import throttle
+from beacon.core.limits import SMALL_BODY, body_limit
 
 from . import selectors
 from .forms import AskForm
@@ -69,6 +70,7 @@ def live_answers_json(request, slug):
     return response
 
 
+@body_limit(SMALL_BODY)
 @require_http_methods(["GET", "POST"])
 def ask(request, slug):
     session = _session_or_404(slug)

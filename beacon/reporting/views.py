@@ -4,7 +4,6 @@ These views never log anything about the request (no address, no user agent, no 
 Every POST is size-checked before anything reads its body (the CSRF check included).
 """
 
-import functools
 import secrets
 
 from django.conf import settings
@@ -16,10 +15,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from beacon.core import throttle
+from beacon.core.limits import SMALL_BODY
+from beacon.core.limits import body_limit as core_body_limit
 from beacon.core.uploads import upload_was_cut
 
 from . import document, flows, forms, selectors, services
@@ -29,10 +29,6 @@ from .uploads import safe_name
 
 # The body ended inside a file (beacon/core/uploads.py): say so rather than carry on without it.
 UPLOAD_CUT = "The file did not finish uploading. Check your internet connection and choose the file again"
-
-# A page of answers is a few KB. Up to Django's own limit for form data, an over-long answer gets its
-# field's error message; beyond it, a page explaining the answer was too long.
-SMALL_BODY = 2 * 1024 * 1024
 
 
 def _upload_body_limit() -> int:
@@ -44,37 +40,14 @@ def _reply_body_limit() -> int:
 
 
 def body_limit(limit, *, upload: bool = False, back: str = ""):
-    """Refuse an over-large POST from its Content-Length, before the body is read, with a page saying why and
-    a link back (to the URL named `back`, for a view that takes only POSTs; otherwise to the same page).
-    The CSRF check runs after the size check (so it never buffers an over-large body)."""
-
-    def decorator(view):
-        protected = csrf_protect(view)
-
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.method == "POST":
-                try:
-                    length = int(request.META.get("CONTENT_LENGTH") or 0)
-                except ValueError:
-                    length = 0
-                maximum = limit() if callable(limit) else limit
-                if length > maximum:
-                    return render(
-                        request,
-                        "reporting/too_large.html",
-                        {
-                            "back_url": reverse(back) if back else request.get_full_path(),
-                            "upload": upload,
-                            "max_mb": settings.BEACON_REPORT_MAX_FILE_BYTES // (1024 * 1024),
-                        },
-                        status=413,
-                    )
-            return protected(request, *args, **kwargs)
-
-        return never_cache(csrf_exempt(wrapper))
-
-    return decorator
+    """The public forms' size check (beacon.core.limits.body_limit) with the journey's own page, which says
+    whether the file or the answer was too big and that the earlier answers are kept."""
+    return core_body_limit(
+        limit,
+        back=back,
+        template="reporting/too_large.html",
+        context=lambda: {"upload": upload, "max_mb": settings.BEACON_REPORT_MAX_FILE_BYTES // (1024 * 1024)},
+    )
 
 
 def page_url(slug: str, change: bool = False, **params) -> str:

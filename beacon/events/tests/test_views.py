@@ -406,11 +406,23 @@ def test_the_same_date_twice_is_refused(client, areas):
     assert not WorkshopRequest.objects.exists()
 
 
-def test_a_huge_body_is_refused_without_a_500(client, areas):
+def test_a_huge_body_gets_a_page_saying_the_answer_is_too_long(client, areas, caplog):
+    """Beyond Django's limit for form data (2 MB) the body is not read: a plain page says why and links back
+    to the form, instead of the bare 400 page and an ERROR traceback in the log. The CSRF check still runs."""
+    from django.test import Client
+
+    from beacon.core.tests.test_error_pages import assert_safety_shell
+
+    url = reverse("events:workshop_request")
     data = form_data(client, accessibility_needs="a" * (3 * 1024 * 1024))
-    response = client.post(reverse("events:workshop_request"), data)
-    assert response.status_code == 400
+    response = client.post(url, data)
+    assert response.status_code == 413
+    body = response.content.decode()
+    assert "Your answer is too long" in body and f'href="{url}"' in body
+    assert_safety_shell(body)
     assert not WorkshopRequest.objects.exists()
+    assert [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")] == []
+    assert Client(enforce_csrf_checks=True).post(url, form_data(client)).status_code == 403
 
 
 def test_listing_pages_without_counting_every_event(client, make_event):

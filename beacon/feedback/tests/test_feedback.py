@@ -97,3 +97,18 @@ def test_feedback_has_a_limit_in_total(client, settings, fresh_window):
     refused = client.post("/feedback/", {"rating": "3", "comment": "Late"}, REMOTE_ADDR="203.0.113.3")
     assert refused.status_code == 429 and "Late" in refused.content.decode()
     assert Feedback.objects.count() == 2
+
+
+def test_an_oversized_post_gets_a_page_saying_the_answer_is_too_long(client, caplog):
+    """Beyond Django's limit for form data (2 MB) the body is not read: a plain page says why and links back,
+    instead of the bare 400 page and an ERROR traceback in the log."""
+    from beacon.core.tests.test_error_pages import assert_safety_shell
+
+    response = client.post("/feedback/", {"rating": "4", "comment": "y" * (3 * 1024 * 1024)})
+    assert response.status_code == 413
+    body = response.content.decode()
+    assert "<title>Error: your answer is too long" in body and "Your answer is too long" in body
+    assert 'href="/feedback/"' in body and client.get("/feedback/").status_code == 200
+    assert_safety_shell(body)
+    assert Feedback.objects.count() == 0
+    assert [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")] == []

@@ -221,6 +221,25 @@ def test_hostile_and_huge_input_never_errors(client, make_session):
     )
 
 
+def test_an_oversized_post_gets_a_page_saying_the_question_is_too_long(client, make_session, caplog):
+    """Beyond Django's limit for form data (2 MB) the body is not read: a plain page says why and links back
+    to the form, instead of the bare 400 page and an ERROR traceback in the log. The CSRF check still runs."""
+    from django.test import Client
+
+    from beacon.core.tests.test_error_pages import assert_safety_shell
+
+    session = make_session()
+    token = token_from(client.get(ask_page(session)))
+    response = client.post(ask_page(session), {"question": "A" * (3 * 1024 * 1024), "token": token})
+    assert response.status_code == 413
+    body = response.content.decode()
+    assert "Your answer is too long" in body and f'href="{ask_page(session)}"' in body
+    assert_safety_shell(body)
+    assert not Question.objects.exists()
+    assert [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")] == []
+    assert Client(enforce_csrf_checks=True).post(ask_page(session), {"question": "Hi"}).status_code == 403
+
+
 def test_a_closed_session_refuses_politely(client, make_session):
     session = make_session(state=QandASession.CLOSED)
     for response in (
