@@ -2,7 +2,11 @@
 
 Outside the back office and the sign-in steps (/admin/, /account/), a session that has passed the password but
 not the second factor counts as signed out: Wagtail's private pages ("signed-in users", groups) see an
-anonymous visitor and send them to the sign-in steps (accounts.views.sign_in)."""
+anonymous visitor and send them to the sign-in steps (accounts.views.sign_in).
+
+The idle time-out counts a person's actions only. Requests that a page sends by itself on a timer are named in
+BACKGROUND_VIEWS: they are answered (or find the session ended) but never make it last longer, so a tab left
+open still signs out. A new polling endpoint must be added there (docs/staff-sign-in.md)."""
 
 import time
 from urllib.parse import quote
@@ -11,11 +15,20 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 
 STAFF_PREFIXES = ("/admin/",)
 SIGN_IN_PREFIXES = ("/admin/", "/account/")  # where a session part-way through signing in is still its user
 OPEN_PATHS = ("/admin/login/", "/admin/logout/", "/admin/password_reset/")
 LAST_SEEN_KEY = "beacon_staff_last_seen"
+# URL names (so a changed path keeps its place) of the back office's requests that no person makes.
+BACKGROUND_VIEWS = frozenset(
+    {
+        "qanda_admin:waiting",  # the Q&A live view asks every 15 s whether new questions are waiting
+        "wagtailadmin_editing_sessions:ping",  # an open Wagtail editor says every 10 s who has it open
+        "wagtailadmin_editing_sessions:release",  # ... and, when it closes, that it was closed
+    }
+)
 
 
 class StaffSessionMiddleware:
@@ -32,13 +45,23 @@ class StaffSessionMiddleware:
                 if request.path.startswith(STAFF_PREFIXES):
                     return redirect(f"/admin/login/?next={quote(request.get_full_path())}")
                 return self.get_response(request)
-            request.session[LAST_SEEN_KEY] = now
+            if not _is_background(request):
+                request.session[LAST_SEEN_KEY] = now
             if not user.is_verified():
                 if request.path.startswith(STAFF_PREFIXES) and not request.path.startswith(OPEN_PATHS):
                     return redirect(f"/account/two-factor/verify/?next={quote(request.get_full_path())}")
                 if not request.path.startswith(SIGN_IN_PREFIXES):
                     _sign_out_for_this_request(request)
         return self.get_response(request)
+
+
+def _is_background(request) -> bool:
+    if not request.path_info.startswith(STAFF_PREFIXES):
+        return False
+    try:
+        return resolve(request.path_info).view_name in BACKGROUND_VIEWS
+    except Resolver404:
+        return False
 
 
 def _sign_out_for_this_request(request) -> None:
