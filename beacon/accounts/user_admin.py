@@ -39,6 +39,9 @@ class EditView(wagtail_users.EditView):
 class UserViewSet(wagtail_users.UserViewSet):
     add_view_class = CreateView
     edit_view_class = EditView
+    # No "Copy": Wagtail's copy view fills the new account from the old one (its roles, and for a superuser its
+    # superuser flag) through the generic creation view, around the checks and audit rows above.
+    copy_view_enabled = False
 
     def get_form_class(self, for_update=False):
         return StaffUserEditForm if for_update else StaffUserCreationForm

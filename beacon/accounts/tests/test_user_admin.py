@@ -312,3 +312,11 @@ def test_the_service_refuses_a_role_the_actor_does_not_hold(make_staff):
         user_services.users_role_add(actor=admin, users=[editor], group=group(roles.TRIAGE_OFFICER))
     assert not editor.groups.filter(name=roles.TRIAGE_OFFICER).exists()
     assert not AuditEvent.objects.filter(object_type="user").exists()
+
+
+def test_accounts_cannot_be_copied(make_staff, staff_client):
+    """Wagtail's copy view would fill a new account from an old one (roles, superuser flag) around these checks."""
+    superuser = make_staff(superuser=True)
+    client = staff_client(superuser)
+    assert client.get(f"/admin/users/copy/{superuser.pk}/").status_code == 404
+    assert f"/admin/users/copy/{superuser.pk}/" not in client.get("/admin/users/").content.decode()
