@@ -11,7 +11,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test test-unit test-e2e setup lint format bench clean check-python
+.PHONY: help run test test-unit test-e2e setup lint format bench clean check-python FORCE
 
 help: ## Show this list
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,9 +40,13 @@ beacon/static/dist/.built: node_modules/.installed $(shell find frontend -type f
 	@npm run --silent build
 	@touch $@
 
-var/beacon-keys.env: | $(VENV)/.installed
+# Development report keys: made once, kept; a key added by a later release (BEACON_RECEIPT_KEY) is added to the
+# file. Run every time (FORCE), as the command only writes what is missing.
+var/beacon-keys.env: FORCE | $(VENV)/.installed
 	@mkdir -p var
 	@$(MANAGE) beacon_keys --env-file $@
+
+FORCE:
 
 setup: $(VENV)/.installed beacon/static/dist/.built var/beacon-keys.env ## Install everything and prepare the database (run and test do this)
 	@mkdir -p var

@@ -214,7 +214,9 @@ def production_env(database_url: str, state: Path, extra: dict[str, str] | None 
         "DATABASE_URL": database_url,
         "SECURE_SSL_REDIRECT": "false",
         "BEACON_BENCH_BASELINES": "1",
+        # One server plays every part: the public side's keys, then the back office's (docs/deploy.md).
         "BEACON_REPORT_PUBLIC_KEY": base64.b64encode(bytes(private.public_key)).decode(),
+        "BEACON_RECEIPT_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "BEACON_REPORT_PRIVATE_KEY": base64.b64encode(bytes(private)).decode(),
         "BEACON_BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "STATIC_ROOT": str(ROOT / "var" / "static"),

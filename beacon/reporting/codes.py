@@ -6,12 +6,15 @@ Both codes use an alphabet without characters that are easy to confuse when writ
 - A reference ("K7QM-2XDP") names a report in conversation; it is not a secret.
 - A receipt code ("HX4R-9CWT-M2KD-7PQE-B3NF") is the anonymous reporter's only key back to their report:
   20 symbols from a cryptographic random source, 98 bits, far beyond guessing at any allowed rate.
-  Beacon stores only a keyed hash of it.
+  Beacon stores only a keyed hash of it (`receipt_hash`, under BEACON_RECEIPT_KEY). Receipts made before that
+  key existed were hashed with the blind-index key, which the public side no longer holds: their reports are
+  marked `receipt_legacy`, and are found by the reporter's reading key instead (`reader_key_opens`).
 """
 
 import hashlib
 import secrets
 
+from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.secret import SecretBox
 
@@ -48,7 +51,7 @@ def receipt_normalise(value: str) -> str | None:
 
 
 def receipt_hash(normalised: str) -> str:
-    return crypto.blind_index("receipt", normalised)
+    return crypto.receipt_digest(normalised)
 
 
 # --- The reporter's reading key ----------------------------------------------------------------------
@@ -77,3 +80,15 @@ def reader_seal(public_key: bytes, text: str) -> bytes:
 def reader_box(*, receipt_normalised: str, reference: str, locked_key: bytes) -> SealedBox:
     private = SecretBox(_receipt_key(receipt_normalised, reference)).decrypt(bytes(locked_key))
     return SealedBox(PrivateKey(private))
+
+
+def reader_key_opens(*, receipt_normalised: str, reference: str, locked_key: bytes) -> bool:
+    """Whether this receipt code unlocks the report's reading key: SecretBox is authenticated, so only the code
+    the key was locked with opens it. How a report made before BEACON_RECEIPT_KEY is found by its receipt."""
+    if not locked_key:
+        return False
+    try:
+        SecretBox(_receipt_key(receipt_normalised, reference)).decrypt(bytes(locked_key))
+    except (CryptoError, TypeError, ValueError):
+        return False
+    return True

@@ -119,7 +119,7 @@ DEMO_REPORTS = [
 
 
 def seed(*, stdout) -> None:
-    if not settings.BEACON_REPORT_PUBLIC_KEY or not settings.BEACON_BLIND_INDEX_KEY:
+    if not settings.BEACON_REPORT_PUBLIC_KEY or not settings.BEACON_RECEIPT_KEY:
         stdout.write("  reporting: skipped (no report keys; `manage.py beacon_keys` makes them)")
         return
     if Report.objects.exists():

@@ -4,7 +4,8 @@ Only what queues and statistics need is stored in clear: categories, the danger 
 postcode district and neighbourhood, when it arrived, its status and priority. Everything the reporter
 wrote (places, people, vehicles, numbers, handles, contact details, free text and files) is sealed with
 the report public key (see `crypto.py`): the public site can write it, only the back office can read it.
-Identifiers that staff link reports by are also kept as keyed HMAC blind indexes.
+Identifiers that staff link reports by are also kept as keyed HMAC blind indexes, which the back office writes
+after the report is stored (`tasks.report_index`): the public site does not hold their key.
 """
 
 from django.conf import settings
@@ -50,6 +51,13 @@ class Report(models.Model):
     version = models.PositiveIntegerField(default=1)  # optimistic locking for staff edits
     sealed = models.BinaryField()  # sealed JSON of every answer (docs/report-content.md)
     receipt_hash = models.CharField(max_length=64, blank=True, db_index=True)  # anonymous only
+    # An anonymous report made before receipts had a key of their own (BEACON_RECEIPT_KEY): its receipt_hash was
+    # made with the blind-index key, which public servers no longer hold, so it is found by its reading key
+    # (selectors.report_for_receipt). True in the database by default, so that a row written by the previous
+    # release while this one is being rolled out counts as one too; this release writes False.
+    receipt_legacy = models.BooleanField(default=False, db_default=True)
+    # When the back office wrote the blind indexes of its identifiers (tasks.report_index); None until then.
+    indexed_at = models.DateTimeField(null=True, blank=True)
     # So that an anonymous reporter can read staff questions with their receipt code alone: a key pair
     # made at submit, whose private half is locked with a key derived from the receipt code. Staff seal
     # questions to `reader_public_key`; nobody without the receipt code can open them from this side.
@@ -60,6 +68,12 @@ class Report(models.Model):
         ordering = ["-priority", "received_at"]
         indexes = [
             models.Index(fields=["status", "-priority", "received_at"], name="report_queue_idx"),
+            models.Index(
+                fields=["received_at"], condition=models.Q(indexed_at=None), name="report_unindexed_idx"
+            ),
+            models.Index(
+                fields=["id"], condition=models.Q(receipt_legacy=True), name="report_receipt_legacy_idx"
+            ),
         ]
         permissions = [
             ("view_report_content", "Can read the decrypted content of reports"),

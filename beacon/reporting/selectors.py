@@ -24,6 +24,14 @@ def neighbourhood_id_for_district(*, district: str) -> int | None:
     return None
 
 
+def reports_unindexed(*, older_than: datetime.timedelta) -> list[int]:
+    """Ids of reports whose blind indexes the back office has not written (tasks.report_index), stored longer
+    ago than `older_than`, oldest first."""
+    cutoff = timezone.now() - older_than
+    unindexed = Report.objects.filter(indexed_at=None, received_at__lt=cutoff).order_by("received_at")
+    return list(unindexed.values_list("pk", flat=True))
+
+
 # --- Back office (needs the private key) -------------------------------------------------------------
 
 
@@ -151,7 +159,21 @@ def report_for_receipt(*, code: str) -> Report | None:
     normalised = codes.receipt_normalise(code)
     if normalised is None:
         return None
-    return Report.objects.filter(receipt_hash=codes.receipt_hash(normalised), anonymous=True).first()
+    found = Report.objects.filter(
+        receipt_hash=codes.receipt_hash(normalised), anonymous=True, receipt_legacy=False
+    ).first()
+    return found or _legacy_report_for_receipt(normalised)
+
+
+def _legacy_report_for_receipt(normalised: str) -> Report | None:
+    """A report made before receipts had a key of their own, found by the receipt code unlocking its reading key
+    (its stored hash was made with the blind-index key, which this process does not hold). One authenticated
+    decryption per such report, on an unknown code only; their number only falls, as they are purged."""
+    legacy = Report.objects.filter(receipt_legacy=True, anonymous=True).exclude(reader_locked_key=b"")
+    for pk, reference, locked_key in legacy.values_list("pk", "reference", "reader_locked_key").iterator():
+        if codes.reader_key_opens(receipt_normalised=normalised, reference=reference, locked_key=locked_key):
+            return Report.objects.filter(pk=pk).first()
+    return None
 
 
 def followup_view(*, report: Report, code: str) -> dict:

@@ -119,7 +119,6 @@ def report_submit(*, answers: dict, files: list = (), journey: str = "") -> Subm
     danger = document.immediate_danger(content)
     district = document.postcode_district(content)
     receipt = codes.receipt_new() if anonymous else None
-    digests = {(kind, crypto.blind_index(kind, value)) for kind, value in document.identifier_values(content)}
     sealed = crypto.seal_json(content)
     now = timezone.now()
     neighbourhood_id = neighbourhood_id_for_district(district=district) if district else None
@@ -149,12 +148,6 @@ def report_submit(*, answers: dict, files: list = (), journey: str = "") -> Subm
                 if journey:  # first, so that a second send of the journey waits here, then stops
                     SentJourney.objects.create(digest=_journey_digest(journey), sent_at=now)
                 report.save()
-                ReportIdentifier.objects.bulk_create(
-                    [
-                        ReportIdentifier(report=report, kind=kind, digest=digest)
-                        for kind, digest in sorted(digests)
-                    ]
-                )
                 ReportAttachment.objects.bulk_create(
                     [
                         ReportAttachment(
@@ -172,9 +165,10 @@ def report_submit(*, answers: dict, files: list = (), journey: str = "") -> Subm
                 if pending_ids:
                     PendingUpload.objects.filter(pk__in=pending_ids).delete()
                 # The tasks are rows in the same database (django-tasks-db): enqueued inside this
-                # transaction, they exist if and only if the report does. The first also lets other apps
-                # act on the new report (triage links it), in the worker, so the reporter does not wait.
-                tasks.report_notify_triage.enqueue(report.pk)
+                # transaction, they exist if and only if the report does. The first runs in the back office:
+                # it writes the blind indexes of the report's identifiers (this process has no key for them),
+                # lets other apps act on the new report (triage links it), then emails the triage team.
+                tasks.report_index.enqueue(report.pk)
                 contact = content["contact"]
                 if contact and contact["email"] and "email" in contact["ways"]:
                     # The id alone: the worker reads the address from the sealed report as it sends.
@@ -187,6 +181,36 @@ def report_submit(*, answers: dict, files: list = (), journey: str = "") -> Subm
             raise
         return SubmitResult(report=report, reference=reference, receipt_code=receipt)
     raise RuntimeError("Could not find a free report reference")  # pragma: no cover
+
+
+def report_identifiers_index(*, report_id: int) -> Report | None:
+    """Write the blind indexes of a stored report's identifiers, read from the sealed report.
+
+    Back office only (tasks.report_index): it needs BEACON_REPORT_PRIVATE_KEY and BEACON_BLIND_INDEX_KEY, and
+    raises ImproperlyConfigured without them. Idempotent: a row written already is kept (the (report, kind,
+    digest) constraint), so a run after a crash or a retry changes nothing more. Returns the report (without its
+    sealed content) for report_index_done, or None when it has gone or was marked indexed already."""
+    with transaction.atomic():
+        report = Report.objects.filter(pk=report_id, indexed_at=None).defer("sealed").first()
+        if report is None:
+            return None
+        content = crypto.unseal_json(Report.objects.values_list("sealed", flat=True).get(pk=report_id))
+        digests = {
+            (kind, crypto.blind_index(kind, value)) for kind, value in document.identifier_values(content)
+        }
+        ReportIdentifier.objects.bulk_create(
+            [
+                ReportIdentifier(report_id=report_id, kind=kind, digest=digest)
+                for kind, digest in sorted(digests)
+            ],
+            ignore_conflicts=True,
+        )
+    return report
+
+
+def report_index_done(*, report: Report) -> None:
+    """The report's blind indexes are written and other apps have acted on them: later runs leave it alone."""
+    Report.objects.filter(pk=report.pk, indexed_at=None).update(indexed_at=timezone.now())
 
 
 def report_message_add(*, report: Report, direction: str, text: str, author=None, files=()) -> ReportMessage:

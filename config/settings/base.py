@@ -295,8 +295,11 @@ WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/account/sign-in/"
 WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
 
-# Report encryption: the public site needs only the public key; the back office also the private key.
+# Report keys (beacon.reporting.crypto, docs/deploy.md). Every process: the public key (to seal reports) and the
+# receipt key (to make and check receipt codes). The back office only (its app servers and the task workers):
+# the private key (to read reports) and the blind-index key (to index and look up identifiers).
 BEACON_REPORT_PUBLIC_KEY = env("BEACON_REPORT_PUBLIC_KEY", default="")
+BEACON_RECEIPT_KEY = env("BEACON_RECEIPT_KEY", default="")
 BEACON_REPORT_PRIVATE_KEY = env("BEACON_REPORT_PRIVATE_KEY", default="")
 BEACON_BLIND_INDEX_KEY = env("BEACON_BLIND_INDEX_KEY", default="")
 
@@ -413,6 +416,8 @@ BEACON_CLIENT_ADDRESS_HEADER = env("BEACON_CLIENT_ADDRESS_HEADER", default="")
 BEACON_DEMO_DATA = env.bool("BEACON_DEMO_DATA", default=False)
 # Files chosen in journeys that were never sent (abandoned, expired, quick exit) are deleted by age.
 BEACON_SCHEDULE.append(("reporting_purge_pending", 15 * 60))
+# Reports whose identifiers the back office has not indexed yet (its task failed, or was lost) are queued again.
+BEACON_SCHEDULE.append(("reports_index", 15 * 60))
 
 # --- events ---
 # "Near me" shows upcoming public events within this many miles of the postcode entered.

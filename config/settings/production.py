@@ -42,9 +42,21 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     (BEACON_CLIENT_ADDRESS_HEADER, "REMOTE_ADDR") if BEACON_CLIENT_ADDRESS_HEADER else ("REMOTE_ADDR",)
 )
 
-if not BEACON_REPORT_PUBLIC_KEY or not BEACON_BLIND_INDEX_KEY:  # noqa: F405
+# Report keys (docs/deploy.md). Every process seals reports and makes or checks receipt codes. The back office
+# (its app servers and the task workers) also reads reports and indexes their identifiers, with the private key
+# and the blind-index key, which go together: a public web server holding the blind-index key could test
+# guesses ("was this phone number, name or postcode reported?") against every report.
+if not BEACON_REPORT_PUBLIC_KEY or not BEACON_RECEIPT_KEY:  # noqa: F405
+    raise ImproperlyConfigured("Production settings need BEACON_REPORT_PUBLIC_KEY and BEACON_RECEIPT_KEY.")
+if bool(BEACON_REPORT_PRIVATE_KEY) != bool(BEACON_BLIND_INDEX_KEY):  # noqa: F405
     raise ImproperlyConfigured(
-        "Production settings need BEACON_REPORT_PUBLIC_KEY and BEACON_BLIND_INDEX_KEY."
+        "BEACON_REPORT_PRIVATE_KEY and BEACON_BLIND_INDEX_KEY go together, on back-office processes only (the "
+        "back office's app servers and the task workers). Give a public web server neither."
+    )
+if BEACON_RECEIPT_KEY == BEACON_BLIND_INDEX_KEY:  # noqa: F405
+    raise ImproperlyConfigured(
+        "BEACON_RECEIPT_KEY must not be the blind-index key: the public web servers hold it. Make a new one "
+        "(manage.py beacon_keys)."
     )
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -22,6 +22,7 @@ WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic before
 # A fresh key pair for each test run: nothing real is ever encrypted with a key kept in the repository.
 _keys = generate_keys()
 BEACON_REPORT_PUBLIC_KEY = _keys["BEACON_REPORT_PUBLIC_KEY"]
+BEACON_RECEIPT_KEY = _keys["BEACON_RECEIPT_KEY"]
 BEACON_REPORT_PRIVATE_KEY = _keys["BEACON_REPORT_PRIVATE_KEY"]
 BEACON_BLIND_INDEX_KEY = _keys["BEACON_BLIND_INDEX_KEY"]
 

@@ -46,7 +46,8 @@ def test_production_refuses_to_start_without_its_secrets():
 
 
 def production_env(tmp_path, **extra):
-    """The environment production needs: its secrets, a fresh key pair and a database in tmp_path."""
+    """The environment a public web server needs: its secrets, the public key and the receipt key (no private
+    key, no blind-index key) and a database in tmp_path."""
     private = PrivateKey.generate()
     env = base_env()
     env.update(
@@ -55,10 +56,36 @@ def production_env(tmp_path, **extra):
         DATABASE_URL=f"sqlite:///{tmp_path}/production.sqlite3",
         WAGTAILADMIN_BASE_URL="https://beacon.example.police.uk",
         BEACON_REPORT_PUBLIC_KEY=base64.b64encode(bytes(private.public_key)).decode(),
-        BEACON_BLIND_INDEX_KEY=base64.b64encode(os.urandom(32)).decode(),
+        BEACON_RECEIPT_KEY=base64.b64encode(os.urandom(32)).decode(),
         **extra,
     )
     return env
+
+
+def back_office_keys() -> dict[str, str]:
+    keys = generate_keys()
+    return {
+        "BEACON_REPORT_PRIVATE_KEY": keys["BEACON_REPORT_PRIVATE_KEY"],
+        "BEACON_BLIND_INDEX_KEY": keys["BEACON_BLIND_INDEX_KEY"],
+    }
+
+
+def test_a_back_office_process_has_the_private_and_blind_index_keys_together_and_a_public_one_neither(
+    tmp_path,
+):
+    back_office = back_office_keys()
+    result = run_manage("check", env=production_env(tmp_path, **back_office))
+    assert result.returncode == 0, result.stderr
+    together = (
+        "BEACON_REPORT_PRIVATE_KEY and BEACON_BLIND_INDEX_KEY go together, on back-office processes only"
+    )
+    for name in back_office:  # one without the other: a public server given the blind-index key, or a worker
+        result = run_manage("check", env=production_env(tmp_path, **{name: back_office[name]}))
+        assert result.returncode != 0 and together in result.stderr, name
+    reused = production_env(tmp_path, **back_office)
+    reused["BEACON_RECEIPT_KEY"] = back_office["BEACON_BLIND_INDEX_KEY"]
+    result = run_manage("check", env=reused)
+    assert result.returncode != 0 and "BEACON_RECEIPT_KEY must not be the blind-index key" in result.stderr
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
@@ -82,11 +109,11 @@ def development_keys_file():
 
 def test_production_never_loads_the_development_keys(tmp_path, development_keys_file):
     env = production_env(tmp_path)
-    del env["BEACON_REPORT_PUBLIC_KEY"], env["BEACON_BLIND_INDEX_KEY"]
+    del env["BEACON_REPORT_PUBLIC_KEY"], env["BEACON_RECEIPT_KEY"]
     result = run_manage("check", env=env)
-    # It refuses to start rather than run on make run's pair, private key included, found in var/.
+    # It refuses to start rather than run on make run's keys, private key included, found in var/.
     assert result.returncode != 0
-    assert "Production settings need BEACON_REPORT_PUBLIC_KEY and BEACON_BLIND_INDEX_KEY" in result.stderr
+    assert "Production settings need BEACON_REPORT_PUBLIC_KEY and BEACON_RECEIPT_KEY" in result.stderr
     show = "from django.conf import settings; print(len(settings.BEACON_REPORT_PRIVATE_KEY))"
     development = base_env() | {"DJANGO_SETTINGS_MODULE": "config.settings.dev"}
     result = run_manage("shell", "--no-imports", "-c", show, env=development)

@@ -11,12 +11,22 @@ from nacl.exceptions import CryptoError
 
 from beacon.reporting import crypto
 
-NAMES = ["BEACON_REPORT_PUBLIC_KEY", "BEACON_REPORT_PRIVATE_KEY", "BEACON_BLIND_INDEX_KEY"]
+PUBLIC = ["BEACON_REPORT_PUBLIC_KEY", "BEACON_RECEIPT_KEY"]
+BACK_OFFICE = ["BEACON_REPORT_PRIVATE_KEY", "BEACON_BLIND_INDEX_KEY"]
+NAMES = PUBLIC + BACK_OFFICE
 
 
 def _lines(text: str) -> dict[str, str]:
-    pairs = [line.split("=", 1) for line in text.splitlines()]
+    """The keys, checking that the public side's come first and the back office's after a heading of their own."""
+    lines = text.splitlines()
+    assert lines[0] == "# Every process, the public web servers included:"
+    assert (
+        lines[3].startswith("# The back office only")
+        and "Never give these to a public web server" in lines[3]
+    )
+    pairs = [line.split("=", 1) for line in lines if not line.startswith("#")]
     assert [name for name, _ in pairs] == NAMES
+    assert [line.split("=")[0] for line in lines[1:3]] == PUBLIC
     return dict(pairs)
 
 
@@ -27,10 +37,15 @@ def _opens_what_it_seals(settings, keys: dict[str, str]) -> None:
     settings.BEACON_REPORT_PUBLIC_KEY = keys["BEACON_REPORT_PUBLIC_KEY"]
     settings.BEACON_REPORT_PRIVATE_KEY = keys["BEACON_REPORT_PRIVATE_KEY"]
     settings.BEACON_BLIND_INDEX_KEY = keys["BEACON_BLIND_INDEX_KEY"]
+    settings.BEACON_RECEIPT_KEY = keys["BEACON_RECEIPT_KEY"]
     sealed = crypto.seal(b"a blue door at midnight")
     assert b"blue door" not in sealed
     assert crypto.unseal(sealed) == b"a blue door at midnight"
     assert len(crypto.blind_index("phone", "+447700900123")) == 64
+    # The receipt key is a key of its own: a receipt's digest is not the blind index of the same text.
+    assert crypto.receipt_digest("HX4R9CWTM2KD7PQEB3NF") != crypto.blind_index(
+        "receipt", "HX4R9CWTM2KD7PQEB3NF"
+    )
     settings.BEACON_REPORT_PRIVATE_KEY = crypto.generate_keys()["BEACON_REPORT_PRIVATE_KEY"]
     with pytest.raises(CryptoError):
         crypto.unseal(sealed)
@@ -65,3 +80,22 @@ def test_beacon_keys_writes_an_env_file_only_its_owner_can_read_and_never_overwr
     call_command("beacon_keys", "--env-file", str(path), stdout=again)
     assert f"Keeping the existing keys in {path}" in again.getvalue()
     assert path.read_text() == written
+
+
+def test_beacon_keys_adds_a_key_a_development_file_lacks_and_keeps_the_rest(tmp_path, monkeypatch):
+    """var/beacon-keys.env made by an earlier release has no BEACON_RECEIPT_KEY: make run adds one, and keeps the
+    keys it has (the reports already sealed with them stay readable)."""
+    old = crypto.generate_keys()
+    path = tmp_path / "beacon-keys.env"
+    path.write_text("".join(f"{name}={old[name]}\n" for name in NAMES if name != "BEACON_RECEIPT_KEY"))
+    out = io.StringIO()
+    call_command("beacon_keys", "--env-file", str(path), stdout=out)
+    assert "added BEACON_RECEIPT_KEY" in out.getvalue()
+    read: dict[str, str] = {}
+    monkeypatch.setattr(environ.Env, "ENVIRON", read)
+    environ.Env.read_env(path)
+    assert sorted(read) == sorted(NAMES)
+    assert {name: read[name] for name in NAMES if name != "BEACON_RECEIPT_KEY"} == {
+        name: old[name] for name in NAMES if name != "BEACON_RECEIPT_KEY"
+    }
+    assert len(base64.b64decode(read["BEACON_RECEIPT_KEY"], validate=True)) == 32

@@ -79,7 +79,7 @@ def test_an_anonymous_report_leaves_no_trace_of_who_sent_it(probe_client, settin
         from django_tasks_db.models import DBTaskResult
 
         assert set(DBTaskResult.objects.values_list("task_path", flat=True)) == {
-            "beacon.reporting.tasks.report_notify_triage",
+            "beacon.reporting.tasks.report_index",
             "beacon.reporting.tasks.report_notify_triage_reply",
         }
     assert database_hits(needles) == []

@@ -80,14 +80,19 @@ def test_a_database_dump_holds_no_plaintext_of_the_narrative():
     )
 
 
-def test_a_process_with_only_the_public_key_accepts_reports_and_cannot_read_them(walker, settings):
-    """A public web server holds the public key and SECRET_KEY, never the private key. An identified report
-    sent through its pages is stored, and nothing it leaves in the database can be read without the private
-    key: the report is sealed, no table or column holds an answer in clear, and the task queue's rows hold
-    ids only (no copy of the reporter's address, however locked, that the server's own keys could open)."""
+def test_a_process_with_only_the_public_key_accepts_reports_and_cannot_read_them(
+    walker, settings, monkeypatch
+):
+    """A public web server holds the public key, the receipt key and SECRET_KEY, never the private key or the
+    blind-index key. An identified report sent through its pages is stored, and nothing it leaves in the
+    database can be read without the private key: the report is sealed, no table or column holds an answer in
+    clear, no blind index is written (the back office writes them), and the task queue's rows hold ids only
+    (no copy of the reporter's address, however locked, that the server's own keys could open)."""
     from django_tasks_db.models import DBTaskResult
 
     from config.settings.base import TASKS as PRODUCTION_TASKS
+
+    from .test_tasks import run_queue
 
     narrative = "Heron-quartz narrative: the side gate is propped open at dawn"
     person, number = "Orla Brankstone", "07700 900817"
@@ -105,8 +110,8 @@ def test_a_process_with_only_the_public_key_accepts_reports_and_cannot_read_them
         phone,
         "7700900654",
     ]
-    private_key = settings.BEACON_REPORT_PRIVATE_KEY
-    settings.BEACON_REPORT_PRIVATE_KEY = ""
+    private_key, index_key = settings.BEACON_REPORT_PRIVATE_KEY, settings.BEACON_BLIND_INDEX_KEY
+    settings.BEACON_REPORT_PRIVATE_KEY = settings.BEACON_BLIND_INDEX_KEY = ""
     settings.TASKS = PRODUCTION_TASKS  # the queue is rows in the database, as in production
     assert not crypto.can_decrypt()
 
@@ -141,20 +146,28 @@ def test_a_process_with_only_the_public_key_accepts_reports_and_cannot_read_them
     with pytest.raises(ImproperlyConfigured):
         crypto.unseal(sealed)
     assert database_hits(needles) == []
-    # The staff notice and the reporter's confirmation, queued for a back-office worker, with the id alone.
+    assert not ReportIdentifier.objects.exists() and report.indexed_at is None
+    with pytest.raises(ImproperlyConfigured, match="blind indexes are made and looked up in the back office"):
+        crypto.blind_index("phone", "+447700900817")
+    # The indexing (then the staff notice) and the reporter's confirmation, queued for a back-office worker,
+    # with the id alone.
     rows = dict(DBTaskResult.objects.values_list("task_path", "args_kwargs"))
     assert sorted(rows) == [
         "beacon.reporting.tasks.report_confirm_reporter",
-        "beacon.reporting.tasks.report_notify_triage",
+        "beacon.reporting.tasks.report_index",
     ]
     for task_path, args_kwargs in rows.items():
         assert args_kwargs == {"args": [report.pk], "kwargs": {}}, task_path
 
-    # What was sealed is the report as sent: the private key reads it all.
-    settings.BEACON_REPORT_PRIVATE_KEY = private_key
+    # What was sealed is the report as sent: the back office reads it all, and indexes it.
+    settings.BEACON_REPORT_PRIVATE_KEY, settings.BEACON_BLIND_INDEX_KEY = private_key, index_key
     content = report_content(report=report)
     assert content["details"] == narrative and content["people"][0]["name"] == person
     assert content["contact"]["email"] == email and content["contact"]["name"] == reporter
+    run_queue(monkeypatch)
+    assert ("phone", crypto.blind_index("phone", "+447700900817")) in set(
+        ReportIdentifier.objects.filter(report=report).values_list("kind", "digest")
+    )
 
 
 def test_a_failing_receiver_loses_neither_the_report_nor_the_triage_email(caplog):

@@ -32,8 +32,8 @@ ADDRESS = "198.51.100.91"
 CONTACT = {"name": "Ali", "email": "ali@example.org", "phone": "", "ways": ["email"], "when": ""}
 
 
-def triage_rows():
-    return DBTaskResult.objects.filter(task_path=tasks.report_notify_triage.module_path)
+def index_rows():
+    return DBTaskResult.objects.filter(task_path=tasks.report_index.module_path)
 
 
 def run_queue(monkeypatch):
@@ -53,7 +53,7 @@ def run_queue(monkeypatch):
     )
 
 
-def test_a_submitted_report_queues_one_triage_task_holding_only_its_id(walker, settings, monkeypatch):
+def test_a_submitted_report_queues_one_indexing_task_holding_only_its_id(walker, settings, monkeypatch):
     settings.TASKS = PRODUCTION_TASKS
     walker.client.defaults.update({"HTTP_USER_AGENT": USER_AGENT, "REMOTE_ADDR": ADDRESS})
     walker.minimal(upto="people")
@@ -80,7 +80,7 @@ def test_a_submitted_report_queues_one_triage_task_holding_only_its_id(walker, s
     walker.submit()
 
     report = Report.objects.get()
-    row = triage_rows().get()  # exactly one, queued for the worker, not run here
+    row = index_rows().get()  # exactly one, queued for the back-office worker, not run here
     assert row.status == TaskResultStatus.READY and mail.outbox == []
     assert row.args_kwargs == {"args": [report.pk], "kwargs": {}}
     confirm = DBTaskResult.objects.get(task_path=tasks.report_confirm_reporter.module_path)
@@ -106,9 +106,14 @@ def test_a_submitted_report_queues_one_triage_task_holding_only_its_id(walker, s
     ]:
         assert needle.lower() not in queued, needle
 
-    # The back-office worker reads the address from the sealed report as it sends.
+    # The back-office worker indexes the report, queues the triage team's email, and reads the reporter's
+    # address from the sealed report as it sends.
     run_queue(monkeypatch)
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}
+    notify = DBTaskResult.objects.get(task_path=tasks.report_notify_triage.module_path)
+    assert notify.args_kwargs == {"args": [report.pk], "kwargs": {"after_index": True}}
+    queued = json.dumps(list(DBTaskResult.objects.values()), default=str).lower()
+    assert "sam@example.org" not in queued and "900321" not in queued
     confirmation = [m for m in mail.outbox if m.to == ["sam@example.org"]]
     assert len(confirmation) == 1 and report.reference in confirmation[0].subject
     for needle in ["Zebra-lantern", "blue door", "kitchen window", "Marcus", "900321", "900456"]:
@@ -116,14 +121,14 @@ def test_a_submitted_report_queues_one_triage_task_holding_only_its_id(walker, s
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_triage_task_row_is_written_in_the_reports_transaction(settings):
+def test_the_indexing_task_row_is_written_in_the_reports_transaction(settings):
     """A failure after the task row is written, before the commit, leaves neither the report nor the task;
     without one, both are committed."""
     settings.TASKS = PRODUCTION_TASKS
     seen = {}
 
     def fail_before_the_commit(sender, task_result, **kwargs):
-        if task_result.task.module_path == tasks.report_notify_triage.module_path:
+        if task_result.task.module_path == tasks.report_index.module_path:
             seen["in a transaction"] = connection.in_atomic_block
             seen["report"] = Report.objects.filter(pk=task_result.args[0]).exists()
             seen["task"] = DBTaskResult.objects.filter(pk=task_result.id).exists()
@@ -140,7 +145,7 @@ def test_the_triage_task_row_is_written_in_the_reports_transaction(settings):
 
     result = report_submit(answers=document(), files=[])
     assert not connection.in_atomic_block
-    assert triage_rows().get().args_kwargs["args"] == [result.report.pk]
+    assert index_rows().get().args_kwargs["args"] == [result.report.pk]
 
 
 def test_a_question_to_an_identified_reporter_queues_only_the_reports_id(settings, make_staff, monkeypatch):

@@ -197,7 +197,7 @@ def test_a_purge_deletes_the_reports_task_rows_and_old_finished_ones(submit, off
         return [row for row in DBTaskResult.objects.all() if row.args_kwargs["args"][:1] == [pk]]
 
     held = {row.task_path.rsplit(".", 1)[1]: row for row in rows_for(report.pk)}
-    assert {"report_notify_triage", "report_confirm_reporter", "report_notify_reporter"} <= set(held)
+    assert {"report_index", "report_confirm_reporter", "report_notify_reporter"} <= set(held)
     assert held["report_notify_reporter"].args_kwargs == {"args": [report.pk], "kwargs": {}}
     kept_paths = sorted(row.task_path for row in rows_for(kept.pk))
     assert len(kept_paths) == 2
