@@ -14,11 +14,13 @@ triage officer still counts as having triage access, since switching them on aga
 permissions on pages and collections (Wagtail's) count too, each for its own page or collection.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
 SUPERUSER = "*"  # stands for "every permission" in the sets below
+SNAPSHOT_FIELDS = ("username", "email", "password", "is_superuser", "is_active")
 
 
 def _names(permissions) -> set[str]:
@@ -80,19 +82,15 @@ def user_outranks(*, user, actor) -> bool:
 def access_snapshot(user) -> dict:
     """The account as stored now (not as a form has set it): what a change is checked and audited against."""
     if user.pk is None:
-        return dict.fromkeys(("username", "email", "password"), "") | {
+        return dict.fromkeys(SNAPSHOT_FIELDS[:3], "") | {
             "is_superuser": False,
             "is_active": False,
             "groups": [],
             "permissions": set(),
         }
-    row = (
-        type(user)
-        ._default_manager.filter(pk=user.pk)
-        .values("username", "email", "password", "is_superuser", "is_active")
-        .get()
-    )
-    stored = type(user)(pk=user.pk, is_superuser=row["is_superuser"])
+    User = get_user_model()
+    row = User._default_manager.filter(pk=user.pk).values(*SNAPSHOT_FIELDS).get()
+    stored = User(pk=user.pk, is_superuser=row["is_superuser"])
     row["groups"] = sorted(Group.objects.filter(user=user).values_list("name", flat=True))
     row["permissions"] = held_permissions(stored)
     return row

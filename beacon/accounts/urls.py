@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import authenticator_views, views
 
 app_name = "accounts"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("two-factor/setup/", views.setup, name="two_factor_setup"),
     path("two-factor/verify/", views.verify, name="two_factor_verify"),
     path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("two-factor/replace/", authenticator_views.replace, name="two_factor_replace"),
 ]

@@ -5,6 +5,15 @@ Wagtail 8 takes its user viewset from the wagtailusers app config (`user_viewset
 installs beacon.accounts.users_app.BeaconUsersAppConfig in place of "wagtail.users" to name this one.
 """
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.views.generic import TemplateView
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.admin import messages
+from wagtail.admin.utils import get_user_display_name
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.users.views import users as wagtail_users
 from wagtail.users.views.bulk_actions import AssignRoleBulkAction, SetActiveStateBulkAction
 
@@ -36,6 +45,55 @@ class EditView(wagtail_users.EditView):
         return instance
 
 
+class ResetSecondFactorView(WagtailAdminTemplateMixin, TemplateView):
+    """Remove someone's authenticator and recovery codes (they lost their phone and their codes): they set up a new
+    authenticator at their next sign-in. Who may: user_services.second_factor_resettable."""
+
+    model = get_user_model()
+    template_name = "accounts/admin/reset_second_factor.html"
+    page_title = "Reset two-factor sign-in"
+    header_icon = "user"
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = get_object_or_404(get_user_model(), pk=kwargs["pk"])
+        if not user_services.second_factor_resettable(actor=request.user, user=self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return get_user_display_name(self.object)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("wagtailusers_users:index"), "label": "Users"},
+            {
+                "url": reverse("wagtailusers_users:edit", args=[self.object.pk]),
+                "label": self.get_page_subtitle(),
+            },
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "person": self.object,
+            "name": self.get_page_subtitle(),
+            "has_authenticator": TOTPDevice.objects.filter(user=self.object, confirmed=True).exists(),
+            "edit_url": reverse("wagtailusers_users:edit", args=[self.object.pk]),
+        }
+
+    def post(self, request, *args, **kwargs):
+        user_services.second_factor_reset(actor=request.user, user=self.object)
+        messages.success(
+            request,
+            f"Two-factor sign-in reset for {self.get_page_subtitle()}. "
+            "They must set up a new authenticator app the next time they sign in.",
+        )
+        return redirect("wagtailusers_users:index")
+
+
 class UserViewSet(wagtail_users.UserViewSet):
     add_view_class = CreateView
     edit_view_class = EditView
@@ -45,6 +103,16 @@ class UserViewSet(wagtail_users.UserViewSet):
 
     def get_form_class(self, for_update=False):
         return StaffUserEditForm if for_update else StaffUserCreationForm
+
+    @property
+    def reset_second_factor_view(self):
+        return ResetSecondFactorView.as_view()
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("reset-two-factor/<int:pk>/", self.reset_second_factor_view, name="reset_two_factor"),
+        ]
 
 
 # --- bulk actions on the user list (registered in wagtail_hooks.py in place of Wagtail's own) ---

@@ -1,12 +1,16 @@
-"""The admin's forms for adding and editing staff accounts, limited to what the person using them may give.
+"""Forms for managing staff accounts, and for replacing one's own authenticator.
 
-They are Wagtail's own user forms (set through the user viewset in user_admin.py), told who is using them
-(`for_user`). What access.py allows is enforced again when the change is saved (user_services.py).
+The admin's forms for adding and editing accounts are Wagtail's own user forms (set through the user viewset in
+user_admin.py), told who is using them (`for_user`) and limited to what that person may give. What access.py
+allows is enforced again when the change is saved (user_services.py).
 """
 
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from wagtail.users.forms import UserCreationForm, UserEditForm
+
+from beacon.core.forms import GovukForm
 
 from . import access
 
@@ -71,3 +75,49 @@ class StaffUserCreationForm(StaffUserFormMixin, UserCreationForm):
 
 class StaffUserEditForm(StaffUserFormMixin, UserEditForm):
     pass
+
+
+# --- replacing one's own authenticator (authenticator_views.py) ---
+
+
+class ReplaceAuthenticatorForm(GovukForm):
+    """The person's password, so that someone at a desk left signed in cannot swap the authenticator for their own,
+    and a code from the new app, so that the old one is removed only once the new one works."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        bound_field_class=forms.BoundField,  # as typed: spaces in a password count
+        error_messages={"required": "Enter your password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "class": "govuk-input"}),
+    )
+    token = forms.CharField(
+        label="Code from your new authenticator app",
+        help_text="The 6-digit code the app shows for Beacon.",
+        max_length=16,
+        error_messages={"required": "Enter the code from your new authenticator app"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "govuk-input govuk-input--width-10",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        # authenticate() rather than check_password(): a wrong password counts towards the sign-in lockout.
+        signed_in = authenticate(self.request, username=user.get_username(), password=password)
+        if signed_in is None or signed_in.pk != user.pk:
+            raise forms.ValidationError("The password is not right")
+        return password
+
+    def clean_token(self):
+        return self.cleaned_data["token"].replace(" ", "").replace("-", "").strip()

@@ -1,18 +1,28 @@
-"""Writes for managing staff accounts: the checks and audit rows around a change to someone's access.
+"""Writes for managing staff accounts: changes to someone's access, and to their second factor.
 
 The admin's user screens save through Wagtail; `user_access_change_record` runs in the same transaction, after the
 save, and refuses (PermissionDenied, which undoes the save) a change that access.py does not allow, whatever the
 form let through. Every change to roles, the superuser flag or the active flag, and every user name, email or
 password set by someone else, writes one audit row (never the values of the email or password).
+
+A person replaces their own authenticator (`authenticator_replace`); someone who manages accounts resets another's
+second factor when they have lost both their phone and their recovery codes (`second_factor_reset`). Both end the
+person's other sessions and are audited.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from beacon.core.services import audit_record
 
-from . import access
+from . import access, services
+
+CHANGE_USER = "accounts.change_user"
 
 
 def _refusal(*, actor, user, before: dict, after: dict, created: bool) -> str | None:
@@ -94,7 +104,65 @@ def users_active_set(*, actor, users, active: bool) -> int:
         before = access.access_snapshot(user)
         if before["is_active"] == active:
             continue
-        type(user)._default_manager.filter(pk=user.pk).update(is_active=active)
+        get_user_model()._default_manager.filter(pk=user.pk).update(is_active=active)
         user_access_change_record(actor=actor, user=user, before=before)
         changed += 1
     return changed
+
+
+# --- the second factor: replaced by its owner, or reset by someone who manages accounts ---
+
+
+def sessions_end(*, user) -> None:
+    """End every session of the account: each keeps a hash that includes the session generation (models.py)."""
+    get_user_model()._default_manager.filter(pk=user.pk).update(
+        session_generation=F("session_generation") + 1
+    )
+    user.refresh_from_db(fields=["session_generation"])
+
+
+def second_factor_resettable(*, actor, user) -> bool:
+    """Someone who manages accounts may reset another's second factor, unless that person has access they lack
+    (then only a superuser may: whoever set up the new authenticator could use that access)."""
+    return (
+        actor.pk != user.pk
+        and actor.has_perm(CHANGE_USER)
+        and (actor.is_superuser or not access.user_outranks(user=user, actor=actor))
+    )
+
+
+@transaction.atomic
+def second_factor_reset(*, actor, user) -> None:
+    """Remove the account's authenticator and recovery codes and end its sessions: at its next sign-in it must set
+    up a new authenticator. For someone who has lost their phone and their codes."""
+    if not second_factor_resettable(actor=actor, user=user):
+        raise PermissionDenied("You cannot reset this person's two-factor sign-in")
+    had_authenticator = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    sessions_end(user=user)
+    audit_record(
+        actor=actor,
+        action="user.second_factor_reset",
+        object_type="user",
+        object_id=user.pk,
+        detail={"username": user.get_username(), "had_authenticator": had_authenticator},
+    )
+
+
+@transaction.atomic
+def authenticator_replace(*, user, device_id: int, token: str) -> TOTPDevice | None:
+    """Replace the user's authenticator with the pending one `device_id` if `token` is its current code. The old
+    one stops working only then, and the user's other sessions end. None if the code is not right."""
+    device = services.totp_device_confirm(user=user, device_id=device_id, token=token)
+    if device is None:
+        return None
+    sessions_end(user=user)
+    audit_record(
+        actor=user,
+        action="user.authenticator_replace",
+        object_type="user",
+        object_id=user.pk,
+        detail={"username": user.get_username()},
+    )
+    return device
