@@ -14,6 +14,12 @@ def govuk_date(value) -> str:
     return present.date_text(value) if value else ""
 
 
+@register.filter
+def govuk_date_time(value) -> str:
+    """ "Saturday 14 March 2026, 6:30pm", as GOV.UK writes dates and times."""
+    return f"{present.date_text(value)}, {present.time_text(value)}" if value else ""
+
+
 @register.simple_tag
 def event_when(event) -> str:
     """ "Saturday 14 March 2026, 10am to 2pm" (or across days when it runs over midnight)."""
