@@ -174,10 +174,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "wagtailadmin_login"
 
-# Lock out after repeated failed sign-ins (django-axes), per user name and address together.
+# Lock out after repeated failed sign-ins (django-axes, beacon.accounts.lockout). 5 for a user name from one
+# address lock that address out of the account; 20 for a user name from all addresses together lock the
+# account, except from addresses it has signed in from before. Each lock ends after an hour;
+# docs/staff-sign-in.md says how to unlock an account sooner.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+BEACON_ACCOUNT_FAILURE_LIMIT = env.int("BEACON_ACCOUNT_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "beacon.accounts.lockout.StaffLockoutHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # only passwords checked count; a lock ends on time
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
