@@ -62,8 +62,10 @@ def expired(request):
     return render(request, "reporting/expired.html", {"title": "Your answers have been deleted"})
 
 
-def limited(request, verdict: throttle.Verdict):
-    return throttle.refused(render(request, "reporting/limited.html", {"minutes": verdict.minutes}), verdict)
+def limited(request, verdict: throttle.Verdict, *, back: str, answers_kept: bool = True):
+    """The wait page, with a way back to the page that was refused once the wait is over."""
+    context = {"minutes": verdict.minutes, "back": back, "answers_kept": answers_kept}
+    return throttle.refused(render(request, "reporting/limited.html", context), verdict)
 
 
 # --- The start page ----------------------------------------------------------------------------------
@@ -469,7 +471,7 @@ class FilesView(StepView):
         if upload:
             verdict = throttle.check_and_hit(request, "upload")
             if not verdict.allowed:
-                return limited(request, verdict)
+                return limited(request, verdict, back=page_url("files"))
             try:
                 pending = services.pending_upload_add(token=self.journey.token, file=upload)
             except ValidationError as error:
@@ -541,7 +543,7 @@ class CheckView(StepView):
             return self.already_sent()
         verdict = throttle.check_and_hit(request, "submit")
         if not verdict.allowed:
-            return limited(request, verdict)
+            return limited(request, verdict, back=page_url("check"))
         wanted = {upload["id"] for upload in self.journey.uploads}
         held = selectors.pending_uploads(token=self.journey.token, with_data=True) if wanted else []
         files = [f for f in held if f.pk in wanted]
@@ -606,7 +608,7 @@ def _receipt_report(request, code: str):
     """(report or None, refusal response or None): a throttled look-up of a receipt code."""
     verdict = throttle.check(request, "followup")
     if not verdict.allowed:
-        return None, limited(request, verdict)
+        return None, limited(request, verdict, back=reverse("reporting:followup"), answers_kept=False)
     return _look_up_receipt(request, code), None
 
 

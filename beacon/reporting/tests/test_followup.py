@@ -96,6 +96,11 @@ def test_guessing_is_throttled_per_client(fresh_window, client, sent, settings):
         assert page.status_code == 200
     blocked = client.post("/report/follow-up/", {"receipt": receipt}, REMOTE_ADDR="192.0.2.10")
     assert blocked.status_code == 429 and "Please wait" in blocked.content.decode()
+    assert (
+        '<a class="govuk-link" href="/report/follow-up/">Go back and try again</a>'
+        in blocked.content.decode()
+    )
+    assert "answers you have already given" not in blocked.content.decode()  # a code, not answers
     assert int(blocked["Retry-After"]) > 0
     # A reply with the right code is refused too while the client is blocked.
     assert (
@@ -152,6 +157,9 @@ def test_submissions_are_throttled_and_the_answers_kept(fresh_window, walker, se
     walker.minimal()
     blocked = walker.client.post("/report/check/", {"website": ""})
     assert blocked.status_code == 429
+    page = blocked.content.decode()
+    assert "Any answers you have already given have been kept" in page
+    assert '<a class="govuk-link" href="/report/check/">Go back to your report</a>' in page
     assert Report.objects.count() == 1
     assert walker.client.get("/report/check/").status_code == 200  # still complete, still there
     assert "Check your answers" in walker.client.get("/report/check/").content.decode()
