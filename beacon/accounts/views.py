@@ -15,7 +15,7 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 
 from . import services
-from .forms import TokenForm
+from .forms import PasswordCheckForm, TokenForm
 
 # The id of the authenticator this session is setting up. Its key is shown to this session only, and each
 # sign-in starts with none (apps.py), so a key someone else saw is never the one the owner confirms.
@@ -118,7 +118,8 @@ def verify(request):
 def recovery_codes(request):
     if not request.user.is_verified():
         return redirect(f"/account/two-factor/verify/?next={request.path}")
-    if request.method == "POST":
+    form = PasswordCheckForm(request.POST if request.method == "POST" else None, request=request)
+    if request.method == "POST" and form.is_valid():
         codes = services.recovery_codes_issue(user=request.user)
         return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/admin/"})
-    return render(request, "accounts/recovery_codes_confirm.html")
+    return render(request, "accounts/recovery_codes_confirm.html", {"form": form})
