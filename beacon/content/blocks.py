@@ -87,6 +87,14 @@ class SupportServicesBlock(blocks.StructBlock):
         icon = "help"
         template = "content/blocks/support_services.html"
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        # Only published services: a new one an editor chose is shown once a campaign approver publishes it.
+        context["services"] = [
+            service for service in value["services"] if service is not None and service.live
+        ]
+        return context
+
 
 def body_blocks(*, support_services: bool = False) -> list:
     items = [

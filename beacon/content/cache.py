@@ -6,9 +6,9 @@ with status 200, no Set-Cookie, no CSRF token rendered in the page, no session d
 `Cache-Control: private`. Nothing personal or per-visitor can therefore be in a stored page.
 
 How it stays fresh: every key contains the current generation (`PageCacheGeneration`, one database row) and
-today's date. Publishing, unpublishing, moving or deleting a page, or saving an officer, theme, support service,
-image, event or Q&A session, replaces the generation with a new random value in the same transaction as the
-change, so every process
+today's date. Publishing, unpublishing, moving or deleting a page, publishing or unpublishing an officer, theme or
+support service (both save its row, as a draft does), or saving an image, event or Q&A session, replaces the
+generation with a new random value in the same transaction as the change, so every process
 (and every server sharing the database) stops serving the old page as soon as the change commits. The date
 in the key retires pages whose content depends on the day (the home page's "this week").
 

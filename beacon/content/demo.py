@@ -297,21 +297,29 @@ def seed_home() -> HomePage:
     return home
 
 
+def _published(snippet):
+    """The snippet as the demo defines it, published (the public sees only published snippets)."""
+    if not snippet.live or snippet.live_revision_id is None or snippet.has_unpublished_changes:
+        snippet.save_revision().publish()
+    return snippet
+
+
 def seed_snippets() -> tuple[dict[str, Theme], dict[str, Officer], dict[str, SupportService]]:
     themes = {}
     for name, slug, description in THEMES:
-        themes[slug], _ = Theme.objects.update_or_create(
+        theme, _ = Theme.objects.update_or_create(
             slug=slug, defaults={"name": name, "description": description}
         )
+        themes[slug] = _published(theme)
     officers = {}
     for rank, name, role in OFFICERS:
-        officers[name], _ = Officer.objects.update_or_create(name=name, defaults={"rank": rank, "role": role})
+        officer, _ = Officer.objects.update_or_create(name=name, defaults={"rank": rank, "role": role})
+        officers[name] = _published(officer)
     services = {}
     for fields in SUPPORT_SERVICES:
         defaults = {key: value for key, value in fields.items() if key != "name"}
-        services[fields["name"]], _ = SupportService.objects.update_or_create(
-            name=fields["name"], defaults=defaults
-        )
+        service, _ = SupportService.objects.update_or_create(name=fields["name"], defaults=defaults)
+        services[fields["name"]] = _published(service)
     return themes, officers, services
 
 

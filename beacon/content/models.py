@@ -25,7 +25,14 @@ from wagtail.admin.forms.pages import CopyForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Page,
+    PageViewRestriction,
+    RevisionMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 
 from . import memo
@@ -233,9 +240,24 @@ class HomePage(PublicPageMixin, Page):
 
 
 # --- Snippets -------------------------------------------------------------------------------------
+# Themes, officers and support services reach the public on many pages (a helpline number on every advice page),
+# so they go through the same approval as pages: an editor's change is a draft until a campaign approver
+# publishes it (the "Campaign approval" workflow, assigned to them by migration 0011). The row holds what is
+# live; public pages show a snippet only while it is live (`live`: published, not unpublished).
 
 
-class Theme(index.Indexed, models.Model):
+class PublishedSnippet(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model):
+    class Meta:
+        abstract = True
+
+    def publish(self, revision, *args, **kwargs):
+        # A change can wait for approval while another theme or service takes the same name: refuse it here,
+        # as the edit form would, rather than fail in the database (the approver is told why).
+        revision.as_object().validate_unique()
+        return super().publish(revision, *args, **kwargs)
+
+
+class Theme(PublishedSnippet, index.Indexed):
     """A campaign theme from a managed list: drug harm, knife crime, violence against women and girls…"""
 
     name = models.CharField(max_length=80, unique=True)
@@ -268,7 +290,7 @@ class Theme(index.Indexed, models.Model):
                 raise ValidationError({"slug": "Another theme already uses this slug: enter a different one"})
 
 
-class Officer(index.Indexed, models.Model):
+class Officer(PublishedSnippet, index.Indexed):
     """An officer who leads a campaign week or hosts a Q&A. Public: rank, name and role only."""
 
     rank = models.CharField(max_length=60, help_text="For example: Inspector, Sergeant, PC, PCSO.")
@@ -300,7 +322,7 @@ class Officer(index.Indexed, models.Model):
         return f"Photograph of {self.display_name}"
 
 
-class SupportService(index.Indexed, models.Model):
+class SupportService(PublishedSnippet, index.Indexed):
     """A national or local support service with its public contact details, listed on advice pages."""
 
     name = models.CharField(max_length=120, unique=True)
@@ -812,7 +834,7 @@ class AdviceIndexPage(PublicPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["topics"] = public(AdvicePage.objects.live().child_of(self)).order_by("path")
-        context["services"] = SupportService.objects.all()
+        context["services"] = SupportService.objects.filter(live=True)
         return context
 
 

@@ -123,7 +123,7 @@ def _news_filter_choices() -> dict[str, list]:
     campaigns = list(
         public(CampaignPage.objects.live()).filter(path__in=campaign_paths).order_by("-start_date")
     )
-    themes = list(Theme.objects.filter(weeks__in=weeks).distinct())
+    themes = list(Theme.objects.filter(weeks__in=weeks, live=True).distinct())
     return {"campaigns": campaigns, "weeks": weeks, "themes": themes}
 
 
@@ -159,7 +159,8 @@ def news_listing(*, index, params) -> dict[str, Any]:
     theme_slug = str(params.get("theme", ""))[:100]
     if theme_slug:
         selected["theme"] = theme_slug
-        articles = articles.filter(campaign_week__theme__slug=theme_slug)
+        # only a published theme: a draft one is not shown, so it does not select either
+        articles = articles.filter(campaign_week__theme__slug=theme_slug, campaign_week__theme__live=True)
     query = {key: value for key, value in selected.items() if value}
     if query:  # a filter matches only by way of weeks the public can see, whatever id or slug is typed
         articles = articles.filter(campaign_week_id__in=public_week_ids())

@@ -53,7 +53,9 @@ def _on_page_published(sender, instance, **kwargs):
 
 def connect_signals() -> None:
     from wagtail.models import Revision
-    from wagtail.signals import page_published
+    from wagtail.signals import page_published, published
 
     post_save.connect(_on_revision_saved, sender=Revision, dispatch_uid="beacon_schedule_go_live")
     page_published.connect(_on_page_published, dispatch_uid="beacon_schedule_expiry")
+    # Snippets with an approval workflow (themes, officers, support services, Q&A answers) can expire too.
+    published.connect(_on_page_published, dispatch_uid="beacon_schedule_snippet_expiry")

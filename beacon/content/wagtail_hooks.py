@@ -1,5 +1,7 @@
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.admin.utils import get_latest_str
@@ -8,12 +10,31 @@ from wagtail.admin.views.pages.bulk_actions.page_bulk_action import PageBulkActi
 from wagtail.admin.views.pages.workflow import WorkflowActionView
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import RevisionsCompareView, SnippetViewSet
+from wagtail.snippets.views.snippets import WorkflowActionView as SnippetWorkflowActionView
 
-from beacon.core.choosers import SnippetChooserViewSet
+from beacon.core.choosers import SnippetChooserViewSet, is_id
 
 from .models import CampaignPage, CampaignWeekPage, Officer, SupportService, Theme, week_placement_problem
 from .services import SCHEDULED_CHANGE_REFUSED, page_publish_problems
+
+
+class ApproveOrSayWhyNot(SnippetWorkflowActionView):
+    """Approving a theme, officer or support service: a change that publishing refuses (a name another one has
+    taken while it waited) tells the approver why, and stays waiting, as it does for pages (below)."""
+
+    def post(self, request, *args, **kwargs):
+        return _approve_or_say_why_not(self, request, *args, **kwargs)
+
+
+class CompareView(RevisionsCompareView):
+    """Comparing revisions of a snippet whose id (from the URL, which takes any text there) cannot be one is "not
+    found": Wagtail looked it up as it came, and the ValueError was a 500."""
+
+    def get_object(self, queryset=None):
+        if not is_id(self.model, unquote(str(self.pk))):
+            raise Http404("No such item")
+        return super().get_object(queryset)
 
 
 # The snippet listings search `search_fields` with the ORM (search_backend_name = None). Through the search
@@ -27,6 +48,8 @@ class ThemeViewSet(SnippetViewSet):
     search_fields = ["name"]
     search_backend_name = None
     chooser_viewset_class = SnippetChooserViewSet
+    workflow_action_view_class = ApproveOrSayWhyNot
+    revisions_compare_view_class = CompareView
 
 
 class OfficerViewSet(SnippetViewSet):
@@ -37,6 +60,8 @@ class OfficerViewSet(SnippetViewSet):
     search_fields = ["name", "role"]
     search_backend_name = None
     chooser_viewset_class = SnippetChooserViewSet
+    workflow_action_view_class = ApproveOrSayWhyNot
+    revisions_compare_view_class = CompareView
 
 
 class SupportServiceViewSet(SnippetViewSet):
@@ -47,6 +72,8 @@ class SupportServiceViewSet(SnippetViewSet):
     search_fields = ["name", "description"]
     search_backend_name = None
     chooser_viewset_class = SnippetChooserViewSet
+    workflow_action_view_class = ApproveOrSayWhyNot
+    revisions_compare_view_class = CompareView
 
 
 register_snippet(ThemeViewSet)
