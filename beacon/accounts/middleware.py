@@ -6,7 +6,11 @@ anonymous visitor and send them to the sign-in steps (accounts.views.sign_in).
 
 The idle time-out counts a person's actions only. Requests that a page sends by itself on a timer are named in
 BACKGROUND_VIEWS: they are answered (or find the session ended) but never make it last longer, so a tab left
-open still signs out. A new polling endpoint must be added there (docs/staff-sign-in.md)."""
+open still signs out. A new polling endpoint must be added there (docs/staff-sign-in.md).
+
+A form sent after the time-out is not silently dropped on the way to the sign-in page: the person is told they
+were signed out and that what they sent was not saved (accounts.views.sent_after_sign_out). Pages opened after
+it still go to the sign-in page."""
 
 import time
 from urllib.parse import quote
@@ -17,9 +21,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
+from . import views
+
 STAFF_PREFIXES = ("/admin/",)
 SIGN_IN_PREFIXES = ("/admin/", "/account/")  # where a session part-way through signing in is still its user
 OPEN_PATHS = ("/admin/login/", "/admin/logout/", "/admin/password_reset/")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 LAST_SEEN_KEY = "beacon_staff_last_seen"
 # URL names (so a changed path keeps its place) of the back office's requests that no person makes.
 BACKGROUND_VIEWS = frozenset(
@@ -42,6 +49,8 @@ class StaffSessionMiddleware:
             last_seen = request.session.get(LAST_SEEN_KEY)
             if last_seen is not None and now - last_seen > settings.BEACON_STAFF_IDLE_SECONDS:
                 logout(request)
+                if _is_a_persons_form(request):
+                    return views.sent_after_sign_out(request)
                 if request.path.startswith(STAFF_PREFIXES):
                     return redirect(f"/admin/login/?next={quote(request.get_full_path())}")
                 return self.get_response(request)
@@ -53,6 +62,17 @@ class StaffSessionMiddleware:
                 if not request.path.startswith(SIGN_IN_PREFIXES):
                     _sign_out_for_this_request(request)
         return self.get_response(request)
+
+
+def _is_a_persons_form(request) -> bool:
+    """A form a person sent in the back office or on their account pages (not signing in or out, and not a
+    request a page makes by itself)."""
+    return (
+        request.method not in SAFE_METHODS
+        and request.path.startswith(SIGN_IN_PREFIXES)
+        and not request.path.startswith(OPEN_PATHS)
+        and not _is_background(request)
+    )
 
 
 def _is_background(request) -> bool:

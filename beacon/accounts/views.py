@@ -1,5 +1,5 @@
 import base64
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import qrcode
 import qrcode.image.svg
@@ -31,6 +31,44 @@ def _next_url(request) -> str:
     ):
         return "/admin/"
     return target
+
+
+def _is_local_path(value: str) -> bool:
+    return value.startswith("/") and not value.startswith(("//", "/\\"))
+
+
+def _page_the_form_was_on(request) -> str:
+    """The page on this site that sent the form (its Referer, without scheme and host), or else the address the
+    form was sent to. Never the sign-in or sign-out pages, and never another site."""
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        page = parts.path + (f"?{parts.query}" if parts.query else "")
+        if _is_local_path(page) and not page.startswith(("/admin/login/", "/admin/logout/")):
+            return page
+    page = request.get_full_path()
+    return page if _is_local_path(page) else "/admin/"
+
+
+def _idle_time() -> str:
+    minutes = max(1, round(settings.BEACON_STAFF_IDLE_SECONDS / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def sent_after_sign_out(request):
+    """Answers a form sent after the staff idle time-out (StaffSessionMiddleware has just signed the person out).
+
+    What was sent is neither shown again nor kept: the time-out is there for a desk left unattended, and
+    whoever is at it now may not be the person who wrote it."""
+    back_to = _page_the_form_was_on(request)
+    return render(
+        request,
+        "accounts/signed_out.html",
+        {"sent": True, "idle": _idle_time(), "sign_in_url": f"/admin/login/?next={quote(back_to)}"},
+        status=403,
+    )
 
 
 def _qr_svg(uri: str) -> str:
