@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "beacon.core.middleware.SecurityHeadersMiddleware",
     "beacon.core.middleware.StripNulMiddleware",
     "beacon.core.middleware.LocalNextMiddleware",
+    "beacon.core.admin_params.AdminParamsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "beacon.core.sessions.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
