@@ -11,11 +11,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.views.generic import TemplateView
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.users.views import users as wagtail_users
 from wagtail.users.views.bulk_actions import AssignRoleBulkAction, SetActiveStateBulkAction
+from wagtail.users.views.bulk_actions.delete import DeleteBulkAction
 
 from . import access, user_services
 from .user_forms import StaffUserCreationForm, StaffUserEditForm
@@ -43,6 +45,22 @@ class EditView(wagtail_users.EditView):
             actor=self.request.user, user=instance, before=self.form.before
         )
         return instance
+
+
+class DeleteView(wagtail_users.DeleteView):
+    """Refuses to delete someone the audit log names (user_services.user_deletable): their account is switched off
+    instead, so the log still says who did what. Without this the deletion failed with a 500 (ProtectedError)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        person = get_object_or_404(get_user_model(), pk=kwargs["pk"])
+        if request.user.is_authenticated and not user_services.user_deletable(user=person):
+            messages.error(
+                request,
+                f"You cannot delete {get_user_display_name(person)}. The audit log records what they did, and it "
+                'must keep who did it. To stop them signing in, untick "Active" and save instead.',
+            )
+            return redirect("wagtailusers_users:edit", person.pk)
+        return super().dispatch(request, *args, **kwargs)
 
 
 class ResetSecondFactorView(WagtailAdminTemplateMixin, TemplateView):
@@ -97,6 +115,7 @@ class ResetSecondFactorView(WagtailAdminTemplateMixin, TemplateView):
 class UserViewSet(wagtail_users.UserViewSet):
     add_view_class = CreateView
     edit_view_class = EditView
+    delete_view_class = DeleteView
     # No "Copy": Wagtail's copy view fills the new account from the old one (its roles, and for a superuser its
     # superuser flag) through the generic creation view, around the checks and audit rows above.
     copy_view_enabled = False
@@ -152,3 +171,14 @@ class StaffSetActiveStateBulkAction(SetActiveStateBulkAction):
         others = [obj for obj in objects if obj.pk != actor.pk]  # no one switches themselves off or on
         user_services.users_active_set(actor=actor, users=others, active=mark_as_active)
         return len(others), 0
+
+
+class StaffDeleteBulkAction(DeleteBulkAction):
+    """Lists someone the audit log names among those who cannot be deleted (see DeleteView), instead of failing."""
+
+    def check_perm(self, obj):
+        return super().check_perm(obj) and user_services.user_deletable(user=obj)
+
+
+# Registered here, not in wagtail_hooks.py (which imports this module), in place of Wagtail's own delete action.
+hooks.register("register_bulk_action", StaffDeleteBulkAction, order=1)

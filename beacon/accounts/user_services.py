@@ -13,8 +13,9 @@ person's other sessions and are audited.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import F
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -119,6 +120,17 @@ def sessions_end(*, user) -> None:
         session_generation=F("session_generation") + 1
     )
     user.refresh_from_db(fields=["session_generation"])
+
+
+def user_deletable(*, user) -> bool:
+    """An account can be deleted only while nothing that must be kept points to it: the audit log keeps who did what
+    (AuditEvent.actor protects the account), so someone who has done anything is switched off instead."""
+    collector = Collector(using=router.db_for_write(type(user)))
+    try:
+        collector.collect([user])
+    except (ProtectedError, RestrictedError):
+        return False
+    return True
 
 
 def second_factor_resettable(*, actor, user) -> bool:
