@@ -87,8 +87,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "accounts.add_user",
         "accounts.change_user",
         "accounts.view_user",
-        "auth.add_group",
-        "auth.change_group",
+        # Administrators give roles to people (their own included) but never change what a role may do: with
+        # add/change group they could give their own role content, publishing or triage access. Only a superuser
+        # changes a role (accounts migration 0004 takes these away from existing groups).
         "auth.view_group",
         "feedback.view_feedback",
         "feedback.delete_feedback",
