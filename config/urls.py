@@ -7,7 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 urlpatterns = [
     path("", include("beacon.core.urls")),
     path("account/", include("beacon.accounts.urls")),
-    path("admin/", include("beacon.core.admin_urls")),  # a few of Wagtail's admin views, mended; before Wagtail's
+    path("admin/", include("beacon.core.admin_urls")),  # some of Wagtail's admin views, mended
     path("admin/", include(wagtailadmin_urls)),
     path("feedback/", include("beacon.feedback.urls")),
     path("report/", include("beacon.reporting.urls")),
