@@ -6,7 +6,8 @@ anonymous visitor and send them to the sign-in steps (accounts.views.sign_in).
 
 The idle time-out counts a person's actions only. Requests that a page sends by itself on a timer are named in
 BACKGROUND_VIEWS: they are answered (or find the session ended) but never make it last longer, so a tab left
-open still signs out. A new polling endpoint must be added there (docs/staff-sign-in.md).
+open still signs out. A new polling endpoint must be added there (docs/staff-sign-in.md). A post that the CSRF
+check refuses does not count either. Every staff page warns before the time-out (accounts/timeout-warning.js, session_views).
 
 A form sent after the time-out is not silently dropped on the way to the sign-in page: the person is told they
 were signed out and that what they sent was not saved (accounts.views.sent_after_sign_out). Pages opened after
@@ -34,6 +35,7 @@ BACKGROUND_VIEWS = frozenset(
         "qanda_admin:waiting",  # the Q&A live view asks every 15 s whether new questions are waiting
         "wagtailadmin_editing_sessions:ping",  # an open Wagtail editor says every 10 s who has it open
         "wagtailadmin_editing_sessions:release",  # ... and, when it closes, that it was closed
+        "accounts:session_status",  # every staff page's timeout warning asks how long the sign-in has left
     }
 )
 
@@ -55,13 +57,22 @@ class StaffSessionMiddleware:
                     return redirect(f"/admin/login/?next={quote(request.get_full_path())}")
                 return self.get_response(request)
             if not _is_background(request):
-                request.session[LAST_SEEN_KEY] = now
+                # Recorded in process_view, once the CSRF check has passed.
+                request.beacon_staff_activity = now
             if not user.is_verified():
                 if request.path.startswith(STAFF_PREFIXES) and not request.path.startswith(OPEN_PATHS):
                     return redirect(f"/account/two-factor/verify/?next={quote(request.get_full_path())}")
                 if not request.path.startswith(SIGN_IN_PREFIXES):
                     _sign_out_for_this_request(request)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Runs after CsrfViewMiddleware's: a post it refuses (a forged form, or "Stay signed in" without the
+        # token) is no one's action and does not keep the sign-in.
+        now = getattr(request, "beacon_staff_activity", None)
+        if now is not None:
+            request.session[LAST_SEEN_KEY] = now
+        return None
 
 
 def _is_a_persons_form(request) -> bool:
@@ -76,7 +87,7 @@ def _is_a_persons_form(request) -> bool:
 
 
 def _is_background(request) -> bool:
-    if not request.path_info.startswith(STAFF_PREFIXES):
+    if not request.path_info.startswith(SIGN_IN_PREFIXES):
         return False
     try:
         return resolve(request.path_info).view_name in BACKGROUND_VIEWS

@@ -33,7 +33,7 @@ def _next_url(request) -> str:
     return target
 
 
-def _is_local_path(value: str) -> bool:
+def is_local_path(value: str) -> bool:
     return value.startswith("/") and not value.startswith(("//", "/\\"))
 
 
@@ -46,15 +46,19 @@ def _page_the_form_was_on(request) -> str:
     ):
         parts = urlsplit(referer)
         page = parts.path + (f"?{parts.query}" if parts.query else "")
-        if _is_local_path(page) and not page.startswith(("/admin/login/", "/admin/logout/")):
+        if is_local_path(page) and not page.startswith(("/admin/login/", "/admin/logout/")):
             return page
     page = request.get_full_path()
-    return page if _is_local_path(page) else "/admin/"
+    return page if is_local_path(page) else "/admin/"
 
 
-def _idle_time() -> str:
+def idle_time() -> str:
     minutes = max(1, round(settings.BEACON_STAFF_IDLE_SECONDS / 60))
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def sign_in_again_url(page: str) -> str:
+    return f"/admin/login/?next={quote(page)}"
 
 
 def sent_after_sign_out(request):
@@ -66,7 +70,7 @@ def sent_after_sign_out(request):
     return render(
         request,
         "accounts/signed_out.html",
-        {"sent": True, "idle": _idle_time(), "sign_in_url": f"/admin/login/?next={quote(back_to)}"},
+        {"sent": True, "idle": idle_time(), "sign_in_url": sign_in_again_url(back_to)},
         status=403,
     )
 

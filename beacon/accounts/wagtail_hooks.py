@@ -1,6 +1,9 @@
 """What accounts adds to the Wagtail admin."""
 
+from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.widgets.button import Button
 
@@ -41,3 +44,15 @@ def recovery_codes_item(request):
         "label": "Get new recovery codes",
         "help_text": "Codes to sign in with if you lose your phone. Your old codes stop working.",
     }
+
+
+# The warning before the idle time-out, on every admin page (Beacon's /account/ pages load it from
+# accounts/staff_base.html). Files of our own, as the Content-Security-Policy allows no inline script or style.
+@hooks.register("insert_global_admin_css")
+def timeout_warning_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("accounts/timeout-warning.css"))
+
+
+@hooks.register("insert_global_admin_js")
+def timeout_warning_js():
+    return render_to_string("accounts/includes/timeout_warning.html")

@@ -205,6 +205,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_AGE = None
 BEACON_STAFF_IDLE_SECONDS = env.int("BEACON_STAFF_IDLE_SECONDS", default=30 * 60)
+BEACON_STAFF_IDLE_WARNING_SECONDS = 2 * 60  # staff pages warn this long before (accounts/timeout-warning.js)
 CSRF_FAILURE_VIEW = "beacon.core.views.csrf_failure"
 
 LANGUAGE_CODE = "en-gb"

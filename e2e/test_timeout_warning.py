@@ -1,0 +1,118 @@
+"""The warning before the staff idle time-out, in a real browser. The time-out is shortened (the live server runs
+in this process, so the settings fixture reaches it): the warning opens a few seconds after the last action,
+passes axe-core, keeps focus, and "Stay signed in" keeps the sign-in; left alone, the page goes to one saying why
+the person was signed out. "Sign out" signs out. Nothing breaks the Content-Security-Policy."""
+
+import re
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
+
+from beacon.accounts import roles
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "a-long-test-password"  # noqa: S105 - the conftest's test password
+IDLE, WARN = 30, 22  # the warning opens 8 seconds after the last action
+
+
+@pytest.fixture
+def short_time_out(settings):
+    settings.BEACON_STAFF_IDLE_SECONDS = IDLE
+    settings.BEACON_STAFF_IDLE_WARNING_SECONDS = WARN
+
+
+@pytest.fixture
+def csp_violations(page):
+    found = []
+    page.on(
+        "console", lambda message: "Content Security Policy" in message.text and found.append(message.text)
+    )
+    page.on("pageerror", lambda error: found.append(f"page error: {error}"))
+    return found
+
+
+def sign_in(page, base_url, user):
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/account/two-factor/verify/"))
+    device = TOTPDevice.objects.get(user=user)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    page.fill("input[name=token]", code)
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+
+OUTSIDE_THE_DIALOG = (
+    "(() => { const a = document.activeElement;"
+    " return !!a && a !== document.body && !a.closest('dialog[open]'); })()"
+)
+
+
+def seconds_left(page) -> int:
+    """What the server says is left, asked the way the warning asks (which does not count as activity)."""
+    return page.evaluate("fetch('/account/session/').then((r) => r.json()).then((d) => d.remaining)")
+
+
+def test_staff_are_warned_and_can_stay_signed_in(
+    page, live_server, make_staff, axe, short_time_out, csp_violations
+):
+    officer = make_staff(roles.TRIAGE_OFFICER)
+    sign_in(page, live_server.url, officer)
+    page.goto(f"{live_server.url}/admin/triage/")
+    search = page.get_by_role("link", name="Dashboard")
+    search.focus()
+
+    dialog = page.get_by_role("dialog", name="You are about to be signed out")
+    expect(dialog).to_be_visible(timeout=(IDLE - WARN + 5) * 1000)
+    expect(dialog).to_contain_text(
+        re.compile(r"For your security, we will sign you out in \d+ (minutes?|seconds?)\.")
+    )
+    expect(dialog).to_contain_text("Anything you have not sent will not be saved.")
+    stay = dialog.get_by_role("button", name="Stay signed in")
+    expect(stay).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(dialog.get_by_role("button", name="Sign out")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(stay).to_be_focused()
+    for _ in range(4):  # the page behind the warning cannot be reached
+        page.keyboard.press("Tab")
+        assert page.evaluate(OUTSIDE_THE_DIALOG) is False
+    axe(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    axe(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert seconds_left(page) <= WARN
+
+    stay.click()
+    expect(dialog).to_be_hidden()
+    expect(search).to_be_focused()  # focus goes back where it was
+    assert seconds_left(page) > WARN  # the press counted as activity; asking did not
+
+    # Left alone: the warning again, then the page says why the person was signed out.
+    expect(dialog).to_be_visible(timeout=(IDLE - WARN + 5) * 1000)
+    page.wait_for_url(
+        re.compile(r"/account/signed-out/\?next=%2Fadmin%2Ftriage%2F$"), timeout=(WARN + 10) * 1000
+    )
+    expect(page.get_by_role("heading", name="You were signed out")).to_be_visible()
+    expect(page.get_by_text("You were signed out because you did nothing for 1 minute.")).to_be_visible()
+    axe(page)
+    page.get_by_role("link", name="Sign in again").click()
+    page.wait_for_url(re.compile(r"/admin/login/\?next=/admin/triage/$"))
+    assert csp_violations == []
+
+
+def test_sign_out_in_the_warning_signs_out(page, live_server, make_staff, short_time_out, csp_violations):
+    officer = make_staff(roles.TRIAGE_OFFICER)
+    sign_in(page, live_server.url, officer)
+    dialog = page.get_by_role("dialog", name="You are about to be signed out")
+    expect(dialog).to_be_visible(timeout=(IDLE - WARN + 5) * 1000)
+    dialog.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/admin/login/"))
+    page.goto(f"{live_server.url}/admin/triage/")
+    page.wait_for_url(re.compile(r"/admin/login/\?next="))
+    assert csp_violations == []
