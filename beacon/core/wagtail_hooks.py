@@ -11,18 +11,33 @@ than in a template, so `BaseChooser.render` is wrapped here to print the same ki
 
 Two more wrappers keep the admin's forms from a 500 when a request carries an id that is not one (a chooser
 field shown again with the value its form refused; an inline panel's item whose id is missing or not an id).
+Others do the same for Wagtail views that read a form's value as it came (copying a page, importing redirects,
+the link chooser, replacing a snippet's draft with an earlier version) or show a document's address:
+beacon/core/tests/test_admin_posts.py posts an empty form to every admin URL to find more of them.
 """
 
 import json
+import os
 import re
 
+from django import forms
 from django.forms.formsets import BaseFormSet
 from django.templatetags.static import static
+from django.urls import NoReverseMatch
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.views.generic import FormView
 from modelcluster.forms import BaseTransientModelFormSet
 from wagtail import hooks
+from wagtail.admin.forms.choosers import URLOrAbsolutePathField
+from wagtail.admin.views.generic.mixins import RevisionsRevertMixin
+from wagtail.admin.views.pages.copy import CopyView
 from wagtail.admin.widgets.chooser import BaseChooser
+from wagtail.contrib.redirects.forms import ConfirmImportManagementForm
+from wagtail.contrib.redirects.tmp_storages import TempFolderStorage
+from wagtail.contrib.redirects.utils import get_file_storage
+from wagtail.documents.models import AbstractDocument
+from wagtail.models import Page
 
 from .choosers import is_id
 
@@ -103,6 +118,86 @@ def _construct_form_tolerating_bad_ids(self, i, **kwargs):
 
 
 _replace_once(BaseTransientModelFormSet, "_construct_form", _construct_form_tolerating_bad_ids)
+
+
+# Copying a page: Wagtail looked the new parent page up as the form sent it, before the form checked it, so a
+# post without one (or with a value that is no page's id) was a 500 (KeyError, ValueError, DoesNotExist). Then
+# the form is shown again with its own error ("This field is required", "Select a valid choice").
+_wagtail_copy_post = CopyView.post
+
+
+def _copy_post_showing_the_forms_errors(self, request, page_id, *args, **kwargs):
+    value = request.POST.get("new_parent_page")
+    if value and is_id(Page, value) and Page.objects.filter(pk=value).exists():
+        return _wagtail_copy_post(self, request, page_id, *args, **kwargs)
+    return FormView.post(self, request, page_id, *args, **kwargs)  # the parent shown stays the page's own
+
+
+_replace_once(CopyView, "post", _copy_post_showing_the_forms_errors)
+
+
+# Importing redirects, the confirm step: Wagtail unsigned the two hidden fields that name the uploaded file
+# without checking that they came (a KeyError, a 500, for a post without them), and read the file without
+# checking it was still there (a 500 when the confirmation is sent twice: the first import deletes it). Either
+# way the form is now invalid, and Wagtail's view answers 400 as it does for a value that was tampered with.
+_wagtail_import_clean = ConfirmImportManagementForm.clean
+
+
+def _import_clean_with_the_file_named(self):
+    if not all(self.cleaned_data.get(key) for key in ("import_file_name", "input_format")):
+        return self.cleaned_data  # the fields' own errors ("This field is required") make the form invalid
+    cleaned = _wagtail_import_clean(self)
+    storage = get_file_storage()(name=cleaned["import_file_name"])
+    if isinstance(storage, TempFolderStorage) and not os.path.isfile(storage.get_full_path()):
+        raise forms.ValidationError("The uploaded file is no longer here: upload it again")
+    return cleaned
+
+
+_replace_once(ConfirmImportManagementForm, "clean", _import_clean_with_the_file_named)
+
+
+# The link chooser's URL field (the rich text editor's "external link") took a post without it for a 500
+# (AttributeError: None.startswith): a missing URL is an empty one, which the form says is required.
+_wagtail_url_or_path_to_python = URLOrAbsolutePathField.to_python
+
+
+def _url_or_path_to_python_when_missing(self, value):
+    return _wagtail_url_or_path_to_python(self, "" if value is None else value)
+
+
+_replace_once(URLOrAbsolutePathField, "to_python", _url_or_path_to_python_when_missing)
+
+
+# Replacing a snippet's draft with an earlier version: Wagtail checked the form as it checks a draft (required
+# fields may be empty), then saved the revision with every check, so a version sent with a required field
+# emptied was a 500 (ValidationError). The form is checked in full instead, and says which fields are needed.
+_wagtail_revert_setup = RevisionsRevertMixin.setup
+
+
+def _revert_setup_checking_in_full(self, request, *args, **kwargs):
+    _wagtail_revert_setup(self, request, *args, **kwargs)
+    self.saving_as_draft = False
+
+
+_replace_once(RevisionsRevertMixin, "setup", _revert_setup_checking_in_full)
+
+
+# Beacon serves no uploaded document (no wagtail.documents.urls: beacon/content/rich_text.py), so a document's
+# address could not be made and every screen that shows one (editing it in the documents library, choosing it)
+# was a 500 (NoReverseMatch 'wagtaildocs_serve'). Such a document has no address: the screens show no link.
+_wagtail_document_url = AbstractDocument.url.fget
+
+
+def _document_url_or_none(self):
+    try:
+        return _wagtail_document_url(self)
+    except NoReverseMatch:
+        return ""
+
+
+if not getattr(_wagtail_document_url, "beacon_replacement", False):  # as _replace_once, for a property
+    _document_url_or_none.beacon_replacement = True
+    AbstractDocument.url = property(_document_url_or_none)
 
 
 @hooks.register("insert_global_admin_js")
