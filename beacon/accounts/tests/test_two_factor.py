@@ -227,3 +227,14 @@ def test_a_next_that_is_not_a_path_leads_to_the_admin(client, make_staff, target
     assert response.status_code == 302 and response["Location"] == "/admin/"
     again = client.get("/account/two-factor/verify/", {"next": target})  # already verified
     assert again.status_code == 302 and again["Location"] == "/admin/"
+
+
+def test_the_code_step_signs_out_with_a_post(client, make_staff):
+    """Django's sign-out takes only a POST: a plain link to it answered 405 and left the person signed in."""
+    user = make_staff(roles.TRIAGE_OFFICER, with_device=True)
+    sign_in(client, user)
+    page = client.get("/account/two-factor/verify/").content.decode()
+    form = re.search(r'<form method="post" action="/admin/logout/"[^>]*>(.*?)</form>', page, re.S)
+    assert form and "csrfmiddlewaretoken" in form.group(1) and ">Sign out</button>" in form.group(1)
+    assert client.post("/admin/logout/").status_code == 302
+    assert client.get("/account/two-factor/verify/")["Location"].startswith("/admin/login/")
