@@ -29,6 +29,10 @@ class WorkflowEdit(workflows.Edit):
 
 
 urlpatterns = [
-    path("failwhale/", never_cache(not_found)),
-    path("workflows/edit/<int:pk>/", never_cache(require_admin_access(WorkflowEdit.as_view()))),
+    path("failwhale/", never_cache(not_found), name="beacon_admin_error_test"),
+    path(
+        "workflows/edit/<int:pk>/",
+        never_cache(require_admin_access(WorkflowEdit.as_view())),
+        name="beacon_admin_workflow_edit",
+    ),
 ]
