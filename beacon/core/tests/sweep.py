@@ -50,8 +50,13 @@ SIGN_IN = {
 WAGTAIL_SWEPT = SIGN_IN | {
     "wagtail_serve",  # every page of the site: home, campaigns, weeks, news, advice
     "wagtailcore_authenticate_with_password",  # the password form of a private page
-    "wagtailcore_login",  # the sign-in form for pages restricted to signed-in users
     "wagtailadmin_logout",
+}
+
+# Routes no request can reach: a pattern listed before them answers their address first.
+SHADOWED: dict[str, str] = {
+    "wagtailcore_login": "config/urls.py answers _util/login/ first, with a redirect to /account/sign-in/ "
+    "(private pages need both sign-in steps), which the sweep requests as a Beacon route.",
 }
 
 
@@ -98,13 +103,15 @@ class Route:
 
     @property
     def swept(self) -> bool:
-        return self.beacon_owned or self.name in WAGTAIL_SWEPT
+        return self.name not in SHADOWED and (self.beacon_owned or self.name in WAGTAIL_SWEPT)
 
     @property
     def exclusion(self) -> str | None:
         """Why the route is not swept (None if it is swept, or is in no EXCLUDED entry)."""
         if self.swept:
             return None
+        if self.name in SHADOWED:
+            return SHADOWED[self.name]
         for package, why in EXCLUDED.items():
             if self.module == package or self.module.startswith(package + "."):
                 return why
