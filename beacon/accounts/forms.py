@@ -4,13 +4,13 @@ from django.contrib.auth import authenticate
 from beacon.core.forms import GovukForm
 
 
-class TokenForm(GovukForm):
-    page_heading = None
-    token = forms.CharField(
-        label="Code from your authenticator app",
-        help_text="The 6-digit code, or one of your recovery codes.",
+def code_field(*, label: str, help_text: str, required_message: str) -> forms.CharField:
+    """A box for a code from an authenticator app (or a recovery code)."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
         max_length=16,
-        error_messages={"required": "Enter the code from your authenticator app"},
+        error_messages={"required": required_message},
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
@@ -21,8 +21,21 @@ class TokenForm(GovukForm):
         ),
     )
 
+
+def clean_code(value: str) -> str:
+    return value.replace(" ", "").replace("-", "").strip()
+
+
+class TokenForm(GovukForm):
+    page_heading = None
+    token = code_field(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code, or one of your recovery codes.",
+        required_message="Enter the code from your authenticator app",
+    )
+
     def clean_token(self):
-        return self.cleaned_data["token"].replace(" ", "").replace("-", "").strip()
+        return clean_code(self.cleaned_data["token"])
 
 
 class PasswordCheckForm(GovukForm):
@@ -46,6 +59,8 @@ class PasswordCheckForm(GovukForm):
         password = self.cleaned_data["password"]
         user = self.request.user
         # authenticate() rather than check_password(): a wrong password counts towards the sign-in lock-out.
-        if authenticate(self.request, username=user.get_username(), password=password) != user:
+        signed_in = authenticate(self.request, username=user.get_username(), password=password)
+        if signed_in is None or signed_in.pk != user.pk:
             raise forms.ValidationError("The password is not right")
+        return password
         return password

@@ -6,13 +6,11 @@ allows is enforced again when the change is saved (user_services.py).
 """
 
 from django import forms
-from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
-from beacon.core.forms import GovukForm
-
 from . import access
+from .forms import PasswordCheckForm, clean_code, code_field
 
 OWN_ROLES_HELP = "You cannot change your own roles. Ask another administrator or a superuser."
 SIGN_IN_LOCKED_HELP = (
@@ -80,44 +78,15 @@ class StaffUserEditForm(StaffUserFormMixin, UserEditForm):
 # --- replacing one's own authenticator (authenticator_views.py) ---
 
 
-class ReplaceAuthenticatorForm(GovukForm):
+class ReplaceAuthenticatorForm(PasswordCheckForm):
     """The person's password, so that someone at a desk left signed in cannot swap the authenticator for their own,
     and a code from the new app, so that the old one is removed only once the new one works."""
 
-    password = forms.CharField(
-        label="Your password",
-        strip=False,
-        bound_field_class=forms.BoundField,  # as typed: spaces in a password count
-        error_messages={"required": "Enter your password"},
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "class": "govuk-input"}),
-    )
-    token = forms.CharField(
+    token = code_field(
         label="Code from your new authenticator app",
         help_text="The 6-digit code the app shows for Beacon.",
-        max_length=16,
-        error_messages={"required": "Enter the code from your new authenticator app"},
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "class": "govuk-input govuk-input--width-10",
-                "spellcheck": "false",
-            }
-        ),
+        required_message="Enter the code from your new authenticator app",
     )
 
-    def __init__(self, *args, request, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        user = self.request.user
-        # authenticate() rather than check_password(): a wrong password counts towards the sign-in lockout.
-        signed_in = authenticate(self.request, username=user.get_username(), password=password)
-        if signed_in is None or signed_in.pk != user.pk:
-            raise forms.ValidationError("The password is not right")
-        return password
-
     def clean_token(self):
-        return self.cleaned_data["token"].replace(" ", "").replace("-", "").strip()
+        return clean_code(self.cleaned_data["token"])
