@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticToken
 
-from . import services, user_services
+from . import user_services
 from .user_forms import ReplaceAuthenticatorForm
-from .views import PENDING_DEVICE_KEY, _qr_svg
+from .views import PENDING_DEVICE_KEY, _qr_svg, pending_device
 
 
 @never_cache
@@ -26,10 +26,7 @@ from .views import PENDING_DEVICE_KEY, _qr_svg
 def replace(request):
     if not request.user.is_verified():
         return redirect(f"/account/two-factor/verify/?next={request.path}")
-    device = services.totp_device_pending(
-        user=request.user, device_id=request.session.get(PENDING_DEVICE_KEY)
-    )
-    request.session[PENDING_DEVICE_KEY] = device.pk
+    device = pending_device(request)
     form = ReplaceAuthenticatorForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         replaced = user_services.authenticator_replace(

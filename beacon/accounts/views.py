@@ -22,6 +22,15 @@ from .forms import PasswordCheckForm, TokenForm
 PENDING_DEVICE_KEY = "beacon_pending_totp_device"
 
 
+def pending_device(request):
+    """The authenticator this sign-in is setting up: the one it was shown, or a new one (kept in its session)."""
+    device = services.totp_device_pending(
+        user=request.user, device_id=request.session.get(PENDING_DEVICE_KEY)
+    )
+    request.session[PENDING_DEVICE_KEY] = device.pk
+    return device
+
+
 def _next_url(request) -> str:
     """Where to go once signed in: a path on this site, or the admin. A `next` that is not a path (a bare word
     such as "-1", which `redirect()` would look up as a URL name) never gets here: LocalNextMiddleware drops it."""
@@ -101,10 +110,7 @@ def setup(request):
     """First sign-in: every staff account must add an authenticator before it can do anything else."""
     if services.has_second_factor(user=request.user):
         return redirect(f"/account/two-factor/verify/?next={_next_url(request)}")
-    device = services.totp_device_pending(
-        user=request.user, device_id=request.session.get(PENDING_DEVICE_KEY)
-    )
-    request.session[PENDING_DEVICE_KEY] = device.pk
+    device = pending_device(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         confirmed = services.totp_device_confirm(
