@@ -5,10 +5,13 @@ levels A and AA) and fails the test on any violation.
 """
 
 import os
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the Django ORM calls made by fixtures here are
@@ -101,3 +104,20 @@ def axe():
         assert violations == [], f"axe-core violations on {page.url}:\n" + "\n".join(violations)
 
     return check
+
+
+STAFF_PASSWORD = "a-long-test-password"  # noqa: S105 - the root conftest's make_staff password
+
+
+def sign_in(page, base_url, user):
+    """Sign a member of staff (made by make_staff, with an authenticator) in through the real pages."""
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", STAFF_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/account/two-factor/verify/"))
+    device = TOTPDevice.objects.get(user=user)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    page.fill("input[name=token]", code)
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))

@@ -6,15 +6,13 @@ the person was signed out. "Sign out" signs out. Nothing breaks the Content-Secu
 import re
 
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from beacon.accounts import roles
+from e2e.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "a-long-test-password"  # noqa: S105 - the conftest's test password
 IDLE, WARN = 30, 22  # the warning opens 8 seconds after the last action
 
 
@@ -32,19 +30,6 @@ def csp_violations(page):
     )
     page.on("pageerror", lambda error: found.append(f"page error: {error}"))
     return found
-
-
-def sign_in(page, base_url, user):
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/account/two-factor/verify/"))
-    device = TOTPDevice.objects.get(user=user)
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    page.fill("input[name=token]", code)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
 
 
 OUTSIDE_THE_DIALOG = (

@@ -6,8 +6,6 @@ import io
 import re
 
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -15,10 +13,9 @@ from beacon.accounts import roles
 from beacon.core.demo import seed as seed_areas
 from beacon.core.models import Neighbourhood
 from beacon.reporting.services import report_submit
+from e2e.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "a-long-test-password"  # noqa: S105 - the conftest's test password
 
 
 def png() -> bytes:
@@ -59,19 +56,6 @@ def both_widths(page, axe):
     page.set_viewport_size({"width": 390, "height": 844})
     axe(page)
     page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def sign_in(page, base_url, user):
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/account/two-factor/verify/"))
-    device = TOTPDevice.objects.get(user=user)
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    page.fill("input[name=token]", code)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
 
 
 def test_triage_officer_works_a_report(page, live_server, reports, make_staff, axe):
