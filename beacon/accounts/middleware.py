@@ -56,9 +56,8 @@ class StaffSessionMiddleware:
                 if request.path.startswith(STAFF_PREFIXES):
                     return redirect(f"/admin/login/?next={quote(request.get_full_path())}")
                 return self.get_response(request)
-            if not _is_background(request):
-                # Recorded in process_view, once the CSRF check has passed.
-                request.beacon_staff_activity = now
+            # Recorded in process_view, once the CSRF check has passed and the view is known.
+            request.beacon_staff_activity = now
             if not user.is_verified():
                 if request.path.startswith(STAFF_PREFIXES) and not request.path.startswith(OPEN_PATHS):
                     return redirect(f"/account/two-factor/verify/?next={quote(request.get_full_path())}")
@@ -69,8 +68,9 @@ class StaffSessionMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         # Runs after CsrfViewMiddleware's: a post it refuses (a forged form, or "Stay signed in" without the
         # token) is no one's action and does not keep the sign-in.
+        # The view is known by now: a request a page makes by itself is told apart without resolving again.
         now = getattr(request, "beacon_staff_activity", None)
-        if now is not None:
+        if now is not None and request.resolver_match.view_name not in BACKGROUND_VIEWS:
             request.session[LAST_SEEN_KEY] = now
         return None
 
