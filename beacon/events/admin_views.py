@@ -117,6 +117,37 @@ class EventDeleteView(generic.DeleteView):
         services.event_delete(event=self.object, actor=self.request.user)
 
 
+class EventInspectView(generic.InspectView):
+    """The event's fields, and for a school workshop confirmed from a request, the request's reference, year
+    groups and number of pupils: staff need them, but they are not in the event's own (perhaps public) text."""
+
+    WORKSHOP_FIELDS = {
+        "workshop_reference": "School workshop request",
+        "workshop_year_groups": "Year groups",
+        "workshop_pupils": "Pupils",
+    }
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)  # finds the object (or 404s) after listing the fields
+        self.workshop_request = WorkshopRequest.objects.filter(event=self.object).first()
+        if self.workshop_request is not None:
+            self.fields = [*self.fields, *self.WORKSHOP_FIELDS]
+
+    def get_field_label(self, field_name, field):
+        if field_name in self.WORKSHOP_FIELDS:
+            return self.WORKSHOP_FIELDS[field_name]
+        return super().get_field_label(field_name, field)
+
+    def get_workshop_reference_display_value(self):
+        return self.workshop_request.reference
+
+    def get_workshop_year_groups_display_value(self):
+        return ", ".join(self.workshop_request.year_group_labels())
+
+    def get_workshop_pupils_display_value(self):
+        return self.workshop_request.pupils
+
+
 # ---------------------------------------------------------------- one-form actions
 
 

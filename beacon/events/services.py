@@ -591,10 +591,9 @@ def workshop_request_confirm(
             actor=actor,
             title=_shorten(f"School workshop: {current.school_name}", Event._meta.get_field("title")),
             kind=EventKind.SCHOOL_WORKSHOP,
-            description=(
-                f"A workshop on {topics} for {', '.join(current.year_group_labels())} "
-                f"({current.pupils} pupils)."
-            ),
+            # Not the year groups or the number of pupils: a public event shows its description on its page
+            # and in every calendar feed. Staff see them on the request and on the event's inspect screen.
+            description=f"A workshop on {topics}.",
             starts_at=starts_at,
             ends_at=ends_at,
             place_name=_shorten(current.school_name, Event._meta.get_field("place_name")),

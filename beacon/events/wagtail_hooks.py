@@ -28,6 +28,7 @@ class EventViewSet(ModelViewSet):
     add_view_class = admin_views.EventCreateView
     edit_view_class = admin_views.EventEditView
     delete_view_class = admin_views.EventDeleteView
+    inspect_view_class = admin_views.EventInspectView
     copy_view_enabled = False  # "Copy to a new date" goes through the services instead
     inspect_view_enabled = True
     list_display = [

@@ -10,7 +10,7 @@ from django.utils import timezone
 from beacon.events import services
 from beacon.events.models import EventKind, WorkshopRequest
 
-from .conftest import school_days
+from .conftest import local, school_days
 
 pytestmark = pytest.mark.django_db
 
@@ -299,6 +299,53 @@ def test_a_patrol_is_on_no_public_page_feed_sitemap_or_search(client, make_event
     assert campaign_week.title in search
     for trace in patrol_traces:
         assert trace not in search, trace
+
+
+def test_a_public_school_workshop_shows_no_year_groups_pupils_or_teacher(
+    client, make_staff, staff_client, areas, workshop_answers, campaign_week
+):
+    """A school workshop made public is on every public way in, without the school's year groups, the number
+    of pupils or the teacher's contact details; the staff screens still show them."""
+    from beacon.accounts import roles
+
+    supervisor = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)
+    request = services.workshop_request_submit(token="public-workshop-token-01", **workshop_answers).request
+    day = school_days(2)[1]
+    starts_at = local(day.year, day.month, day.day, 9, 30)
+    event = services.workshop_request_confirm(
+        request=request,
+        actor=supervisor,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=1),
+        is_public=True,
+    )
+    services.event_update(event=event, actor=supervisor, campaign_week=campaign_week)
+    private = ("Year 5", "Year 6", "58 pupils", "Priya", "Shah", "riverside-primary.example", "496000")
+    shown = {
+        "page": client.get(event.get_absolute_url()),
+        "listing": client.get(reverse("events:list")),
+        "listing search": client.get(reverse("events:list"), {"q": "Riverside"}),
+        "near me": client.get(reverse("events:near_me"), {"postcode": "NN1 1AF"}),
+        "feed": client.get(reverse("events:feed")),
+        "area feed": client.get(reverse("events:feed_area", args=["northampton"])),
+        "campaign feed": client.get(reverse("events:feed_campaign", args=["zephyrwood-summer"])),
+        "event calendar": client.get(reverse("events:ical", args=[event.pk])),
+        "sitemap": client.get("/sitemap.xml"),
+        "campaign week page": client.get(campaign_week.url),
+    }
+    for name, response in shown.items():
+        content = response.content.decode().replace("\r\n ", "")  # unfold calendar lines
+        assert response.status_code == 200, name
+        assert event.title in content or event.get_absolute_url() in content, name
+        for trace in private:
+            assert trace not in content, (name, trace)
+    assert "Child criminal exploitation".lower() in shown["page"].content.decode().lower()
+
+    staff = staff_client(supervisor)
+    inspect = staff.get(reverse("events_admin:inspect", args=[event.pk])).content.decode()
+    assert "Year 5, Year 6" in inspect and "58" in inspect and request.reference in inspect
+    request_screen = staff.get(reverse("workshop_requests_admin:inspect", args=[request.pk])).content.decode()
+    assert "Year 5, Year 6" in request_screen and "58" in request_screen
 
 
 # ---------------------------------------------------------------- school workshop request form

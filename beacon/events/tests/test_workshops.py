@@ -235,6 +235,46 @@ def test_the_migration_clears_school_notes_already_copied_into_events(make_staff
     assert request.accessibility_needs == "Sam Jones in Year 6 is deaf."
 
 
+def test_the_migration_takes_year_groups_and_pupils_out_of_workshop_events(
+    make_staff, areas, workshop_answers
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "beacon.events.migrations.0005_workshop_events_drop_year_groups_and_pupils"
+    )
+    supervisor = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)
+    day = school_days(2)[1]
+    events = []
+    for token in ("token-migrated-000000001", "token-migrated-000000002"):
+        request = submit(workshop_answers, token=token, pupils=58 + len(events)).request
+        events.append(
+            services.workshop_request_confirm(
+                request=request,
+                actor=supervisor,
+                starts_at=local(day.year, day.month, day.day, 9, 30),
+                ends_at=local(day.year, day.month, day.day, 10, 30),
+                is_public=True,
+            )
+        )
+    generated, rewritten = events
+    # As confirm used to write it; and one that staff rewrote in their own words.
+    Event.objects.filter(pk=generated.pk).update(
+        description="A workshop on child criminal exploitation, staying safe online for Year 5, Year 6 (58 pupils)."
+    )
+    Event.objects.filter(pk=rewritten.pk).update(description="Assembly for the whole school.")
+    migration.drop_year_groups_and_pupils(apps, None)
+    generated.refresh_from_db()
+    assert generated.description == "A workshop on child criminal exploitation, staying safe online."
+    assert generated.sequence == 1  # calendars replace their copy
+    rewritten.refresh_from_db()
+    assert (rewritten.description, rewritten.sequence) == ("Assembly for the whole school.", 0)
+    request = generated.workshop_request
+    assert (request.year_groups, request.pupils) == (["5", "6"], 58)  # kept on the request
+
+
 def test_a_school_with_a_long_name_can_be_confirmed(make_staff, areas, workshop_answers):
     """School names may have up to 150 characters; an event's place and title up to 120."""
     name = "The Most Reverend Archbishop of Northamptonshire Church of England Voluntary Aided Primary " + (
