@@ -1,25 +1,29 @@
 """The admin's user screens, as Wagtail's, with Beacon's limits on who gives whom which access (access.py) and an
-audit row for every change to someone's roles, superuser flag or active flag.
+audit row for every change to someone's roles, superuser flag or active flag. Beside them, the accounts locked after
+wrong passwords and their Unlock button (LockedAccountsView, UnlockView).
 
 Wagtail 8 takes its user viewset from the wagtailusers app config (`user_viewset`); config/settings/base.py
 installs beacon.accounts.users_app.BeaconUsersAppConfig in place of "wagtail.users" to name this one.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.views.generic import TemplateView
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView, View
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.users.views import users as wagtail_users
 from wagtail.users.views.bulk_actions import AssignRoleBulkAction, SetActiveStateBulkAction
 from wagtail.users.views.bulk_actions.delete import DeleteBulkAction
 
-from . import access, user_services
+from . import access, lockout, user_services
 from .user_forms import StaffUserCreationForm, StaffUserEditForm
 
 
@@ -112,7 +116,79 @@ class ResetSecondFactorView(WagtailAdminTemplateMixin, TemplateView):
         return redirect("wagtailusers_users:index")
 
 
+class LockedAccountsView(WagtailAdminTemplateMixin, TemplateView):
+    """The accounts locked now after wrong passwords (lockout.account_locks), each with an Unlock button for those the
+    person may unlock (user_services.account_unlockable). For those who manage accounts. No addresses are shown."""
+
+    template_name = "accounts/admin/locked_accounts.html"
+    page_title = "Locked accounts"
+    header_icon = "lock"
+    http_method_names = ["get"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(user_services.CHANGE_USER):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("wagtailusers_users:index"), "label": "Users"},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        actor = self.request.user
+        rows = [
+            {
+                "lock": lock,
+                "name": get_user_display_name(lock.user),
+                "unlockable": user_services.account_unlockable(actor=actor, user=lock.user),
+                "own": lock.user.pk == actor.pk,
+            }
+            for lock in lockout.account_locks()
+        ]
+        return {
+            **super().get_context_data(**kwargs),
+            "rows": rows,
+            "cool_off_hours": settings.AXES_COOLOFF_TIME,
+        }
+
+
+class UnlockView(View):
+    """Unlock one account (a POST, from the Locked accounts screen); back to that screen with what happened."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        if not request.user.has_perm(user_services.CHANGE_USER):
+            raise PermissionDenied
+        person = get_object_or_404(get_user_model(), pk=pk)
+        name = get_user_display_name(person)
+        try:
+            user_services.account_unlock(actor=request.user, user=person)
+        except ValidationError:
+            messages.error(
+                request, f"{name}'s account is not locked. Its lock may have ended, or someone unlocked it."
+            )
+        else:
+            messages.success(request, f"{name}'s account is unlocked. They can sign in again now.")
+        return redirect("wagtailusers_users:locked")
+
+
+class IndexView(wagtail_users.IndexView):
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.request.user.has_perm(user_services.CHANGE_USER):
+            buttons.append(
+                HeaderButton("Locked accounts", url=reverse("wagtailusers_users:locked"), icon_name="lock")
+            )
+        return buttons
+
+
 class UserViewSet(wagtail_users.UserViewSet):
+    index_view_class = IndexView
     add_view_class = CreateView
     edit_view_class = EditView
     delete_view_class = DeleteView
@@ -131,6 +207,8 @@ class UserViewSet(wagtail_users.UserViewSet):
         return [
             *super().get_urlpatterns(),
             path("reset-two-factor/<int:pk>/", self.reset_second_factor_view, name="reset_two_factor"),
+            path("locked/", LockedAccountsView.as_view(), name="locked"),
+            path("unlock/<int:pk>/", UnlockView.as_view(), name="unlock"),
         ]
 
 

@@ -7,12 +7,14 @@ password set by someone else, writes one audit row (never the values of the emai
 
 A person replaces their own authenticator (`authenticator_replace`); someone who manages accounts resets another's
 second factor when they have lost both their phone and their recovery codes (`second_factor_reset`). Both end the
-person's other sessions and are audited.
+person's other sessions and are audited. The same people unlock an account locked after wrong passwords
+(`account_unlock`, audited too).
 """
 
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import F
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
@@ -21,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from beacon.core.services import audit_record
 
-from . import access, services
+from . import access, lockout, services
 
 CHANGE_USER = "accounts.change_user"
 
@@ -143,6 +145,13 @@ def second_factor_resettable(*, actor, user) -> bool:
     )
 
 
+def account_unlockable(*, actor, user) -> bool:
+    """Who may unlock an account locked after wrong passwords: as for a second factor reset. Each unlock gives
+    whoever is guessing its password more tries, so only a superuser unlocks someone with access the manager lacks;
+    and no one unlocks their own (they may be the one guessing)."""
+    return second_factor_resettable(actor=actor, user=user)
+
+
 @transaction.atomic
 def second_factor_reset(*, actor, user) -> None:
     """Remove the account's authenticator and recovery codes and end its sessions: at its next sign-in it must set
@@ -178,3 +187,24 @@ def authenticator_replace(*, user, device_id: int, token: str) -> TOTPDevice | N
         detail={"username": user.get_username()},
     )
     return device
+
+
+@transaction.atomic
+def account_unlock(*, actor, user) -> int:
+    """Unlock an account locked after wrong passwords (lockout.account_locks): every wrong password counted for its
+    user name, from every address, is forgotten, as `manage.py axes_reset_username` does. Returns how many wrong
+    passwords were forgotten; audited (never the addresses). ValidationError if the account is not locked now."""
+    if not account_unlockable(actor=actor, user=user):
+        raise PermissionDenied("You cannot unlock this account")
+    lock = next((lock for lock in lockout.account_locks() if lock.user.pk == user.pk), None)
+    if lock is None:
+        raise ValidationError(f"{user.get_username()}'s account is not locked")
+    AccessAttempt.objects.filter(username=user.get_username()).delete()
+    audit_record(
+        actor=actor,
+        action="user.unlock",
+        object_type="user",
+        object_id=user.pk,
+        detail={"username": user.get_username(), "failures": lock.failures},
+    )
+    return lock.failures

@@ -177,8 +177,8 @@ LOGIN_URL = "wagtailadmin_login"
 
 # Lock out after repeated failed sign-ins (django-axes, beacon.accounts.lockout). 5 for a user name from one
 # address lock that address out of the account; 20 for a user name from all addresses together lock the
-# account, except from addresses it has signed in from before. Each lock ends after an hour;
-# docs/staff-sign-in.md says how to unlock an account sooner.
+# account, except from addresses it has signed in from before. Each lock ends after an hour; someone who
+# manages accounts can unlock one sooner (Settings → Users → Locked accounts, docs/staff-sign-in.md).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 BEACON_ACCOUNT_FAILURE_LIMIT = env.int("BEACON_ACCOUNT_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = 1  # hours
