@@ -4,8 +4,9 @@ django-axes counts failed sign-ins per user name and address together (AXES_LOCK
 AXES_FAILURE_LIMIT (5): that address is then locked out of that account for AXES_COOLOFF_TIME. Alone, that
 lets someone guess one account's password without end from many addresses. So the failures for a user name
 from every address together also count, against BEACON_ACCOUNT_FAILURE_LIMIT (20): the account is then locked
-from every address except those it has signed in from before (axes' access log), so that its owner can still
-sign in at work while someone else is guessing. (axes has one limit for all its parameter combinations: a
+from every address except those it has signed in from in the last BEACON_SIGN_IN_RECORDS_DAYS days (axes'
+access log, which `manage.py accounts_purge` empties of older sign-ins), so that its owner can still sign in at
+work while someone else is guessing. (axes has one limit for all its parameter combinations: a
 ["username"] combination would lock any account for everyone after 5 guesses.)
 
 Only passwords actually checked count (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT is off), and a lock ends
@@ -25,6 +26,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Sum
 from django.utils import timezone
+
+
+def known_addresses_since(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Sign-ins older than this no longer make an address one the account "has signed in from before", whether or
+    not the purge has deleted them yet."""
+    return (now or timezone.now()) - datetime.timedelta(days=settings.BEACON_SIGN_IN_RECORDS_DAYS)
 
 
 class StaffLockoutHandler(AxesDatabaseHandler):
@@ -48,7 +55,12 @@ class StaffLockoutHandler(AxesDatabaseHandler):
     @staticmethod
     def _known_address(request, username: str) -> bool:
         address = getattr(request, "axes_ip_address", None)
-        return bool(address) and AccessLog.objects.filter(username=username, ip_address=address).exists()
+        return (
+            bool(address)
+            and AccessLog.objects.filter(
+                username=username, ip_address=address, attempt_time__gte=known_addresses_since()
+            ).exists()
+        )
 
 
 @dataclass(frozen=True)
@@ -78,9 +90,9 @@ def account_locks(*, now: datetime.datetime | None = None) -> list[AccountLock]:
         for user in get_user_model()._default_manager.filter(username__in=by_account)
     }
     known = defaultdict(set)
-    for username, address in AccessLog.objects.filter(username__in=users).values_list(
-        "username", "ip_address"
-    ):
+    for username, address in AccessLog.objects.filter(
+        username__in=users, attempt_time__gte=known_addresses_since(now)
+    ).values_list("username", "ip_address"):
         known[username].add(address)
 
     locks = []

@@ -1,11 +1,19 @@
-"""Two-factor sign-in for staff: TOTP devices (django-otp) and single-use recovery codes."""
+"""Sign-in for staff: TOTP devices (django-otp), single-use recovery codes, and how long django-axes' records of
+sign-ins and wrong passwords are kept."""
 
+import datetime
 import secrets
 
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from beacon.core.services import audit_record
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
@@ -67,3 +75,33 @@ def recovery_codes_issue(*, user) -> list[str]:
 
 def has_second_factor(*, user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def _delete(queryset) -> int:
+    """Delete the rows; how many of the queryset's own model went (not rows deleted with them)."""
+    return queryset.delete()[1].get(queryset.model._meta.label, 0)
+
+
+def sign_in_records_delete(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Delete django-axes' records of staff sign-ins (AccessLog) and of wrong passwords (AccessFailureLog) made more
+    than BEACON_SIGN_IN_RECORDS_DAYS days ago, and its counts of wrong passwords (AccessAttempt) that no longer count
+    towards a lock (older than AXES_COOLOFF_TIME: axes deletes those only at the next sign-in). Each holds a user
+    name, an address and a browser. Run hourly by `manage.py accounts_purge`. Returns how many rows of each went;
+    the counts are audited."""
+    now = now or timezone.now()
+    days = settings.BEACON_SIGN_IN_RECORDS_DAYS
+    cutoff = now - datetime.timedelta(days=days)
+    with transaction.atomic():
+        deleted = {
+            "sign_ins": _delete(AccessLog.objects.filter(attempt_time__lt=cutoff)),
+            "failure_logs": _delete(AccessFailureLog.objects.filter(attempt_time__lt=cutoff)),
+            "attempt_records": _delete(AccessAttempt.objects.filter(attempt_time__lt=now - get_cool_off())),
+        }
+        if any(deleted.values()):
+            audit_record(
+                actor=None,
+                action="accounts.sign_in_records_deleted",
+                object_type="sign_in_record",
+                detail={**deleted, "days": days},
+            )
+    return deleted

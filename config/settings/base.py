@@ -187,6 +187,11 @@ AXES_HANDLER = "beacon.accounts.lockout.StaffLockoutHandler"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # only passwords checked count; a lock ends on time
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# django-axes' records of staff sign-ins and wrong passwords (user name, address, browser) are deleted this many
+# days after the try, and its counts of wrong passwords once they no longer count towards a lock (`manage.py
+# accounts_purge`, hourly from run_schedule). Only sign-ins in this window make an address one an account "has
+# signed in from before".
+BEACON_SIGN_IN_RECORDS_DAYS = env.int("BEACON_SIGN_IN_RECORDS_DAYS", default=90)
 
 # Sessions: the public reporting journey keeps answers for 60 idle minutes; staff sessions end after
 # 30 idle minutes (beacon.accounts.middleware.StaffSessionMiddleware).
@@ -286,6 +291,8 @@ BEACON_SCHEDULE: list[tuple[str, int]] = [
     # Expired sessions (sealed answers in progress, old staff sign-ins) are deleted, not left in the table;
     # Django's `clearsessions` deletes rows by expiry, which works on the digest-keyed table too.
     ("clearsessions", 15 * 60),
+    # django-axes' sign-in records older than BEACON_SIGN_IN_RECORDS_DAYS (beacon.accounts.services).
+    ("accounts_purge", 60 * 60),
 ]
 
 # Wagtail
