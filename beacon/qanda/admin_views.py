@@ -19,7 +19,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import selectors, services
 from .forms import AnswerForm, MergeForm, ModerateForm, RejectForm
-from .models import QandASession, Question
+from .models import ANSWERS_MAX, QandASession, Question
 
 SESSIONS_INDEX = "qanda_sessions:index"
 HOST_REFRESH_SECONDS = 15  # how often the host's live view asks whether new questions are waiting
@@ -283,4 +283,11 @@ class PrepareAnswersView(QandAAdminView):
             "A draft of the published answers is ready. Check it, then submit it for approval: "
             "it goes on the public page once a campaign approver approves it.",
         )
+        answered = selectors.answered_questions(session=session).count()
+        if answered > ANSWERS_MAX:
+            messages.warning(
+                request,
+                f"The draft has the first {ANSWERS_MAX} of the {answered} answered questions: one session can "
+                f"publish up to {ANSWERS_MAX}. Change or remove items to publish different ones.",
+            )
         return redirect("wagtailsnippets_qanda_answersheet:edit", sheet.pk)

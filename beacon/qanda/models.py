@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.models import (
     DraftStateMixin,
     LockableMixin,
@@ -25,11 +25,14 @@ from wagtail.models import (
     WorkflowMixin,
 )
 
+from .panels import CappedInlinePanel
+
 QUESTION_MAX = 500  # what a person may type on the web form
 EMAIL_QUESTION_MAX = 2000  # what is kept of an email's text (moderators edit it down for publication)
 PUBLISHED_QUESTION_MAX = 600
 ANSWER_MAX = 3000
 DISPLAY_NAME_MAX = 40
+ANSWERS_MAX = 200
 
 
 class QandASession(models.Model):
@@ -346,7 +349,16 @@ class AnswerSheet(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, 
         for_concrete_model=False,
     )
 
-    panels = [FieldPanel("introduction"), InlinePanel("items", label="Question and answer")]
+    panels = [
+        FieldPanel("introduction"),
+        CappedInlinePanel(
+            "items",
+            label="Question and answer",
+            max_num=ANSWERS_MAX,
+            too_many_message="A session can have up to %(num)d questions and answers. Remove some, or merge "
+            "questions that ask the same thing",
+        ),
+    ]
 
     class Meta:
         verbose_name = "Q&A answers"

@@ -18,6 +18,7 @@ from beacon.core.services import audit_record
 
 from .models import (
     ANSWER_MAX,
+    ANSWERS_MAX,
     DISPLAY_NAME_MAX,
     EMAIL_QUESTION_MAX,
     PUBLISHED_QUESTION_MAX,
@@ -523,7 +524,9 @@ def _sheet_items(session: QandASession) -> list[PublishedAnswer]:
             answer=question.answer,
             sort_order=index,
         )
-        for index, question in enumerate(answered_questions(session=session, by_theme=True))
+        # The answers' form takes up to ANSWERS_MAX items, so a draft never has more (PrepareAnswersView says
+        # when some were left out).
+        for index, question in enumerate(answered_questions(session=session, by_theme=True)[:ANSWERS_MAX])
     ]
 
 

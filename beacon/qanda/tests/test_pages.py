@@ -708,3 +708,60 @@ def test_editing_answers_with_an_item_id_missing_or_not_an_id_shows_the_form(
     response = editor_client.post(reverse("wagtailsnippets_qanda_answersheet:edit", args=[sheet.pk]), data)
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()  # the item's question and answer
+
+
+@pytest.mark.parametrize("total", ["201", "100000", "2000000000"])
+def test_editing_answers_with_a_forged_number_of_items_says_how_many_and_stays_fast(
+    editor_client, make_session, editor, total
+):
+    """The answers' formset takes the number of items the browser says it sent: a forged count made the server
+    build up to 2,000 forms (Django's own cap) and then say nothing useful. Now it builds at most
+    ANSWERS_MAX + 1 and says how many one session may have."""
+    import time
+
+    from beacon.qanda.models import ANSWERS_MAX
+
+    sheet = _prepared_answers(make_session(state=QandASession.LIVE, by=editor), editor)
+    url = reverse("wagtailsnippets_qanda_answersheet:edit", args=[sheet.pk])
+    data = {
+        "introduction": "Thank you",
+        "items-TOTAL_FORMS": total,
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+    }
+    started = time.monotonic()
+    response = editor_client.post(url, data)
+    elapsed = time.monotonic() - started
+    assert response.status_code == 200
+    assert f"A session can have up to {ANSWERS_MAX} questions and answers" in response.content.decode()
+    assert len(response.context["form"].formsets["items"].forms) <= ANSWERS_MAX
+    assert elapsed < 20, elapsed  # building and showing 2,000 forms took some 40 seconds
+    sheet.refresh_from_db()
+    assert (
+        sheet.latest_revision.content["items"][0]["answer"] == "We patrol it every evening."
+    )  # nothing saved
+
+
+def test_preparing_answers_takes_what_one_session_may_publish_and_says_so(
+    editor_client, make_session, editor, monkeypatch
+):
+    """The answers' form takes up to ANSWERS_MAX items: a draft with more could never be saved or approved."""
+    from beacon.qanda import admin_views
+
+    monkeypatch.setattr(services, "ANSWERS_MAX", 2)
+    monkeypatch.setattr(admin_views, "ANSWERS_MAX", 2)
+    session = make_session(state=QandASession.LIVE, by=editor)
+    for text in ("Is the park safe at night?", "Who do I call about needles?", "What is county lines?"):
+        question = services.question_approve(
+            question=services.question_submit(session=session, text=text)[0], user=editor
+        )
+        services.question_answer(question=question, user=editor, answer="We will tell you.")
+    services.session_transition(session=session, user=editor, state=QandASession.ANSWERED)
+    response = editor_client.post(reverse("qanda_admin:prepare_answers", args=[session.pk]), follow=True)
+    sheet = AnswerSheet.objects.get(session=session).get_latest_revision_as_object()
+    assert [item.question for item in sheet.items.all()] == [
+        "Is the park safe at night?",
+        "Who do I call about needles?",
+    ]
+    assert "The draft has the first 2 of the 3 answered questions" in response.content.decode()
