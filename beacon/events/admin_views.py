@@ -266,6 +266,7 @@ class EventOutcomeView(ActionView):
 # others with the view permission (campaign editors) see the rest of the queue. They are deleted on schedule.
 CONTACT_FIELDS = WORKSHOP_CONTACT_FIELDS
 CONTACT_DELETED = "Deleted: we keep contact details only for a set time after the request is decided"
+DECLINE_REASON_DELETED = "Deleted: we keep the reason only for a set time after the request is declined"
 DECIDE_PERMISSION = "events.change_workshoprequest"
 
 
@@ -341,6 +342,11 @@ class WorkshopInspectView(generic.InspectView):
 
     def get_accessibility_needs_display_value(self):
         return CONTACT_DELETED if self.object.contact_deleted else self.object.accessibility_needs
+
+    def get_decline_reason_display_value(self):
+        if self.object.status == WorkshopRequestStatus.DECLINED and not self.object.decline_reason:
+            return DECLINE_REASON_DELETED
+        return self.object.decline_reason
 
     def get_email_is_freemail_display_value(self):
         return (

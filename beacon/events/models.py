@@ -236,8 +236,10 @@ class WorkshopRequestStatus(models.TextChoices):
 
 
 # Personal data in a workshop request: the teacher's contact details and the school's notes, which can name
-# pupils. They are deleted on schedule (services.workshop_contacts_delete); the rest of the request stays.
+# pupils, and the reason staff gave for declining it. They are deleted on schedule
+# (services.workshop_contacts_delete); the rest of the request stays.
 WORKSHOP_CONTACT_FIELDS = ("contact_name", "email", "phone", "accessibility_needs")
+WORKSHOP_PERSONAL_FIELDS = (*WORKSHOP_CONTACT_FIELDS, "decline_reason")
 
 
 class WorkshopRequest(models.Model):
@@ -281,8 +283,10 @@ class WorkshopRequest(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            # Until its personal data is deleted on schedule (the email with it).
             models.CheckConstraint(
-                condition=~models.Q(status=WorkshopRequestStatus.DECLINED, decline_reason=""),
+                condition=~models.Q(status=WorkshopRequestStatus.DECLINED, decline_reason="")
+                | models.Q(email=""),
                 name="workshop_declined_has_reason",
             ),
             models.CheckConstraint(

@@ -22,7 +22,7 @@ from beacon.core.services import audit_record
 from . import geo
 from .models import (
     REPORT_REFERENCE_RE,
-    WORKSHOP_CONTACT_FIELDS,
+    WORKSHOP_PERSONAL_FIELDS,
     Event,
     EventKind,
     EventOutcome,
@@ -654,8 +654,9 @@ def _refresh_request(target: WorkshopRequest, source: WorkshopRequest) -> None:
 
 def workshop_contacts_delete(*, now: datetime.datetime | None = None) -> int:
     """Delete the personal data in workshop requests once its time is up (run hourly by
-    `manage.py events_purge`): the teacher's name, email and phone and the school's accessibility notes,
-    which can name pupils.
+    `manage.py events_purge`): the teacher's name, email and phone, the school's accessibility notes, which
+    can name pupils, and the reason staff gave for declining, which can name the teacher or the school's
+    circumstances.
 
     - A decided request: BEACON_EVENTS_WORKSHOP_CONTACT_DAYS after the decision and after its workshop
       (if any) has ended, whether the workshop happened or was cancelled.
@@ -670,7 +671,8 @@ def workshop_contacts_delete(*, now: datetime.datetime | None = None) -> int:
     days = settings.BEACON_EVENTS_WORKSHOP_CONTACT_DAYS
     undecided_days = settings.BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS
     cutoff = now - datetime.timedelta(days=days)
-    held = WorkshopRequest.objects.exclude(email="")
+    # Still holding something: a contact, or a decline reason (requests cleared before reasons were deleted).
+    held = WorkshopRequest.objects.exclude(email="", decline_reason="")
     decided = (
         held.exclude(status=WorkshopRequestStatus.PENDING)
         .filter(Q(decided_at__lte=cutoff) | Q(decided_at__isnull=True, created_at__lte=cutoff))
@@ -688,14 +690,19 @@ def workshop_contacts_delete(*, now: datetime.datetime | None = None) -> int:
     cleared = 0
     for pk in sorted([*decided, *undecided]):
         with transaction.atomic():
-            request = WorkshopRequest.objects.select_for_update().filter(pk=pk).exclude(email="").first()
+            request = (
+                WorkshopRequest.objects.select_for_update()
+                .filter(pk=pk)
+                .exclude(email="", decline_reason="")
+                .first()
+            )
             if request is None:  # cleared by another run meanwhile
                 continue
-            for name in WORKSHOP_CONTACT_FIELDS:
+            for name in WORKSHOP_PERSONAL_FIELDS:
                 setattr(request, name, "")
             request.content_hash = ""
             request.submission_key = _hash(f"contact-deleted:{request.pk}")
-            request.save(update_fields=[*WORKSHOP_CONTACT_FIELDS, "content_hash", "submission_key"])
+            request.save(update_fields=[*WORKSHOP_PERSONAL_FIELDS, "content_hash", "submission_key"])
             audit_record(
                 actor=None,
                 action="workshop.contact_delete",

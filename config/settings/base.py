@@ -443,9 +443,10 @@ BEACON_EVENTS_FEED_LIMIT = env.int("BEACON_EVENTS_FEED_LIMIT", default=500)
 BEACON_EVENTS_TEAM_EMAIL = env("BEACON_EVENTS_TEAM_EMAIL", default="")
 # Keep the rendered listing page for up to a minute per process; any change to an event shows at once.
 BEACON_EVENTS_LIST_CACHE = env.bool("BEACON_EVENTS_LIST_CACHE", default=True)
-# A school workshop request's contact name, email, phone and accessibility notes are deleted this many days
-# after it was decided and its workshop (if any) ended; one never decided, this many days after it was sent
-# once the dates it asked for have passed (`manage.py events_purge`, hourly). The privacy notice states both.
+# A school workshop request's contact name, email, phone and accessibility notes, and the reason staff gave
+# for declining it, are deleted this many days after it was decided and its workshop (if any) ended; one
+# never decided, this many days after it was sent once the dates it asked for have passed
+# (`manage.py events_purge`, hourly). The privacy notice states both.
 BEACON_EVENTS_WORKSHOP_CONTACT_DAYS = env.int("BEACON_EVENTS_WORKSHOP_CONTACT_DAYS", default=90)
 BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS = env.int("BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS", default=180)
 BEACON_SCHEDULE.append(("events_purge", 60 * 60))

@@ -570,6 +570,7 @@ def test_the_privacy_notice_says_how_long_a_schools_contact_details_are_kept(cli
         in html
     )
     assert "we delete them 120 days after it was sent, or once the dates you asked for have passed" in html
+    assert "If we cannot offer a workshop, we delete the reason we gave you at the same time." in html
 
 
 def test_feed_links_use_the_configured_origin_whatever_host_was_asked(client, events, settings):

@@ -377,7 +377,7 @@ def test_a_schools_contact_details_are_deleted_a_set_time_after_the_decision_and
     assert confirmed.school_name == "Riverside Primary School" and confirmed.pupils == 58
     assert confirmed.status == WorkshopRequestStatus.CONFIRMED and confirmed.event == event
     assert confirmed.preferred_dates == [date.isoformat() for date in workshop_answers["preferred_dates"]]
-    assert WorkshopRequest.objects.get(pk=declined.pk).decline_reason == "No officers free that week"
+    assert WorkshopRequest.objects.get(pk=declined.pk).decline_reason == ""  # deleted with the contact
     totals = selectors.event_attendance(start=day, end=day)
     assert totals["events"] == 1 and totals["people_engaged"] == 60 and totals["young_people_reached"] == 58
 
@@ -406,6 +406,51 @@ def test_a_schools_contact_details_are_deleted_a_set_time_after_the_decision_and
         with pytest.raises(ValidationError, match="contact details have been deleted"):
             decide()
     assert WorkshopRequest.objects.get(pk=waiting.pk).status == WorkshopRequestStatus.PENDING
+
+
+def test_a_decline_reason_is_deleted_with_the_contact_details_a_set_time_after_the_decision(
+    make_staff, staff_client, areas, workshop_answers, settings
+):
+    """What staff wrote to the school when declining can name the teacher or say why the school was turned
+    down: it goes, with the contact details, BEACON_EVENTS_WORKSHOP_CONTACT_DAYS after the decision."""
+    import time_machine
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    settings.BEACON_EVENTS_WORKSHOP_CONTACT_DAYS = 90
+    supervisor = make_staff(roles.NEIGHBOURHOOD_SUPERVISOR)
+    reason = "Mrs Shah told us the school has had a serious incident; we will visit next term."
+    declined = submit(workshop_answers, token="token-declined-reason-01").request
+    services.workshop_request_decline(request=declined, actor=supervisor, reason=reason)
+    declined.refresh_from_db()
+    # Cleared before decline reasons were deleted too: the contact is gone, the reason still held.
+    earlier = submit(workshop_answers, token="token-declined-earlier-01", pupils=12).request
+    services.workshop_request_decline(request=earlier, actor=supervisor, reason="Mr Patel is leaving.")
+    WorkshopRequest.objects.filter(pk=earlier.pk).update(
+        decided_at=declined.decided_at - datetime.timedelta(days=200),
+        **dict.fromkeys(("contact_name", "email", "phone", "accessibility_needs"), ""),
+    )
+
+    def reasons_at(moment: datetime.datetime) -> dict[int, str]:
+        with time_machine.travel(moment, tick=False):
+            call_command("events_purge")
+        return dict(WorkshopRequest.objects.values_list("pk", "decline_reason"))
+
+    days = datetime.timedelta(days=90)
+    minute = datetime.timedelta(minutes=1)
+    assert reasons_at(declined.decided_at + days - minute) == {declined.pk: reason, earlier.pk: ""}
+    assert reasons_at(declined.decided_at + days + minute) == {declined.pk: "", earlier.pk: ""}
+    cleared = WorkshopRequest.objects.get(pk=declined.pk)
+    assert cleared.status == WorkshopRequestStatus.DECLINED and cleared.contact_deleted
+    assert cleared.school_name == "Riverside Primary School" and cleared.pupils == 58
+    audit = AuditEvent.objects.filter(action="workshop.contact_delete")
+    assert sorted(audit.values_list("object_id", flat=True)) == sorted([str(declined.pk), str(earlier.pk)])
+    assert not any("Shah" in str(row.detail) or "Patel" in str(row.detail) for row in audit)
+
+    page = staff_client(supervisor).get(reverse("workshop_requests_admin:inspect", args=[declined.pk]))
+    content = page.content.decode()
+    assert page.status_code == 200 and "Deleted: we keep the reason only for a set time" in content
+    assert "serious incident" not in content
 
 
 def test_a_refused_school_address_fails_the_email_task_without_keeping_the_address(

@@ -7,11 +7,11 @@ from beacon.events.services import workshop_contacts_delete
 
 class Command(BaseCommand):
     help = (
-        "Delete school workshop requests' contact details and accessibility notes "
+        "Delete school workshop requests' contact details, accessibility notes and decline reasons "
         "BEACON_EVENTS_WORKSHOP_CONTACT_DAYS after the decision and the workshop "
         "(BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS after a request never decided)."
     )
 
     def handle(self, *args, **options):
         cleared = workshop_contacts_delete()
-        self.stdout.write(f"Deleted the contact details of {cleared} school workshop request(s).")
+        self.stdout.write(f"Deleted the personal data of {cleared} school workshop request(s).")
