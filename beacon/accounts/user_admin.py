@@ -158,6 +158,7 @@ class LockedAccountsView(WagtailAdminTemplateMixin, TemplateView):
 class UnlockView(View):
     """Unlock one account (a POST, from the Locked accounts screen); back to that screen with what happened."""
 
+    model = get_user_model()
     http_method_names = ["post"]
 
     def post(self, request, pk):
