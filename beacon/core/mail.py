@@ -5,8 +5,13 @@ maps each address to the server's reply), and so does its message. A task that l
 address in clear in the task queue's row (django-tasks-db keeps the traceback) and in the worker's ERROR log.
 `mail_send` raises `MailNotSent` instead: it names what the email was about (a report's or request's id) and
 the server's reply code, and carries neither cause nor context, so no traceback can show the original.
+
+Emails that Django and Wagtail send themselves, and log when they fail, go through `RecipientFreeMailLog` instead
+(LOGGING in config/settings/base.py).
 """
 
+import logging
+import re
 import smtplib
 
 from django.core.mail import EmailMessage
@@ -38,3 +43,26 @@ def mail_send(message: EmailMessage, *, about: str) -> None:
     # Raised outside the except block, and `from None`: the new exception has no __context__ or __cause__
     # holding smtplib's exception, so no traceback, log line or task row can print the address.
     raise failure from None
+
+
+ADDRESS = re.compile(r"[^\s<>()'\"]+@[^\s<>()'\"]+")
+
+
+class RecipientFreeMailLog(logging.Filter):
+    """For the loggers of libraries that log a failed email with its recipient: Django's password reset
+    ("django.contrib.auth": the account's id, but with smtplib's exception, which quotes the address) and Wagtail's
+    moderation and comment emails ("wagtail.admin": "Failed to send notification email '%s' to %s", the address,
+    and the exception). Any address in a record's arguments is replaced, and its exception is reduced to the SMTP
+    reply code (or the error's kind) at the end of its message: no traceback. Set on those loggers alone, it sees
+    only their own records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                ADDRESS.sub("[an address]", arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg = f"{record.getMessage()} ({_reply_code(record.exc_info[1])})"
+            record.args = ()
+            record.exc_info = record.exc_text = None
+        return True

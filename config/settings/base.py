@@ -344,7 +344,11 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # Both log a failed email to a member of staff with their address (in the message or smtplib's exception).
+        "django.contrib.auth": {"filters": ["no_mail_recipients"]},
+        "wagtail.admin": {"filters": ["no_mail_recipients"]},
     },
+    "filters": {"no_mail_recipients": {"()": "beacon.core.mail.RecipientFreeMailLog"}},
 }
 
 # --- triage ---
