@@ -4,6 +4,7 @@ These views never log anything about the request (no address, no user agent, no 
 Every POST is size-checked before anything reads its body (the CSRF check included).
 """
 
+import functools
 import secrets
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -51,11 +52,18 @@ def body_limit(limit, *, upload: bool = False, back: str = ""):
 
 
 def page_url(slug: str, change: bool = False, **params) -> str:
-    url = reverse(f"reporting:{slug}")
+    url = _page_path(get_script_prefix(), slug)
     query = [f"{key}={value}" for key, value in params.items()]
     if change:
         query.append("change=1")
     return url + ("?" + "&".join(query) if query else "")
+
+
+@functools.cache
+def _page_path(prefix: str, slug: str) -> str:
+    """A journey page's path: the URLconf is fixed for the life of a process, so it is reversed once per
+    page (and script prefix), not on every request for the Back link and the redirect."""
+    return reverse(f"reporting:{slug}")
 
 
 def expired(request):
@@ -135,10 +143,14 @@ class StepView(View):
             return page_url(missing, True) if missing else page_url(flows.CHECK)
         return page_url(following, self.change)
 
+    def initial(self) -> dict:
+        """The page's answer so far, as its form's initial values."""
+        return self.form_class.initial_from(self.answers.get(self.slug))
+
     def get_form(self, data=None):
         if data is not None:
             return self.form_class(data)
-        return self.form_class(initial=self.form_class.initial_from(self.answers.get(self.slug)))
+        return self.form_class(initial=self.initial())
 
     def context(self, **extra) -> dict:
         return {
@@ -153,19 +165,18 @@ class StepView(View):
         return render(self.request, self.template_name, self.context(form=form, **extra), status=status)
 
     def get(self, request, *args, **kwargs):
-        form = self.get_form()
-        if type(self).render is StepView.render and not any(form.initial.values()):
-            return self.blank_page(form)
-        return self.render(form)
+        if type(self).render is StepView.render and not any(self.initial().values()):
+            return self.blank_page()
+        return self.render(self.get_form())
 
-    def blank_page(self, form):
+    def blank_page(self):
         """A question not yet answered looks the same for everyone: its HTML depends only on the page,
         where "Back" leads and whether the reporter is changing an answer. It is rendered once per process
         with a placeholder where the CSRF token goes, and the visitor's own token is put in each time."""
         key = (self.template_name, self.request.path, self.back_url(), self.change)
         html = _BLANK_PAGES.get(key)
         if html is None:
-            context = self.context(form=form, request=self.request, csrf_token=_TOKEN_PLACEHOLDER)
+            context = self.context(form=self.get_form(), request=self.request, csrf_token=_TOKEN_PLACEHOLDER)
             context["BEACON_PHASE"] = settings.BEACON_PHASE
             html = render_to_string(self.template_name, context)
             if len(_BLANK_PAGES) < 500:
@@ -285,11 +296,9 @@ class ItemView(StepView):
     def item_index(self) -> int | None:
         return list_position(self.request.GET.get("item", ""), below=len(self.items))
 
-    def get_form(self, data=None):
-        if data is not None:
-            return self.form_class(data)
+    def initial(self) -> dict:
         index = self.item_index()
-        return self.form_class(initial=self.items[index] if index is not None else None)
+        return dict(self.items[index]) if index is not None else {}
 
     def save(self, form) -> None:
         index = self.item_index()
