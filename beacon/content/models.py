@@ -148,6 +148,14 @@ class PublicPageMixin(SocialMetaMixin):
         self.strip_control_characters()
         super().minimal_clean()
 
+    def publish(self, revision, *args, **kwargs):
+        # Every way of publishing but the edit form's Publish (which checks in the form, beside the field):
+        # approving in the workflow, bulk publishing, the scheduled run. A change scheduled for later is checked
+        # when its time comes.
+        if errors := snippet_errors_on_publishing(revision.as_object()):
+            raise ValidationError(errors)
+        return super().publish(revision, *args, **kwargs)
+
     def strip_control_characters(self) -> None:
         """Drop control characters pasted into plain text fields (titles, summaries, intros, alt text…):
         they show as nothing, and XML (the news feed) cannot carry them at all. Rich text is left alone."""
@@ -255,6 +263,38 @@ class PublishedSnippet(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMi
         # as the edit form would, rather than fail in the database (the approver is told why).
         revision.as_object().validate_unique()
         return super().publish(revision, *args, **kwargs)
+
+
+def unpublished_snippet_errors(page, chosen: dict | None = None) -> dict[str, str]:
+    """Field errors for the themes and officers a page points to that are not live (a draft never published,
+    or unpublished): public pages show a snippet only while it is live, so the page would go out without it.
+    Saving a draft that points to one is fine; publishing it is not, until the snippet is published.
+    `chosen` holds values a form has cleaned but not yet put on the page, by field name."""
+    errors = {}
+    for field in page._meta.concrete_fields:
+        if not (field.is_relation and issubclass(field.related_model, PublishedSnippet)):
+            continue
+        if chosen is not None and field.name in chosen:
+            snippet = chosen[field.name]
+        else:
+            snippet_id = getattr(page, field.attname)
+            snippet = (
+                None if snippet_id is None else field.related_model.objects.filter(pk=snippet_id).first()
+            )
+        if snippet is not None and not snippet.live:
+            label = field.verbose_name
+            errors[field.name] = (
+                f"Publish the {label} first: {snippet} is not published yet, so the page would show no {label}"
+            )
+    return errors
+
+
+def snippet_errors_on_publishing(page) -> dict[str, str]:
+    """unpublished_snippet_errors for a page about to be published, unless it is to go live later: then they
+    are checked when its time comes (services.scheduled_publishing_run)."""
+    if page.go_live_at and page.go_live_at > timezone.now():
+        return {}
+    return unpublished_snippet_errors(page)
 
 
 class Theme(PublishedSnippet, index.Indexed):
@@ -490,10 +530,28 @@ class ActivityBlock(blocks.StructBlock):
 
 
 class CampaignWeekPageForm(WagtailAdminPageForm):
-    """Checks that need the parent campaign: dates inside it and one page per week number."""
+    """Checks that need the parent campaign: dates inside it and one page per week number. And, when the form
+    publishes the page now, that its theme and lead officer are published (a draft may point to any)."""
+
+    def publishes_now(self) -> bool:
+        """Publish, or Approve in the edit form (the workflow's last step publishes), and not for later."""
+        data = self.data
+        publishing = bool(data.get("action-publish")) or (
+            bool(data.get("action-workflow-action")) and data.get("workflow-action-name") == "approve"
+        )
+        go_live_at = self.cleaned_data.get("go_live_at")
+        return (
+            publishing
+            and not self.is_deferred_validation
+            and not (go_live_at and go_live_at > timezone.now())
+        )
 
     def clean(self):
         cleaned = super().clean()
+        if self.publishes_now():
+            for field, message in unpublished_snippet_errors(self.instance, chosen=cleaned).items():
+                if field not in self.errors:
+                    self.add_error(field, message)
         parent = self.parent_page if getattr(self, "parent_page", None) else self.instance.get_parent()
         campaign = parent.specific if parent is not None else None
         if isinstance(campaign, CampaignPage):

@@ -55,14 +55,19 @@ def connect_signals() -> None:
 
 def page_publish_problems(*, page) -> list[tuple[str, str]]:
     """(title, reason) for each rule that publishing the page's latest revision would refuse (the checks
-    Page.save runs when a revision is published); empty when it would be published."""
+    Page.save runs when a revision is published, and a theme or officer that is not published yet); empty
+    when it would be published."""
+    from .models import snippet_errors_on_publishing
+
     revision = page.get_latest_revision()
     obj = revision.as_object() if revision is not None else page.specific
+    reasons = []
     try:
         obj.full_clean()
     except ValidationError as error:
-        return [(str(obj), reason) for reason in dict.fromkeys(error.messages)]
-    return []
+        reasons += error.messages
+    reasons += snippet_errors_on_publishing(obj).values()
+    return [(str(obj), reason) for reason in dict.fromkeys(reasons)]
 
 
 # --- Scheduled publishing ------------------------------------------------------------------------------
