@@ -65,7 +65,7 @@ def both_widths(page, axe):
     axe(page)
     page.set_viewport_size({"width": 390, "height": 844})
     axe(page)
-    assert page.evaluate(CUT_OFF_TABLES) == []
+    assert page.evaluate(CUT_OFF_TABLES) == [], page.url
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
