@@ -8,6 +8,7 @@ until it is listed in EXCLUDED with a reason): nothing is left out silently.
 from __future__ import annotations
 
 import functools
+import io
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -17,26 +18,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # --- Which routes -------------------------------------------------------------------------------------
 
-# Routes the sweep leaves out, by the package the view comes from, and why. A route is swept if its view is
-# Beacon's (a beacon.* module; a Wagtail viewset, snippet or chooser that Beacon's wagtail_hooks register; a
-# Wagtail view of one of Beacon's models) or is in WAGTAIL_SWEPT; any other route must match an entry here,
-# or test_every_route_is_swept_or_excluded_on_purpose fails.
-EXCLUDED: dict[str, str] = {
-    "wagtail.admin": "The Wagtail admin's own screens (page explorer and editor, choosers, workflows, reports, "
-    "collections, the page explorer's JSON API, the account page): Wagtail's code and Wagtail's tests. Beacon's screens "
-    "inside the admin (triage, Q&A moderation, dashboard, events, viewsets on Beacon's models) are swept.",
-    "wagtail.documents": "Wagtail's document library (Beacon adds nothing to it).",
-    "wagtail.images": "Wagtail's image library (Beacon adds nothing to it).",
-    "wagtail.snippets": "Wagtail's snippet index and choosers for models that are not Beacon's. The snippet "
-    "screens of Beacon's own models (themes, officers, support services, Q&A answers) are swept.",
-    "wagtail.users": "Wagtail's group (role) screens. Its user screens are swept: staff accounts are Beacon's "
-    "own User model.",
-    "wagtail.sites": "Wagtail's site settings screens.",
-    "wagtail.contrib.redirects": "Wagtail's redirects screens.",
-    "wagtail.contrib.settings": "Wagtail's settings screens (Beacon registers no settings models).",
-    # admin/test404/ is a TemplateView that Wagtail's admin URLconf adds for its own 404 test.
-    "django.views.generic.base": "admin/test404/, a page Wagtail's admin URLconf adds for its own tests.",
-}
+# Routes the sweep leaves out, by URL name (or, for a route without one, its pattern), and why. A route is swept if
+# its view is Beacon's (a beacon.* module; a Wagtail viewset, snippet or chooser that Beacon's wagtail_hooks
+# register; a Wagtail view of one of Beacon's models), is in WAGTAIL_SWEPT or SWEPT_PATTERNS, or is one of
+# Wagtail's own admin screens (under admin/: page explorer and editor, choosers, workflows, reports, collections,
+# documents, images, sites, roles, redirects, settings, the admin API); any other route must be listed here or in
+# SHADOWED, or test_every_route_is_swept_or_excluded_on_purpose fails.
+EXCLUDED: dict[str, str] = {}
 
 # The staff sign-in pages (Wagtail's views; django-axes locks out, then Beacon's two-factor step follows).
 SIGN_IN = {
@@ -53,10 +41,30 @@ WAGTAIL_SWEPT = SIGN_IN | {
     "wagtailadmin_logout",
 }
 
+# Routes without a URL name that are Beacon's, although their view is Django's or Wagtail's.
+SWEPT_PATTERNS = {
+    "_util/login/",  # config/urls.py: Wagtail's private-page sign-in, sent on to /account/sign-in/
+}
+
+# Routes without a URL name whose pattern is a regular expression: the URL the sweep requests for each (it
+# requests the others at their pattern).
+UNNAMED_URLS = {
+    "admin/^.*/$": "/admin/no-such-screen/",  # Wagtail's admin answers any other admin path (not found)
+    "admin/^pages/[0-9]+/revisions/0+/revert/$": "/admin/pages/1/revisions/0/revert/",  # admin_urls.py
+}
+
 # Routes no request can reach: a pattern listed before them answers their address first.
 SHADOWED: dict[str, str] = {
     "wagtailcore_login": "config/urls.py answers _util/login/ first, with a redirect to /account/sign-in/ "
     "(private pages need both sign-in steps), which the sweep requests as a Beacon route.",
+    "wagtailadmin_error_test": "beacon/core/admin_urls.py answers admin/failwhale/ first (not found).",
+    "wagtailadmin_workflows:edit": "beacon/core/admin_urls.py answers admin/workflows/edit/<pk>/ first "
+    "(beacon_admin_workflow_edit, swept).",
+    "wagtail_bulk_action": "beacon/core/admin_urls.py answers admin/bulk/... first (beacon_admin_bulk_action).",
+    "wagtaildocs_chooser:chosen": "beacon/core/admin_urls.py answers it first (beacon_admin_document_chosen).",
+    "wagtailimages_chooser:chosen": "beacon/core/admin_urls.py answers it first (beacon_admin_image_chosen).",
+    "wagtailadmin_choose_page_chosen_multiple": "beacon/core/admin_urls.py answers it first "
+    "(beacon_admin_pages_chosen).",
 }
 
 
@@ -102,20 +110,32 @@ class Route:
         )
 
     @property
+    def wagtail_admin(self) -> bool:
+        """One of Wagtail's own admin screens (not Beacon's, and not one of its sign-in pages)."""
+        return self.route.startswith("admin/") and not self.beacon_owned and self.name not in WAGTAIL_SWEPT
+
+    @property
+    def key(self) -> str:
+        """The route's name in SHADOWED and EXCLUDED: its URL name, or its pattern if it has none."""
+        return self.name or self.route
+
+    @property
     def swept(self) -> bool:
-        return self.name not in SHADOWED and (self.beacon_owned or self.name in WAGTAIL_SWEPT)
+        if self.key in SHADOWED or self.key in EXCLUDED:
+            return False
+        return (
+            self.beacon_owned
+            or self.name in WAGTAIL_SWEPT
+            or self.route in SWEPT_PATTERNS
+            or self.wagtail_admin
+        )
 
     @property
     def exclusion(self) -> str | None:
-        """Why the route is not swept (None if it is swept, or is in no EXCLUDED entry)."""
+        """Why the route is not swept (None if it is swept, or is in neither SHADOWED nor EXCLUDED)."""
         if self.swept:
             return None
-        if self.name in SHADOWED:
-            return SHADOWED[self.name]
-        for package, why in EXCLUDED.items():
-            if self.module == package or self.module.startswith(package + "."):
-                return why
-        return None
+        return SHADOWED.get(self.key) or EXCLUDED.get(self.key)
 
     @property
     def staff(self) -> bool:
@@ -168,6 +188,7 @@ def swept_routes() -> list[Route]:
 HOSTILE_PATH = [
     "0",
     "-1",
+    "999999",  # an id no row has (sweep.MISSING_ID)
     str(2**63),  # one past the largest 64-bit integer
     "9" * 300,
     "\u00b2",  # SUPERSCRIPT TWO: isdigit() is True, int() refuses it
@@ -331,3 +352,159 @@ def sentinel(route: Route, name: str, index: int) -> int | str:
         if match["name"] == name:
             return 7770001 + index if match["converter"] == "int" else f"zzsweep{index}"
     raise LookupError(name)
+
+
+# --- The objects Wagtail's admin screens are about ----------------------------------------------------
+
+MISSING_ID = 999999  # an id that no row has: the view's "not found"
+
+# A 1×1 PNG: an image for the image library's screens.
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+    b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND"
+    b"\xaeB`\x82"
+)
+
+
+def admin_objects(admin) -> dict:
+    """Objects for the admin URLs' parameters, on top of the demo data (seed_demo): the kinds it has none of (a
+    document, an image, a redirect, a collection), a revision of the campaign page and of the first of each
+    snippet with revisions, and a workflow under way on a page and on a snippet (the workflow screens need a
+    task). Returns their ids, for admin_value."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.base import ContentFile
+    from django.core.files.images import ImageFile
+    from wagtail.contrib.redirects.models import Redirect
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import Collection, Page, RevisionMixin, Task, TaskState, Workflow, WorkflowState
+    from wagtail.snippets.models import get_snippet_models
+
+    from beacon.content.models import CampaignPage, SupportService
+    from beacon.qanda.models import QandASession, Question
+    from beacon.reporting.models import Report, ReportAttachment, ReportIdentifier
+
+    root_collection = Collection.get_first_root_node()
+    get_document_model().objects.create(
+        title="Leaflet", file=ContentFile(b"%PDF-1.4 leaflet", name="leaflet.pdf")
+    )
+    image = get_image_model().objects.create(
+        title="Poster", file=ImageFile(io.BytesIO(PNG), name="poster.png")
+    )
+    Redirect.objects.create(old_path="/old", redirect_link="https://www.example.org/")
+
+    campaign = CampaignPage.objects.live().first()
+    workflow = Workflow.objects.get(name="Campaign approval")
+    objects = {"page": campaign}
+    for model in get_snippet_models():
+        if issubclass(model, RevisionMixin) and (first := model.objects.order_by("pk").first()) is not None:
+            objects[model._meta.label_lower] = first
+    for obj in objects.values():
+        obj.save_revision(user=admin)
+    for obj in (campaign, objects["content.supportservice"]):
+        workflow.start(obj, admin)
+
+    ids = {"workflow": workflow.pk, "task": Task.objects.first().pk}
+    for key, obj in objects.items():
+        state = WorkflowState.objects.filter(
+            base_content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False).pk
+            if key != "page"
+            else ContentType.objects.get_for_model(Page),
+            object_id=str(obj.pk),
+        ).first()
+        ids[key] = {
+            "pk": obj.pk,
+            "revision": obj.latest_revision_id,
+            "workflow_state": state.pk if state else MISSING_ID,
+            "task_state": TaskState.objects.filter(workflow_state=state).latest("pk").pk
+            if state
+            else MISSING_ID,
+        }
+    identifier = ReportIdentifier.objects.first()
+    ids |= {
+        "root_page": Page.get_first_root_node().pk,
+        "collection": root_collection.add_child(name="Leaflets").pk,
+        "image": image.pk,
+        "report": getattr(Report.objects.first(), "pk", MISSING_ID),
+        "attachment": getattr(ReportAttachment.objects.first(), "pk", MISSING_ID),
+        "identifier_kind": identifier.kind if identifier else "phone",
+        "identifier_digest": identifier.digest if identifier else "0" * 64,
+        "session": QandASession.objects.first().pk,
+        "question": Question.objects.first().pk,
+    }
+    assert SupportService.objects.get(pk=ids["content.supportservice"]["pk"]).workflow_in_progress
+    return ids
+
+
+# URL parameters that name a kind of thing (an app and a model), by route.
+KINDS = {
+    "wagtail_bulk_action": ("wagtailcore", "page"),
+    "wagtailadmin_tag_model_autocomplete": ("content", "newsarticletag"),
+    "wagtailadmin_workflows:add_task": ("wagtailcore", "groupapprovaltask"),
+}
+
+
+def admin_value(route: Route, name: str, ids: dict):
+    """A value for the URL parameter `name` of the admin route `route`, from admin_objects' ids where one fits."""
+    from django.apps import apps
+
+    url = route.name
+    model = apps.get_model(route.model) if isinstance(route.model, str) else route.model
+    model = model if isinstance(model, type) else None
+    # The object a page or snippet screen is about: its id, revisions and workflow.
+    subject = ids["page"]
+    if url.startswith("wagtailsnippets_") and model is not None:
+        subject = ids.get(model._meta.label_lower, {})
+    if name in {"page_id", "parent_page_id", "page_to_move_id", "object_id", "campaign_id"}:
+        return ids["page"]["pk"]
+    if name in {"destination_id", "page_pk"}:
+        return ids["root_page"]
+    if name in {"revision_id", "revision_id_a"}:
+        return subject.get("revision", MISSING_ID)
+    if name == "revision_id_b":
+        return "latest"
+    if name in {"task_state_id", "workflow_state_id"}:
+        return subject.get(name.removesuffix("_id"), MISSING_ID)
+    if name == "action_name":
+        return "approve"
+    if name == "action":
+        return "publish"
+    if name in {"content_type_app_name", "app_label", "app_name"}:
+        return KINDS.get(url, ("content", "campaignpage"))[0]
+    if name in {"content_type_model_name", "model_name"}:
+        return KINDS.get(url, ("content", "campaignpage"))[1]
+    if name == "task_id":
+        return ids["task"]
+    if name == "workflow_pk":
+        return ids["workflow"]
+    if name in {"image_id", "collection_id", "attachment_id"}:
+        return ids[name.removesuffix("_id")]
+    if name == "filter_spec":
+        return "original"
+    if name in {"kind", "digest"}:
+        return ids[f"identifier_{name}"]
+    if name == "pk":
+        if url.startswith("triage:"):
+            return ids["report"]
+        if url == "qanda_admin:review":
+            return ids["question"]
+        if url.startswith("qanda_admin:"):
+            return ids["session"]
+        if url.startswith(("wagtailadmin_pages:", "wagtailadmin_api:pages")):
+            return ids["page"]["pk"]
+        if url.startswith("wagtailadmin_workflows:"):
+            return ids["task" if "task" in url else "workflow"]
+        if "pk" in subject and url.startswith("wagtailsnippets_"):
+            return subject["pk"]
+        if model is not None:
+            pk = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+            return MISSING_ID if pk is None else pk
+    if name in {"document_id", "doc_id"}:
+        from wagtail.documents import get_document_model
+
+        return get_document_model().objects.order_by("pk").values_list("pk", flat=True).first()
+    if name == "redirect_id":
+        from wagtail.contrib.redirects.models import Redirect
+
+        return Redirect.objects.order_by("pk").values_list("pk", flat=True).first()
+    return MISSING_ID if "<int:" in route.route else "x"  # nothing to point at: the view's "not found"

@@ -31,10 +31,7 @@ from . import sweep
 
 pytestmark = pytest.mark.django_db
 
-MISSING = 999999  # an id that no row has: the view's "not found"
-
-# Admin URLs whose 500 is their purpose: Wagtail's page for checking that errors are reported raises one.
-DELIBERATE_ERRORS = {"wagtailadmin_error_test"}
+MISSING = sweep.MISSING_ID
 
 
 def signed_in(user) -> Client:
@@ -54,144 +51,6 @@ def csrf(client) -> dict:
 # --- Every admin URL ---------------------------------------------------------------------------------------
 
 
-def _demo_ids(admin) -> dict:
-    """Objects from the demo data for the URLs' parameters (with a few more of the kinds it has none of), a
-    revision of each, and a workflow under way on a page and on a snippet (the workflow screens need a task)."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.files.base import ContentFile
-    from wagtail.contrib.redirects.models import Redirect
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-    from wagtail.models import Collection, Page, RevisionMixin, Task, TaskState, Workflow, WorkflowState
-    from wagtail.snippets.models import get_snippet_models
-
-    from beacon.content.models import CampaignPage, SupportService
-    from beacon.feedback.services import feedback_submit
-    from beacon.qanda.models import QandASession, Question, ReceivedEmail
-    from beacon.reporting.models import Report, ReportAttachment, ReportIdentifier
-
-    root_collection = Collection.get_first_root_node()
-    get_document_model().objects.create(
-        title="Leaflet", file=ContentFile(b"%PDF-1.4 leaflet", name="leaflet.pdf")
-    )
-    Redirect.objects.create(old_path="/old", redirect_link="https://www.example.org/")
-    feedback_submit(rating=4, comment="Clear pages.")
-    ReceivedEmail.objects.create(mailbox="INBOX", uidvalidity=1, uid=1, outcome=ReceivedEmail.EMPTY)
-
-    campaign = CampaignPage.objects.live().first()
-    workflow = Workflow.objects.get(name="Campaign approval")
-    objects = {"page": campaign}
-    for model in get_snippet_models():
-        if issubclass(model, RevisionMixin) and (first := model.objects.order_by("pk").first()) is not None:
-            objects[model._meta.label_lower] = first
-    for obj in objects.values():
-        obj.save_revision(user=admin)
-    for obj in (campaign, objects["content.supportservice"]):
-        workflow.start(obj, admin)
-
-    ids = {"workflow": workflow.pk, "task": Task.objects.first().pk}
-    for key, obj in objects.items():
-        state = WorkflowState.objects.filter(
-            base_content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False).pk
-            if key != "page"
-            else ContentType.objects.get_for_model(Page),
-            object_id=str(obj.pk),
-        ).first()
-        ids[key] = {
-            "pk": obj.pk,
-            "revision": obj.latest_revision_id,
-            "workflow_state": state.pk if state else MISSING,
-            "task_state": TaskState.objects.filter(workflow_state=state).latest("pk").pk
-            if state
-            else MISSING,
-        }
-    identifier = ReportIdentifier.objects.first()
-    ids |= {
-        "root_page": Page.get_first_root_node().pk,
-        "collection": root_collection.add_child(name="Leaflets").pk,
-        "image": getattr(get_image_model().objects.first(), "pk", MISSING),
-        "report": getattr(Report.objects.first(), "pk", MISSING),
-        "attachment": getattr(ReportAttachment.objects.first(), "pk", MISSING),
-        "identifier_kind": identifier.kind if identifier else "phone",
-        "identifier_digest": identifier.digest if identifier else "0" * 64,
-        "session": QandASession.objects.first().pk,
-        "question": Question.objects.first().pk,
-    }
-    assert SupportService.objects.get(pk=ids["content.supportservice"]["pk"]).workflow_in_progress
-    return ids
-
-
-# URL parameters that name a kind of thing (an app and a model), by route.
-KINDS = {
-    "wagtail_bulk_action": ("wagtailcore", "page"),
-    "wagtailadmin_tag_model_autocomplete": ("content", "newsarticletag"),
-    "wagtailadmin_workflows:add_task": ("wagtailcore", "groupapprovaltask"),
-}
-
-
-def _value(route: sweep.Route, name: str, ids: dict):
-    """A value for the URL parameter `name` of `route`, from the demo data where one fits."""
-    url = route.name
-    model = route.model if isinstance(route.model, type) else None
-    # The object a page or snippet screen is about: its id, revisions and workflow.
-    subject = ids["page"]
-    if url.startswith("wagtailsnippets_") and model is not None:
-        subject = ids.get(model._meta.label_lower, {})
-    if name in {"page_id", "parent_page_id", "page_to_move_id", "object_id", "campaign_id"}:
-        return ids["page"]["pk"]
-    if name in {"destination_id", "page_pk"}:
-        return ids["root_page"]
-    if name in {"revision_id", "revision_id_a"}:
-        return subject.get("revision", MISSING)
-    if name == "revision_id_b":
-        return "latest"
-    if name in {"task_state_id", "workflow_state_id"}:
-        return subject.get(name.removesuffix("_id"), MISSING)
-    if name == "action_name":
-        return "approve"
-    if name == "action":
-        return "publish"
-    if name in {"content_type_app_name", "app_label", "app_name"}:
-        return KINDS.get(url, ("content", "campaignpage"))[0]
-    if name in {"content_type_model_name", "model_name"}:
-        return KINDS.get(url, ("content", "campaignpage"))[1]
-    if name == "task_id":
-        return ids["task"]
-    if name == "workflow_pk":
-        return ids["workflow"]
-    if name in {"image_id", "collection_id", "attachment_id"}:
-        return ids[name.removesuffix("_id")]
-    if name == "filter_spec":
-        return "original"
-    if name in {"kind", "digest"}:
-        return ids[f"identifier_{name}"]
-    if name == "pk":
-        if url.startswith("triage:"):
-            return ids["report"]
-        if url == "qanda_admin:review":
-            return ids["question"]
-        if url.startswith("qanda_admin:"):
-            return ids["session"]
-        if url.startswith(("wagtailadmin_pages:", "wagtailadmin_api:pages")):
-            return ids["page"]["pk"]
-        if url.startswith("wagtailadmin_workflows:"):
-            return ids["task" if "task" in url else "workflow"]
-        if "pk" in subject and url.startswith("wagtailsnippets_"):
-            return subject["pk"]
-        if model is not None:
-            pk = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
-            return MISSING if pk is None else pk
-    if name in {"document_id", "doc_id"}:
-        from wagtail.documents import get_document_model
-
-        return get_document_model().objects.order_by("pk").values_list("pk", flat=True).first()
-    if name == "redirect_id":
-        from wagtail.contrib.redirects.models import Redirect
-
-        return Redirect.objects.order_by("pk").values_list("pk", flat=True).first()
-    return MISSING if "<int:" in route.route else "x"  # nothing to point at: the view's "not found"
-
-
 def _url(route: sweep.Route, ids: dict) -> str | None:
     names = sweep.parameters(route)
     if not route.name:
@@ -202,21 +61,23 @@ def _url(route: sweep.Route, ids: dict) -> str | None:
     except NoReverseMatch:
         return None
     for name, value in sentinels.items():
-        url = url.replace(str(value), sweep.path_segment(str(_value(route, name, ids))))
+        url = url.replace(str(value), sweep.path_segment(str(sweep.admin_value(route, name, ids))))
     return url
 
 
-def test_no_admin_screen_answers_an_empty_post_with_a_500(make_staff):
+def test_no_admin_screen_answers_an_empty_post_with_a_500(make_staff, settings, tmp_path):
+    from beacon.feedback.services import feedback_submit
+    from beacon.qanda.models import ReceivedEmail
+
+    settings.MEDIA_ROOT = tmp_path  # the document and image admin_objects uploads
     call_command("seed_demo", stdout=io.StringIO())
     admin = make_staff(superuser=True)
     client = signed_in(admin)
     client.raise_request_exception = False
-    ids = _demo_ids(admin)
-    routes = [
-        route
-        for route in sweep.all_routes()
-        if route.route.startswith("admin/") and route.name not in DELIBERATE_ERRORS
-    ]
+    feedback_submit(rating=4, comment="Clear pages.")
+    ReceivedEmail.objects.create(mailbox="INBOX", uidvalidity=1, uid=1, outcome=ReceivedEmail.EMPTY)
+    ids = sweep.admin_objects(admin)
+    routes = [route for route in sweep.all_routes() if route.route.startswith("admin/")]
     urls = {url for route in routes if (url := _url(route, ids)) is not None}
     assert len(urls) > 300, "every admin route has a URL"
     cookies = client.cookies

@@ -22,6 +22,12 @@ What a visitor is sent depends on the tier (_tier):
 - LIGHT, for Wagtail's views that Beacon configures (viewsets and snippets of its models, choosers, sign-in)
   as the visitor they are for: the same shape with the few values likeliest to find a fault (UNIFORM,
   sweep.LIKELIEST_PATH).
+- GETS, for Wagtail's own admin screens (page explorer and editor, choosers, workflows, reports, collections,
+  documents, images, sites, roles, redirects, settings, the admin API) as the superuser: GETs only (an empty form
+  is posted to each by test_admin_posts.py), to the URL built from real objects, with a missing id, 0 and huge
+  numbers (and, where the converter takes text, letters and a NUL) in each URL parameter, and with hostile
+  query strings (ADMIN_QUERIES: page numbers -1, abc and 99999, an ordering by no column, a 50,000-character
+  search; and each of ADMIN_VALUES_GETS in every parameter Wagtail's views read).
 - GLANCE, for the other visitors (mostly refused, or shown what the route's own visitor is shown) and for
   views that repeat one swept in full: a GET and a POST.
 
@@ -44,7 +50,7 @@ from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -98,6 +104,7 @@ class World:
     users: dict = field(default_factory=dict)
     sessions: dict = field(default_factory=dict)  # a session key for each visitor
     fields: dict = field(default_factory=dict)  # by route: form values that get a request past a first check
+    admin_ids: dict = field(default_factory=dict)  # what Wagtail's own admin screens' URLs are filled with
 
 
 def _walk_journey(steps) -> dict:
@@ -179,11 +186,6 @@ def _build_world() -> World:
     world.users = {"most privileged": admin, "least privileged": least}
 
     # A report with everything the triage pages show: a file, a question to the reporter and a reply.
-    png = (
-        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
-        b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND"
-        b"\xaeB`\x82"
-    )
     result = report_submit(
         answers={
             "categories": ["dealing"],
@@ -193,7 +195,7 @@ def _build_world() -> World:
             "how_known": "saw",
             "details": "Dealing outside the shop.",
         },
-        files=[("photo.png", png)],
+        files=[("photo.png", sweep.PNG)],
     )
     report, receipt = result.report, result.receipt_code
     report_message_add(report=report, direction="to_reporter", text="Which shop?", author=admin)
@@ -252,14 +254,15 @@ def _build_world() -> World:
         world.page_paths.append((page.url_path[len(site_root.url_path) :], page.content_type_id not in kinds))
         kinds.add(page.content_type_id)
     world.sessions = _sessions(world, _journeys())
+    world.admin_ids = sweep.admin_objects(admin)  # a document, an image, revisions, a page in a workflow
     return world
 
 
 @pytest.fixture(scope="module")
-def world(request, django_db_setup, django_db_blocker):
+def world(request, django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo data, built once for this module in a transaction that is rolled back when it ends (each test
-    runs in a savepoint inside it, as pytest-django's tests always do)."""
-    with django_db_blocker.unblock():
+    runs in a savepoint inside it, as pytest-django's tests always do). Files go to a folder of its own."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -284,6 +287,8 @@ def world(request, django_db_setup, django_db_blocker):
 
 def _plausible(route: sweep.Route, name: str, world: World):
     """A value from the demo data for the URL parameter `name` of `route`."""
+    if route.wagtail_admin:
+        return sweep.admin_value(route, name, world.admin_ids)
     ids = world.ids
     url = route.name
     if url.startswith("triage:"):
@@ -344,6 +349,10 @@ def _targets(route: sweep.Route, world: World) -> list[Target]:
         hostile = [(f"/{sweep.path_segment(v)}/", v) for v in sweep.HOSTILE_PATH]
         hostile += [(f"/news/{sweep.path_segment(v)}/", v) for v in sweep.HOSTILE_PATH[:4]]
         return plausible + [Target(url, False, value) for url, value in hostile if _reaches(url, route)]
+    if not route.name:
+        url = sweep.UNNAMED_URLS.get(route.route, "/" + route.route)
+        assert _reaches(url, route), f"{url} does not reach {route.id}"
+        return [Target(url, True)]
     names = sweep.parameters(route)
     sentinels = {name: sweep.sentinel(route, name, index) for index, name in enumerate(names)}
     try:
@@ -378,7 +387,7 @@ def _reaches(url: str, route: sweep.Route) -> bool:
         match = resolve(unquote(url))
     except Resolver404:
         return False
-    return match.view_name == route.name and match.func is route.callback
+    return (match.view_name == route.name or not route.name) and match.func is route.callback
 
 
 # --- Requests -----------------------------------------------------------------------------------------
@@ -418,7 +427,41 @@ def _junk_file() -> SimpleUploadedFile:
     return SimpleUploadedFile("../../etc/passwd\u202egpj.exe", b"MZ\x00\x00 not really a file")
 
 
-THOROUGH, LIGHT, GLANCE = "thorough", "light", "glance"
+THOROUGH, LIGHT, GLANCE, GETS = "thorough", "light", "glance", "gets"
+
+# The query strings GETS sends every URL, each on its own: page numbers below the first, unreadable and past
+# the last, an ordering by no column, a search of 50,000 characters.
+ADMIN_QUERIES = [
+    {"p": "-1", "page": "-1", "ordering": "__nonexistent"},
+    {"p": "abc", "page": "abc", "ordering": "-__nonexistent"},
+    {"p": "99999", "page": "99999"},
+    {"q": "a" * 50_000},
+]
+
+# The query parameters Wagtail's admin views read from request.GET (grep request.GET in wagtail/): GETS gives
+# each value of ADMIN_VALUES_GETS to all of them at once, with the names of the page's own GET forms.
+WAGTAIL_QUERY_NAMES = {
+    *("p", "q", "ordering", "locale", "id", "rich_text_format", "multiple", "export", "select_format"),
+    *("translation_of", "tag", "position", "page_type", "page", "mode", "link_url", "link_text", "layout"),
+    *("html_path", "descendant_of", "child_of", "width", "user_perms", "type", "term", "site", "search"),
+    *("search_operator", "search_all", "query", "parent_page_id", "order_by", "order", "offset", "next"),
+    *("match_subclass", "limit", "in_preview_panel", "height", "has_children", "for_explorer"),
+    *("filter_method", "fields", "content_type", "collection_id", "closeness", "can_choose_root"),
+    *("ancestor_of", "allow_phone_link", "allow_external_link", "allow_email_link", "allow_anchor_link"),
+    "childOf",  # the bulk actions': the listing's parent page, read with id=all
+}
+
+# Query strings GETS sends some routes as well, by name.
+GETS_QUERIES = {
+    "beacon_admin_bulk_action": [
+        {"id": "all", "childOf": value} for value in ("abc", "0", str(sweep.MISSING_ID), str(2**63))
+    ],
+}
+ADMIN_VALUES_GETS = ("\u00b2", "0", str(2**63))
+
+# The path values GETS puts in each URL parameter whose converter accepts them: a missing id, 0, huge numbers,
+# letters, a digit int() refuses, a NUL.
+GETS_PATH = sweep.LIKELIEST_PATH | {"0", str(sweep.MISSING_ID), "9" * 300}
 
 
 class Sweeper:
@@ -459,6 +502,8 @@ class Sweeper:
 
     def explore(self, url: str) -> None:
         """Everything the sweep sends to a URL built from the demo data."""
+        if self.tier == GETS:
+            return self.gets(url)
         response = self.send("get", url)
         tier = GLANCE if _refused(response) else self.tier
         fields = sweep.FormFields()
@@ -536,10 +581,28 @@ class Sweeper:
         for body in bodies:
             self.send("post", url, body)
 
+    def gets(self, url: str) -> None:
+        """GETS: the URL as it is, with each of ADMIN_QUERIES, and with each hostile value in every parameter
+        Wagtail's views read and the page's GET forms name."""
+        response = self.send("get", url)
+        fields = sweep.FormFields()
+        if response is not None and "html" in response.get("Content-Type", ""):
+            fields = sweep.form_fields(response.content.decode(errors="replace"))
+        names = sorted(WAGTAIL_QUERY_NAMES | fields.query_names)
+        queries = [*ADMIN_QUERIES, *(_uniform(names, value) for value in ADMIN_VALUES_GETS)]
+        queries.append({name: ["1", "\u00b2"] for name in names})
+        queries += GETS_QUERIES.get(self.route.name, [])
+        for query in queries:
+            self.send("get", url, query)
+
     def probe(self, target: Target) -> None:
         """What the sweep sends to a URL with a hostile value in its path: THOROUGH a GET for each value and a
         POST for the likeliest; LIGHT a GET for the likeliest; GLANCE nothing (the visitor is turned away
         before the path matters, or sees what the route's own visitor sees)."""
+        if self.tier == GETS:
+            if target.hostile in GETS_PATH:
+                self.send("get", target.url)
+            return
         likeliest = target.hostile in sweep.LIKELIEST_PATH
         if self.tier == THOROUGH or (self.tier == LIGHT and likeliest):
             self.send("get", target.url)
@@ -610,10 +673,17 @@ def _route_params():
 
 
 def _tier(route: sweep.Route, role: str) -> str:
-    """THOROUGH for Beacon's own views, LIGHT for Wagtail's views configured by Beacon, as the visitor they are
-    for (the public; in the admin, staff who may do everything); GLANCE for the others (the admin signed out
-    or for a lesser role, mostly refusals; a public page seen by staff) and for a listing's results view."""
+    """THOROUGH for Beacon's own views, LIGHT for Wagtail's views configured by Beacon, GETS for Wagtail's own
+    admin screens, as the visitor they are for (the public; in the admin, staff who may do everything); GLANCE
+    for the others (the admin signed out or for a lesser role, mostly refusals; a public page seen by staff) and
+    for a listing's results view."""
     ours = route.beacon_code or route.name == "wagtail_serve"
+    if route.wagtail_admin:
+        return (
+            GETS
+            if role == _main_role(route) and route not in SAMPLED_OUT and not route.name.endswith(RESULTS)
+            else GLANCE
+        )
     if route.name in sweep.SIGN_IN and role == "most privileged":
         return LIGHT  # a member of staff already signed in, sent back to sign in (with a `next`)
     if role != _main_role(route) or route.name.endswith(RESULTS) or route in SAMPLED_OUT:
@@ -627,12 +697,14 @@ RESULTS = "_results"
 
 
 # Wagtail's history and usage views are the same code for every viewset, whatever its model: LIGHT for the
-# first viewset's, a glance for the others'.
+# first of Beacon's viewsets', a glance for the others' (Wagtail's own included).
 SAMPLED = (":history", ":usage")
 SAMPLED_OUT = {
     route
     for kind in SAMPLED
-    for route in [r for r in ROUTES if r.name.endswith(kind) and not r.beacon_code][1:]
+    for route in sorted(
+        [r for r in ROUTES if r.name.endswith(kind) and not r.beacon_code], key=lambda r: r.wagtail_admin
+    )[1:]
 }
 
 
@@ -680,3 +752,52 @@ def test_every_route_is_swept_or_excluded_on_purpose():
     )
     # Nothing of Beacon's is excluded by an entry meant for Wagtail's or Django's own screens.
     assert not [r for r in sweep.all_routes() if r.module.startswith("beacon.") and not r.swept]
+
+
+def test_a_route_listed_as_shadowed_is_answered_by_another():
+    """A shadowed route is not swept: once nothing answers its address first, it must be swept again."""
+    routes = {route.key: route for route in sweep.all_routes()}
+    for key in sweep.SHADOWED:
+        route = routes[key]
+        names = sweep.parameters(route)
+        url = reverse(
+            route.name, kwargs={name: sweep.sentinel(route, name, i) for i, name in enumerate(names)}
+        )
+        assert resolve(url).func is not route.callback, f"{route.id} is not shadowed: sweep it"
+
+
+def test_wagtails_admin_requests_that_gave_a_500_are_answered(world, db):
+    """What the sweep found giving a superuser a 500 on Wagtail's own admin screens (before beacon/core/admin_urls.py
+    answered them), and the same screens given sound values."""
+    from wagtail.documents import get_document_model
+    from wagtail.models import Page
+
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions["most privileged"]
+    page, revision = world.admin_ids["page"]["pk"], world.admin_ids["page"]["revision"]
+    parent = Page.objects.get(pk=page).get_parent().pk
+    document = get_document_model().objects.order_by("pk").first().pk
+    image = world.admin_ids["image"]
+    bulk = "/admin/bulk/wagtailcore/page/publish/"
+    for url, status in [
+        (f"{bulk}?id=%C2%B2", 404),  # ValueError
+        (f"{bulk}?id={page}&id=abc", 404),
+        (f"{bulk}?id=all&childOf=abc", 404),  # ValueError
+        (f"{bulk}?id=all&childOf={sweep.MISSING_ID}", 404),  # Page.DoesNotExist
+        (f"{bulk}?id=all&childOf=0", 404),
+        (f"/admin/pages/{page}/revisions/0/revert/", 404),  # AttributeError: revision 0 is "none"
+        (f"/admin/pages/{page}/revisions/000/revert/", 404),
+        ("/admin/documents/chooser/chosen/abc/", 404),  # ValueError
+        ("/admin/images/chooser/chosen/%C2%B2/", 404),  # ValueError
+        # Sound values: as Wagtail answers them.
+        (f"{bulk}?id={page}", 200),
+        (f"{bulk}?id=all&childOf={parent}", 200),
+        (f"/admin/pages/{page}/revisions/{revision}/revert/", 200),
+        (f"/admin/documents/chooser/chosen/{document}/", 200),
+        (f"/admin/images/chooser/chosen/{image}/", 200),
+    ]:
+        assert client.get(url).status_code == status, url
+    # The root page (AttributeError: it has no parent) is never chosen; other pages are, as before.
+    chosen = client.get("/admin/choose-page/chosen-multiple/", {"id": [1, page]})
+    assert chosen.status_code == 200
+    assert [result["id"] for result in chosen.json()["result"]] == [page]
