@@ -121,3 +121,18 @@ def sign_in(page, base_url, user):
     page.fill("input[name=token]", code)
     page.click("form button[type=submit]")
     page.wait_for_url(re.compile(r"/admin/$"))
+
+
+# Tables wider than the screen that are not inside a box that scrolls sideways: their last columns are cut off.
+CUT_OFF_TABLES = """() => [...document.querySelectorAll("main table")].filter(table => {
+    if (table.getBoundingClientRect().right <= document.documentElement.clientWidth) return false;
+    for (let box = table.parentElement; box; box = box.parentElement) {
+        if (["auto", "scroll"].includes(getComputedStyle(box).overflowX)) return false;
+    }
+    return true;
+}).map(table => table.querySelector("caption")?.textContent || table.className)"""
+
+
+def assert_no_cut_off_tables(page):
+    """At a phone's width, no table runs off the screen where it cannot be scrolled to."""
+    assert page.evaluate(CUT_OFF_TABLES) == [], page.url

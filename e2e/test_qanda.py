@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from beacon.accounts import roles
 from beacon.qanda import admin_views, services, views
 from beacon.qanda.models import QandASession, Question, QuestionTheme
+from e2e.conftest import assert_no_cut_off_tables
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,6 +52,7 @@ def both_widths(page, axe):
     axe(page)
     page.set_viewport_size({"width": 390, "height": 844})
     axe(page)
+    assert_no_cut_off_tables(page)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -202,7 +204,7 @@ def test_host_live_view_passes_axe_and_answers_in_one_click(
             session=session, text="How can I tell if dealers are using my neighbour's flat?"
         )
         page.goto(f"{live_server.url}/admin/qanda/sessions/{session.pk}/questions/")
-        axe(page)
+        both_widths(page, axe)
         page.goto(f"{live_server.url}/admin/qanda/questions/{pending.pk}/")
         assert page.get_by_text("How can I tell if dealers are using my neighbour's flat?").is_visible()
         axe(page)

@@ -13,7 +13,7 @@ from beacon.accounts import roles
 from beacon.core.demo import seed as seed_areas
 from beacon.core.models import Neighbourhood
 from beacon.reporting.services import report_submit
-from e2e.conftest import sign_in
+from e2e.conftest import assert_no_cut_off_tables, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,21 +51,11 @@ def reports(live_server):
     return first, second
 
 
-# Tables wider than the screen that are not inside a box that scrolls sideways: their last columns are cut off.
-CUT_OFF_TABLES = """() => [...document.querySelectorAll("main table")].filter(table => {
-    if (table.getBoundingClientRect().right <= document.documentElement.clientWidth) return false;
-    for (let box = table.parentElement; box; box = box.parentElement) {
-        if (["auto", "scroll"].includes(getComputedStyle(box).overflowX)) return false;
-    }
-    return true;
-}).map(table => table.querySelector("caption")?.textContent || table.className)"""
-
-
 def both_widths(page, axe):
     axe(page)
     page.set_viewport_size({"width": 390, "height": 844})
     axe(page)
-    assert page.evaluate(CUT_OFF_TABLES) == [], page.url
+    assert_no_cut_off_tables(page)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
