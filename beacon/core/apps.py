@@ -10,6 +10,10 @@ class CoreConfig(AppConfig):
 
         lookups.register()  # an id too large for SQLite matches nothing instead of raising OverflowError
 
+        from .mail import wagtail_notifications_guard
+
+        wagtail_notifications_guard()  # a failed staff notification is logged, never a 500 (beacon.core.mail)
+
         # Wagtail 8 enqueues its own housekeeping through the django-tasks backport, which reads the same
         # TASKS setting as Django's built-in tasks. Beacon's TASKS name a Django 6 backend, so Wagtail's
         # backport runs its (short) tasks in-process, as it does by default.

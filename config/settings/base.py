@@ -344,9 +344,11 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
-        # Both log a failed email to a member of staff with their address (in the message or smtplib's exception).
+        # These log a failed email to a member of staff, with their address (in the message or smtplib's exception)
+        # or a subject that can hold one.
         "django.contrib.auth": {"filters": ["no_mail_recipients"]},
         "wagtail.admin": {"filters": ["no_mail_recipients"]},
+        "beacon.core.mail": {"filters": ["no_mail_recipients"]},  # Wagtail's staff notifications not sent
     },
     "filters": {"no_mail_recipients": {"()": "beacon.core.mail.RecipientFreeMailLog"}},
 }

@@ -1,9 +1,10 @@
 """An email to a member of staff that the mail server refuses leaves their address in no log.
 
 Django's password reset logs the failure by the account's id, but with smtplib's exception, whose message quotes
-the address; Wagtail's moderation and comment emails log the address itself, and the exception too. Both loggers
-pass through beacon.core.mail.RecipientFreeMailLog: the address is replaced and the exception is reduced to its
-SMTP reply code, as MailNotSent does for Beacon's own emails."""
+the address; Wagtail's moderation and comment emails would log the address itself, and the exception too (their
+connection, beacon.core.mail.StaffNotificationConnection, now logs them by subject instead). These loggers pass
+through beacon.core.mail.RecipientFreeMailLog: an address is replaced and an exception is reduced to its SMTP
+reply code, as MailNotSent does for Beacon's own emails."""
 
 import logging
 
@@ -62,9 +63,11 @@ def test_a_refused_moderation_email_is_logged_without_the_address(
     with caplog.at_level(logging.DEBUG):
         Workflow.objects.get(name="Campaign approval").start(page, editor)
 
-    [failure] = [line for line in all_logs.lines if "Failed to send notification email" in line]
+    [failure] = [line for line in all_logs.lines if "not sent" in line]
     assert 'The page "Waiting" has been submitted for approval' in failure
-    assert failure.endswith("to [an address] (SMTP 550)")
+    assert failure.startswith("ERROR beacon.core.mail Staff notification email") and failure.endswith(
+        "(SMTP 550)"
+    )
     assert_no_address(caplog, all_logs)
 
 
