@@ -185,6 +185,8 @@ def test_every_public_page_passes_axe_and_stays_on_our_origin(page, site, axe):
 
 
 def test_the_404_and_csrf_failure_pages_pass_axe(page, site, axe):
+    from beacon.feedback.models import Feedback
+
     response = page.goto(site + "/no-such-page-here/")
     assert response.status == 404
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
@@ -193,9 +195,14 @@ def test_the_404_and_csrf_failure_pages_pass_axe(page, site, axe):
     page.goto(site + "/feedback/")
     page.context.clear_cookies()
     page.get_by_label("Easy", exact=True).check()
+    page.get_by_label("How could we improve it?").fill("Put the 101 number at the top")
     page.get_by_role("button", name="Send feedback").click()
     expect(page.get_by_role("heading", name="Your form could not be sent")).to_be_visible()
     axe(page)
+    # What they wrote is kept on the page, to send again (the browser sent the form from this site).
+    page.get_by_role("button", name="Send it again").click()
+    expect(page.get_by_role("heading", name="Thank you for your feedback")).to_be_visible()
+    assert Feedback.objects.get().comment == "Put the 101 number at the top"
 
 
 @pytest.mark.parametrize(

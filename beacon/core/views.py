@@ -107,5 +107,42 @@ def server_error(request):
     return HttpResponse(template.render({"BEACON_FORCE_NAME": settings.BEACON_FORCE_NAME}), status=500)
 
 
+# Public forms whose answers a visitor can send again after a CSRF failure (staff pages never).
+RESENDABLE_PATHS = ("/feedback/", "/report/", "/events/", "/qanda/")
+RESEND_MAX_FIELDS = 200
+
+
+@never_cache
 def csrf_failure(request, reason=""):
-    return render(request, "403_csrf.html", status=403)
+    """A form refused for want of its CSRF cookie or token: usually a phone that closed the browser and
+    reopened the tab, which loses the browser-session cookie. Going back and reloading would lose what the
+    visitor wrote, so when the form came from this site's own page (its Origin, or else its Referer, is ours:
+    no other site can have sent it), the page holds the answers as they were sent, with a fresh token, for
+    the visitor to send again themselves. Nothing is saved, or acted on, until they do."""
+    fields = _resendable_fields(request)
+    context = {"fields": fields, "files_dropped": bool(fields is not None and request.FILES)}
+    return render(request, "403_csrf.html", context, status=403)
+
+
+def _resendable_fields(request) -> list[tuple[str, str]] | None:
+    if request.method != "POST" or not request.path.startswith(RESENDABLE_PATHS) or not _same_origin(request):
+        return None
+    try:
+        fields = [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name != "csrfmiddlewaretoken"
+            for value in values
+        ]
+    except Exception:  # noqa: BLE001 - a body Django will not parse (too many fields, bad encoding): no resend
+        return None
+    return fields if len(fields) <= RESEND_MAX_FIELDS else None
+
+
+def _same_origin(request) -> bool:
+    own = f"{request.scheme}://{request.get_host()}"
+    origin = request.META.get("HTTP_ORIGIN")
+    if origin is not None:
+        return origin == own
+    referer = request.META.get("HTTP_REFERER", "")
+    return referer.startswith(own + "/")
