@@ -218,3 +218,15 @@ def site_search(*, query: str, page_number) -> dict[str, Any]:
     results = public(Page.objects.live()).filter(depth__gt=1).specific().search(words)
     page_obj = Paginator(results, SEARCH_PER_PAGE).get_page(page_number)
     return {"query": query, "results": list(page_obj.object_list), "page_obj": page_obj}
+
+
+def snippets_to_choose(model, *, current_id=None):
+    """The themes, officers or support services a staff form offers: the published ones (public pages show no
+    other), and the one already chosen even if it is no longer published, so that saving says so beside the
+    field (the service refuses it) rather than the form dropping it without a word."""
+    from django.db.models import Q
+
+    chosen = Q(live=True)
+    if current_id is not None:
+        chosen |= Q(pk=current_id)
+    return model.objects.filter(chosen)

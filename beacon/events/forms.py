@@ -12,9 +12,9 @@ from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 from beacon.core.forms import DateInputField, GovukForm, clean_text
 
 from . import geo
-from .models import YEAR_GROUPS, EventOutcome, WorkshopTopic
+from .models import YEAR_GROUPS, Event, EventOutcome, WorkshopTopic
 from .selectors import kind_choices_public
-from .services import local_datetime
+from .services import EVENT_FIELDS, local_datetime
 
 # ---------------------------------------------------------------- public
 
@@ -266,6 +266,35 @@ class EventCancelForm(forms.Form):
         return clean_text(self.cleaned_data["reason"])
 
 
+# The officer named on an event's page and in the school's confirmation email: one whose profile is published
+# (public pages show no other). The services refuse any other, with "Publish the lead officer first".
+OFFICER_HELP = "Officers are listed once their profile is published."
+OFFICER_NOT_LISTED = "Choose an officer from the list. Officers are listed once their profile is published"
+
+
+def officer_choices(field, *, current_id=None) -> None:
+    """Offer published officers only (and the one already chosen, marked if it is no longer published)."""
+    from beacon.content.models import Officer
+    from beacon.content.selectors import snippets_to_choose
+
+    field.queryset = snippets_to_choose(Officer, current_id=current_id).order_by("name")
+    field.label_from_instance = lambda officer: str(officer) if officer.live else f"{officer} (not published)"
+    field.help_text = OFFICER_HELP
+    field.error_messages["invalid_choice"] = OFFICER_NOT_LISTED
+
+
+class EventForm(forms.ModelForm):
+    """Adding or editing an event in the admin. The service checks and saves it (admin_views)."""
+
+    class Meta:
+        model = Event
+        fields = list(EVENT_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        officer_choices(self.fields["officer"], current_id=self.instance.officer_id)
+
+
 class EventOutcomeForm(forms.ModelForm):
     report_references = forms.CharField(
         label="Report references",
@@ -325,9 +354,7 @@ class WorkshopConfirmForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from beacon.content.models import Officer
-
-        self.fields["officer"].queryset = Officer.objects.order_by("name")
+        officer_choices(self.fields["officer"])
 
     def clean(self):
         cleaned = super().clean()

@@ -139,6 +139,7 @@ def _validate(event: Event) -> None:
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             errors.setdefault(name, messages)
+    errors.update(_officer_errors(event, errors))
     if "postcode" not in errors:
         try:
             _place_event(event)
@@ -147,6 +148,16 @@ def _validate(event: Event) -> None:
                 errors.setdefault(name, messages)
     if errors:
         raise ValidationError(errors)
+
+
+def _officer_errors(event: Event, errors: dict) -> dict[str, list[str]]:
+    """The lead officer must be published: the event's page shows only a published officer, and a school's
+    confirmation email names the officer (forms offer published ones only; this catches the rest)."""
+    from beacon.content.models import unpublished_snippet_errors
+
+    return {
+        name: [message] for name, message in unpublished_snippet_errors(event).items() if name not in errors
+    }
 
 
 def _snapshot(event: Event) -> dict:

@@ -7,6 +7,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from . import admin_views
+from .forms import EventForm
 from .models import Event, WorkshopRequest
 from .services import EVENT_FIELDS
 
@@ -45,6 +46,9 @@ class EventViewSet(ModelViewSet):
     ordering = ["-starts_at"]
     form_fields = list(EVENT_FIELDS)
     list_per_page = 50
+
+    def get_form_class(self, for_update=False):
+        return EventForm  # offers published officers only
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
