@@ -9,7 +9,7 @@ class ContentConfig(AppConfig):
     def ready(self):
         from . import cache, origin, rich_text, services, tasks
 
-        cache.connect_signals()
+        cache.connect_signals(self)
         origin.connect_signals(self)
         checks.register(origin.check_base_url)
         rich_text.register_hooks()

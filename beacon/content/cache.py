@@ -9,7 +9,8 @@ How it stays fresh: every key contains the current generation (`PageCacheGenerat
 today's date. Publishing, unpublishing, moving or deleting a page, publishing or unpublishing an officer, theme or
 support service (both save its row, as a draft does), or saving an image, event or Q&A session, replaces the
 generation with a new random value in the same transaction as the change, so every process
-(and every server sharing the database) stops serving the old page as soon as the change commits. The date
+(and every server sharing the database) stops serving the old page as soon as the change commits. Every
+`migrate` (every release) replaces it too, so a new release's templates are never hidden behind the last one's. The date
 in the key retires pages whose content depends on the day (the home page's "this week").
 
 Where the pages live: Django's cache alias `pages` (per-process memory by default; point it at a shared
@@ -221,10 +222,23 @@ def _site_for(request):
     return memo.remember(("site", host, request.get_port()), lambda: Site._find_for_request(request))
 
 
-def connect_signals() -> None:
-    """Bump the generation whenever something a public page shows changes."""
+def release_bump(*, using: str = "default", **_kwargs) -> None:
+    """post_migrate (every deploy runs `migrate`): a new release may change how every page looks (a template, a
+    stylesheet's hashed name, the header), so pages cached by the last release, in a shared cache or as files
+    nginx serves, are not served again."""
+    if using != "default" or _table() not in connection.introspection.table_names():
+        return  # another database, or the content app migrated back to before the generation table
+    generation_bump()
+
+
+def connect_signals(app_config=None) -> None:
+    """Bump the generation whenever something a public page shows changes, and on every `migrate`."""
+    from django.db.models.signals import post_migrate
     from wagtail.models import Page
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+    if app_config is not None:
+        post_migrate.connect(release_bump, sender=app_config, dispatch_uid="beacon_page_cache_release")
 
     page_published.connect(generation_bump, dispatch_uid="beacon_page_cache_published")
     page_unpublished.connect(generation_bump, dispatch_uid="beacon_page_cache_unpublished")

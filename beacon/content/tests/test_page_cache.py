@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
@@ -50,6 +51,17 @@ def test_a_published_change_shows_at_once(client, tree):
     assert state(response) == "stored" and "A brand new summary." in response.content.decode()
     # Listings that show it change too.
     assert "A brand new summary." in get(client, "/campaigns/spring-of-action/").content.decode()
+
+
+def test_a_new_release_is_not_served_the_last_releases_pages(client, tree):
+    """Every deploy runs migrate: what the last release cached (its header, its stylesheet's name) goes."""
+    path = "/campaigns/spring-of-action/"
+    get(client, path)
+    assert state(get(client, path)) == "hit"
+    before = current_generation()
+    call_command("migrate", verbosity=0)
+    assert current_generation() != before
+    assert state(get(client, path)) == "stored"
 
 
 def test_unpublish_move_and_delete_take_effect_at_once(client, tree):
