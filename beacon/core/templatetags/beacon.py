@@ -11,6 +11,7 @@ NAVIGATION = (
     ("Events", "/events/"),
     ("Q&A", "/qanda/"),
     ("Advice", "/advice/"),
+    ("Search", "/search/"),
 )
 
 

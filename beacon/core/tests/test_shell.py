@@ -109,6 +109,16 @@ def test_unknown_page_gets_the_styled_404(client, demo):
     assert response.status_code == 404
     body = response.content.decode()
     assert "Page not found" in body and "Leave this site" in body
+    # Somewhere to go from a dead link: a search of the site's pages, as well as the home page.
+    assert re.search(r'<form method="get" action="/search/" role="search">.*?name="q"', body, re.S)
+
+
+def test_every_public_page_links_to_search_from_its_header(client, demo):
+    for path in ("/", "/report/", "/no-such-page-here/"):
+        header = client.get(path).content.decode().split("</header>")[0]
+        assert '<a class="beacon-header__nav-link" href="/search/"' in header, path
+    search = client.get("/search/")
+    assert re.search(r'href="/search/" aria-current="page">Search</a>', search.content.decode())
 
 
 def test_csrf_failure_is_explained_in_plain_words(demo):
