@@ -23,6 +23,8 @@ from wagtail import blocks
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.forms.pages import CopyForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.blocks.list_block import ListBlockValidationError
+from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import (
@@ -34,6 +36,7 @@ from wagtail.models import (
     WorkflowMixin,
 )
 from wagtail.search import index
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 from . import memo
 from .blocks import body_blocks
@@ -135,9 +138,39 @@ class SocialMetaMixin:
         return getattr(self, "hero_image_alt", "")
 
 
+class PublishedSnippetsPageForm(WagtailAdminPageForm):
+    """Every public page's edit form: when it publishes the page now, the themes, officers and support services
+    the page names must be published (a draft may name any). The other ways of publishing check the same in
+    PublicPageMixin.publish."""
+
+    def publishes_now(self) -> bool:
+        """Publish, or Approve in the edit form (the workflow's last step publishes), and not for later."""
+        data = self.data
+        publishing = bool(data.get("action-publish")) or (
+            bool(data.get("action-workflow-action")) and data.get("workflow-action-name") == "approve"
+        )
+        go_live_at = self.cleaned_data.get("go_live_at")
+        return (
+            publishing
+            and not self.is_deferred_validation
+            and not (go_live_at and go_live_at > timezone.now())
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.publishes_now():
+            for field, error in unpublished_snippet_field_errors(self.instance, chosen=cleaned).items():
+                if field not in self.errors:
+                    self.add_error(field, error)
+        return cleaned
+
+
 class PublicPageMixin(SocialMetaMixin):
     """Beacon's public pages: sharing metadata, plain text without control characters, and responses the
-    page cache may keep (see cache.py: only anonymous, cookie-free responses are ever stored)."""
+    page cache may keep (see cache.py: only anonymous, cookie-free responses are ever stored). Published only
+    with the themes, officers and support services they name published too."""
+
+    base_form_class = PublishedSnippetsPageForm
 
     def full_clean(self, *args, **kwargs):
         self.strip_control_characters()
@@ -265,31 +298,91 @@ class PublishedSnippet(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMi
         return super().publish(revision, *args, **kwargs)
 
 
-def unpublished_snippet_errors(page, chosen: dict | None = None) -> dict[str, str]:
-    """Field errors for the themes and officers a page points to that are not live (a draft never published,
-    or unpublished): public pages show a snippet only while it is live, so the page would go out without it.
-    Saving a draft that points to one is fine; publishing it is not, until the snippet is published.
-    `chosen` holds values a form has cleaned but not yet put on the page, by field name."""
+def unpublished_snippet_errors(obj, chosen: dict | None = None) -> dict[str, list[str]]:
+    """The messages, by field, for the themes, officers and support services a page (or an event, a Q&A
+    session) points to that are not live (a draft never published, or unpublished): public pages show a snippet
+    only while it is live, so the page would go out without it. Saving a draft that points to one is fine;
+    publishing it is not, until the snippet is published. `chosen` holds values a form has cleaned but not yet
+    put on the page, by field name."""
+    return {
+        name: list(dict.fromkeys(_block_messages(error)))
+        for name, error in unpublished_snippet_field_errors(obj, chosen).items()
+    }
+
+
+def unpublished_snippet_field_errors(obj, chosen: dict | None = None) -> dict[str, ValidationError]:
+    """unpublished_snippet_errors as a form shows them: beside a chooser field, and in a StreamField beside
+    each chosen snippet (a support service in an advice page's list of services)."""
     errors = {}
-    for field in page._meta.concrete_fields:
-        if not (field.is_relation and issubclass(field.related_model, PublishedSnippet)):
-            continue
-        if chosen is not None and field.name in chosen:
-            snippet = chosen[field.name]
-        else:
-            snippet_id = getattr(page, field.attname)
-            snippet = (
-                None if snippet_id is None else field.related_model.objects.filter(pk=snippet_id).first()
+    for field in obj._meta.concrete_fields:
+        if field.is_relation and issubclass(field.related_model, PublishedSnippet):
+            if chosen is not None and field.name in chosen:
+                snippet = chosen[field.name]
+            else:
+                snippet_id = getattr(obj, field.attname)
+                snippet = (
+                    None if snippet_id is None else field.related_model.objects.filter(pk=snippet_id).first()
+                )
+            if snippet is not None and not snippet.live:
+                label = field.verbose_name
+                errors[field.name] = ValidationError(
+                    f"Publish the {label} first: {snippet} is not published yet, so the page would show no {label}"
+                )
+        elif isinstance(field, StreamField):
+            value = (
+                chosen[field.name]
+                if chosen is not None and field.name in chosen
+                else getattr(obj, field.name)
             )
-        if snippet is not None and not snippet.live:
-            label = field.verbose_name
-            errors[field.name] = (
-                f"Publish the {label} first: {snippet} is not published yet, so the page would show no {label}"
-            )
+            if error := _unpublished_in_block(field.stream_block, value):
+                errors[field.name] = error
     return errors
 
 
-def snippet_errors_on_publishing(page) -> dict[str, str]:
+def _unpublished_in_block(block, value) -> ValidationError | None:
+    """The error for the snippets chosen in a block's value that are not live, nested as the block is (so
+    that the editor shows each beside its chooser); None when there are none."""
+    if isinstance(block, SnippetChooserBlock):
+        model = block.target_model
+        if issubclass(model, PublishedSnippet) and value is not None and not value.live:
+            return ValidationError(
+                f"Publish the {model._meta.verbose_name} first: {value} is not published yet, so the page "
+                "would not show it"
+            )
+        return None
+    if isinstance(block, blocks.StreamBlock):
+        found = {
+            index: error
+            for index, child in enumerate(value or [])
+            if (error := _unpublished_in_block(child.block, child.value))
+        }
+        return StreamBlockValidationError(block_errors=found) if found else None
+    if isinstance(block, blocks.ListBlock):
+        found = {
+            index: error
+            for index, item in enumerate(value or [])
+            if (error := _unpublished_in_block(block.child_block, item))
+        }
+        return ListBlockValidationError(block_errors=found) if found else None
+    if isinstance(block, blocks.StructBlock):
+        found = {
+            name: error
+            for name, child in block.child_blocks.items()
+            if (error := _unpublished_in_block(child, (value or {}).get(name)))
+        }
+        return StructBlockValidationError(block_errors=found) if found else None
+    return None
+
+
+def _block_messages(error: ValidationError) -> list[str]:
+    """The messages of an error and of the errors nested in it (block errors), in order."""
+    nested = getattr(error, "block_errors", None)
+    if nested:
+        return [message for child in nested.values() for message in _block_messages(child)]
+    return error.messages
+
+
+def snippet_errors_on_publishing(page) -> dict[str, list[str]]:
     """unpublished_snippet_errors for a page about to be published, unless it is to go live later: then they
     are checked when its time comes (services.scheduled_publishing_run)."""
     if page.go_live_at and page.go_live_at > timezone.now():
@@ -529,29 +622,12 @@ class ActivityBlock(blocks.StructBlock):
         template = "content/blocks/activity.html"
 
 
-class CampaignWeekPageForm(WagtailAdminPageForm):
-    """Checks that need the parent campaign: dates inside it and one page per week number. And, when the form
-    publishes the page now, that its theme and lead officer are published (a draft may point to any)."""
-
-    def publishes_now(self) -> bool:
-        """Publish, or Approve in the edit form (the workflow's last step publishes), and not for later."""
-        data = self.data
-        publishing = bool(data.get("action-publish")) or (
-            bool(data.get("action-workflow-action")) and data.get("workflow-action-name") == "approve"
-        )
-        go_live_at = self.cleaned_data.get("go_live_at")
-        return (
-            publishing
-            and not self.is_deferred_validation
-            and not (go_live_at and go_live_at > timezone.now())
-        )
+class CampaignWeekPageForm(PublishedSnippetsPageForm):
+    """Checks that need the parent campaign: dates inside it and one page per week number. (And, as every public
+    page's form, that its theme and lead officer are published when it publishes the week now.)"""
 
     def clean(self):
         cleaned = super().clean()
-        if self.publishes_now():
-            for field, message in unpublished_snippet_errors(self.instance, chosen=cleaned).items():
-                if field not in self.errors:
-                    self.add_error(field, message)
         parent = self.parent_page if getattr(self, "parent_page", None) else self.instance.get_parent()
         campaign = parent.specific if parent is not None else None
         if isinstance(campaign, CampaignPage):

@@ -55,8 +55,8 @@ def connect_signals() -> None:
 
 def page_publish_problems(*, page) -> list[tuple[str, str]]:
     """(title, reason) for each rule that publishing the page's latest revision would refuse (the checks
-    Page.save runs when a revision is published, and a theme or officer that is not published yet); empty
-    when it would be published."""
+    Page.save runs when a revision is published, and a theme, officer or support service that is not published
+    yet); empty when it would be published."""
     from .models import snippet_errors_on_publishing
 
     revision = page.get_latest_revision()
@@ -66,7 +66,7 @@ def page_publish_problems(*, page) -> list[tuple[str, str]]:
         obj.full_clean()
     except ValidationError as error:
         reasons += error.messages
-    reasons += snippet_errors_on_publishing(obj).values()
+    reasons += [reason for messages in snippet_errors_on_publishing(obj).values() for reason in messages]
     return [(str(obj), reason) for reason in dict.fromkeys(reasons)]
 
 

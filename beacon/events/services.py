@@ -156,7 +156,7 @@ def _officer_errors(event: Event, errors: dict) -> dict[str, list[str]]:
     from beacon.content.models import unpublished_snippet_errors
 
     return {
-        name: [message] for name, message in unpublished_snippet_errors(event).items() if name not in errors
+        name: messages for name, messages in unpublished_snippet_errors(event).items() if name not in errors
     }
 
 

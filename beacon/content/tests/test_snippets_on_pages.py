@@ -1,6 +1,7 @@
-"""A campaign week is published only with a theme and lead officer that are published too: public pages show a
-snippet only while it is live, so a week pointing to a draft officer went out with no officer. Saving a draft
-that points to one is fine; every way of publishing says what to publish first."""
+"""A campaign week is published only with a theme and lead officer that are published too, and an advice page
+only with the support services it lists published too: public pages show a snippet only while it is live, so a
+week pointing to a draft officer went out with no officer, and an advice page left a draft service out without
+a word. Saving a draft that points to one is fine; every way of publishing says what to publish first."""
 
 import datetime
 
@@ -12,7 +13,7 @@ from wagtail.models import PageLogEntry, WorkflowState
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from beacon.accounts import roles
-from beacon.content.models import CampaignWeekPage, Officer, Theme
+from beacon.content.models import AdvicePage, CampaignWeekPage, Officer, SupportService, Theme
 from beacon.content.services import scheduled_publishing_run
 
 from .test_snippet_approval import signed_in, text
@@ -21,6 +22,9 @@ pytestmark = pytest.mark.django_db
 
 OFFICER_FIRST = "Publish the lead officer first: PC Sam Okafor is not published yet, so the page would show no lead officer"
 THEME_FIRST = "Publish the theme first: Road safety is not published yet, so the page would show no theme"
+SERVICE_FIRST = (
+    "Publish the support service first: Hope Line is not published yet, so the page would not show it"
+)
 
 
 @pytest.fixture
@@ -49,6 +53,35 @@ def new_officer(db):
 @pytest.fixture
 def new_theme(db):
     return draft(Theme(name="Road safety", slug="road-safety"))
+
+
+@pytest.fixture
+def new_service(db):
+    return draft(SupportService(name="Hope Line", description="For families.", phone="0800 000 0101"))
+
+
+def advice_form(page, *services) -> dict:
+    """The advice page's edit form with one list of support services, in this order."""
+    chosen = {
+        str(index): {"value": str(service.pk), "deleted": "", "order": str(index), "id": ""}
+        for index, service in enumerate(services)
+    }
+    return nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "summary": page.summary,
+            "body": streamfield(
+                [
+                    ("paragraph", rich_text("<p>Signs to look for.</p>")),
+                    (
+                        "support_services",
+                        {"heading": "Where to get help", "services": chosen | {"count": str(len(services))}},
+                    ),
+                ]
+            ),
+        }
+    )
 
 
 def week_form(week, **changes) -> dict:
@@ -185,3 +218,53 @@ def test_a_week_scheduled_with_a_draft_officer_is_held_back_when_its_time_comes(
     assert week.lead_officer == tree["officer"] and revision.approved_go_live_at is None
     history = PageLogEntry.objects.get(page=week, action="beacon.publish.scheduled.refused")
     assert OFFICER_FIRST in history.message
+
+
+def test_publishing_an_advice_page_with_a_draft_service_says_to_publish_it_first(tree, approver, new_service):
+    topic = tree["topic"]
+    form = advice_form(topic, tree["service"], new_service)
+    response = approver.post(edit_url(topic), form | {"action-publish": "action-publish"})
+    assert response.status_code == 200
+    # Beside the chosen service: the second in the list of the body's second block.
+    error = response.context["form"].errors["body"].as_data()[0]
+    beside = error.block_errors[1].block_errors["services"].block_errors[1]
+    assert beside.messages == [SERVICE_FIRST] and SERVICE_FIRST in response.content.decode()
+    topic.refresh_from_db()
+    assert [service.name for service in topic.body[0].value["services"]] == ["Childline"]
+
+    # Saving a draft that lists it is fine.
+    assert approver.post(edit_url(topic), form).status_code == 302
+    topic.refresh_from_db()
+    latest = topic.get_latest_revision_as_object()
+    assert list(latest.body[1].value["services"]) == [tree["service"], new_service]
+    assert topic.has_unpublished_changes and "Hope Line" not in text("/advice/county-lines/")
+
+    # Once the service is published, so is the page, listing it.
+    new_service.get_latest_revision().publish()
+    assert approver.post(edit_url(topic), form | {"action-publish": "action-publish"}).status_code == 302
+    body = text("/advice/county-lines/")
+    assert "Hope Line" in body and "0800 000 0101" in body and "Childline" in body
+
+
+def test_approving_or_bulk_publishing_an_advice_page_before_its_service_says_why_not(
+    tree, editor, approver, new_service
+):
+    topic = tree["topic"]
+    form = advice_form(topic, new_service)
+    assert editor.post(edit_url(topic), form | {"action-submit": "action-submit"}).status_code == 302
+    state = WorkflowState.objects.get(base_content_type__model="page", object_id=str(topic.pk))
+    action = reverse(
+        "wagtailadmin_pages:workflow_action", args=[topic.pk, "approve", state.current_task_state.pk]
+    )
+    response = approver.post(action, {"comment": ""}, follow=True)
+    assert f"County lines explained was not published: {SERVICE_FIRST}" in response.content.decode()
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+
+    listing = reverse("wagtailadmin_explore", args=[tree["advice"].pk])
+    bulk = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
+    assert approver.post(f"{bulk}?id={topic.pk}&next={listing}", {}).status_code == 302
+    body = approver.get(listing).content.decode()
+    assert "Nothing was published" in body and f"County lines explained: {SERVICE_FIRST}" in body
+    page = AdvicePage.objects.get(pk=topic.pk)
+    assert [service.name for service in page.body[0].value["services"]] == ["Childline"]
