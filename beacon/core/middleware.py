@@ -1,7 +1,7 @@
 """Response headers that Django's own settings do not cover."""
 
 from django.conf import settings
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 
 
 class SecurityHeadersMiddleware:
@@ -34,16 +34,20 @@ class SecurityHeadersMiddleware:
 
 
 class StripNulMiddleware:
-    """Removes NUL characters from query parameters before any view sees them.
+    """Removes NUL characters from query parameters before any view sees them, and answers "not found" for an
+    address with one in its path.
 
-    A NUL is never meaningful in a filter or search term, PostgreSQL cannot hold one in a text value
-    (psycopg raises DataError), and it is a common probe. Forms refuse it with a message of their own.
+    A NUL is never meaningful in a filter, a search term or an address, PostgreSQL cannot hold one in a text
+    value (psycopg raises DataError, so a path part looked up in the database would be a 500), and it is a
+    common probe. Forms refuse it with a message of their own.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path_info:
+            raise Http404("No page has a NUL character in its address")
         if "%00" in request.META.get("QUERY_STRING", "") or any("\x00" in k for k in request.GET):
             cleaned = QueryDict(mutable=True)
             for key, values in request.GET.lists():

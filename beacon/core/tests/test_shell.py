@@ -147,6 +147,14 @@ def test_nul_characters_never_reach_a_view(rf):
     assert seen == {"theme": ["drugs"], "q": ["ab", "c"]}
 
 
+def test_an_address_with_a_nul_character_is_not_found(client, demo):
+    """A path part with a NUL, looked up in PostgreSQL (a Wagtail admin content type, a page slug), raised
+    DataError: a 500. No address has one."""
+    for path in ("/news/%00/", "/admin/workflows/tasks/add/%00/groupapprovaltask/", "/report/where%00/"):
+        response = client.get(path)
+        assert response.status_code == 404 and "Page not found" in response.content.decode(), path
+
+
 def test_select_all_that_apply_renders_checkboxes_and_one_answer_renders_radios():
     from django import forms
 
