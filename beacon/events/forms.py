@@ -274,11 +274,10 @@ OFFICER_NOT_LISTED = "Choose an officer from the list. Officers are listed once 
 
 def officer_choices(field, *, current_id=None) -> None:
     """Offer published officers only (and the one already chosen, marked if it is no longer published)."""
+    from beacon.content.forms import choose_published
     from beacon.content.models import Officer
-    from beacon.content.selectors import snippets_to_choose
 
-    field.queryset = snippets_to_choose(Officer, current_id=current_id).order_by("name")
-    field.label_from_instance = lambda officer: str(officer) if officer.live else f"{officer} (not published)"
+    choose_published(field, Officer, current_id=current_id)  # by name
     field.help_text = OFFICER_HELP
     field.error_messages["invalid_choice"] = OFFICER_NOT_LISTED
 

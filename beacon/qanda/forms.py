@@ -2,7 +2,15 @@ from django import forms
 
 from beacon.core.forms import GovukForm
 
-from .models import ANSWER_MAX, DISPLAY_NAME_MAX, PUBLISHED_QUESTION_MAX, QUESTION_MAX, QuestionTheme
+from .models import (
+    ANSWER_MAX,
+    DISPLAY_NAME_MAX,
+    PUBLISHED_QUESTION_MAX,
+    QUESTION_MAX,
+    QandASession,
+    QuestionTheme,
+)
+from .services import SESSION_FIELDS
 from .text import display_name_problem, question_problem
 
 TOKEN_LENGTH = 32
@@ -109,3 +117,25 @@ class AnswerForm(forms.Form):
         max_length=ANSWER_MAX,
         error_messages={"required": "Enter the answer"},
     )
+
+
+class SessionForm(forms.ModelForm):
+    """Adding or changing a session in the admin; services.session_save checks and saves it. The host is one of
+    the published officers (the session's page shows no other); one chosen before it was unpublished stays in
+    the list, marked, and saving says to publish it first."""
+
+    class Meta:
+        model = QandASession
+        fields = list(SESSION_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from beacon.content.forms import choose_published
+        from beacon.content.models import Officer
+
+        host = self.fields["host"]
+        choose_published(host, Officer, current_id=self.instance.host_id)
+        host.help_text = "Officers are listed once their profile is published."
+        host.error_messages["invalid_choice"] = (
+            "Choose an officer from the list. Officers are listed once their profile is published"
+        )

@@ -94,6 +94,12 @@ def session_save(*, user, session: QandASession | None = None, data: dict) -> Qa
             changed.append(name)
         setattr(session, name, value)
     session.full_clean()
+    # The host must be published: the session's page shows only a published officer (the admin form offers no
+    # other; this catches the rest, and a host unpublished since it was chosen).
+    from beacon.content.models import unpublished_snippet_errors
+
+    if errors := unpublished_snippet_errors(session):
+        raise ValidationError(errors)
     session.save()
     _audit(user, "session.create" if creating else "session.change", session, fields=sorted(changed))
     return session

@@ -1,4 +1,5 @@
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import include, path, reverse
 from wagtail import hooks
@@ -14,6 +15,7 @@ from wagtail.snippets.views.snippets import RevisionsCompareView, SnippetViewSet
 from beacon.core.choosers import SnippetChooserViewSet, is_id
 
 from . import admin_views, services
+from .forms import SessionForm
 from .models import AnswerSheet, QandASession, QuestionTheme, ReceivedEmail
 
 
@@ -60,7 +62,21 @@ class SessionIndexView(IndexView):
         return buttons
 
 
-class SessionCreateView(CreateView):
+class SessionSaveMixin:
+    """A session the service refuses (a host not published) shows its reasons on the form, not a 500."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            for name, messages in errors.items():
+                form.add_error(name if name in form.fields else None, messages)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
+class SessionCreateView(SessionSaveMixin, CreateView):
     def save_instance(self):
         data = {
             name: self.form.cleaned_data[name]
@@ -70,7 +86,7 @@ class SessionCreateView(CreateView):
         return services.session_save(user=self.request.user, data=data)
 
 
-class SessionEditView(EditView):
+class SessionEditView(SessionSaveMixin, EditView):
     def save_instance(self):
         data = {
             name: self.form.cleaned_data[name]
@@ -98,6 +114,9 @@ class SessionViewSet(ModelViewSet):
     ordering = ["-starts_at"]
     form_fields = list(services.SESSION_FIELDS)
     copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return SessionForm  # offers published officers only as hosts
 
 
 class QuestionThemeViewSet(ModelViewSet):
