@@ -67,6 +67,7 @@ def privacy(request):
         "qanda_reply_days": settings.BEACON_QANDA_REPLY_ADDRESS_DAYS,
         "workshop_contact_days": settings.BEACON_EVENTS_WORKSHOP_CONTACT_DAYS,
         "workshop_undecided_days": settings.BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS,
+        "outcome_notes_days": settings.BEACON_EVENTS_OUTCOME_NOTES_DAYS,
     }
     return render(request, "core/privacy.html", context)
 

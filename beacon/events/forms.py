@@ -5,7 +5,9 @@ import secrets
 
 import phonenumbers
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 
@@ -318,6 +320,18 @@ class EventOutcomeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance and self.instance.pk:
             self.initial["report_references"] = "\n".join(self.instance.report_references)
+        days = settings.BEACON_EVENTS_OUTCOME_NOTES_DAYS
+        kept = f"We delete notes {days} day{pluralize(days)} after they are written."
+        help_text = (
+            "For the team only. Do not write anyone’s name or what someone told you about harm: make a report "
+            f"and add its reference above. {kept}"
+        )
+        if self.instance and self.instance.notes_deleted:
+            help_text = (
+                f"Deleted on schedule: we keep notes for {days} day{pluralize(days)} after they are written. "
+                + help_text
+            )
+        self.fields["notes"].help_text = help_text
 
     def clean_report_references(self):
         text = self.cleaned_data["report_references"]

@@ -203,7 +203,20 @@ class EventOutcome(models.Model):
         default=list, blank=True, help_text="References of reports made about these concerns."
     )
     leaflets_given = models.PositiveIntegerField(validators=[MaxValueValidator(100_000)])
-    notes = models.TextField(max_length=2000, blank=True, validators=[MaxLengthValidator(2000)])
+    # Free text, so it can name a pupil or hold what someone told the team: deleted on schedule
+    # (services.event_outcome_notes_delete), BEACON_EVENTS_OUTCOME_NOTES_DAYS after it was written.
+    notes = models.TextField(
+        max_length=2000,
+        blank=True,
+        validators=[MaxLengthValidator(2000)],
+        help_text="For the team only. Deleted on schedule, a set number of days after they are written.",
+    )
+    notes_written_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the notes were last written or changed. Kept when they are deleted on schedule.",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -211,6 +224,11 @@ class EventOutcome(models.Model):
 
     def __str__(self):
         return f"Outcome of {self.event}"
+
+    @property
+    def notes_deleted(self) -> bool:
+        """The notes were deleted on schedule (staff who clear them themselves leave no time)."""
+        return not self.notes and self.notes_written_at is not None
 
     def clean(self):
         if len(self.report_references or []) > (self.concerns_raised or 0):

@@ -361,6 +361,10 @@ def event_outcome_record(
         outcome.concerns_raised = concerns_raised
         outcome.leaflets_given = leaflets_given
         outcome.report_references = references
+        if notes != outcome.notes:
+            # The notes' own clock (they are deleted on schedule from it): a change to the figures alone
+            # does not keep them longer.
+            outcome.notes_written_at = now if notes else None
         outcome.notes = notes
         outcome.recorded_by = actor if getattr(actor, "pk", None) else None
         outcome.full_clean(exclude=["event"])
@@ -385,6 +389,35 @@ def event_outcome_record(
         )
     _refresh(event, current)
     return outcome
+
+
+def event_outcome_notes_delete(*, now: datetime.datetime | None = None) -> int:
+    """Delete the notes staff wrote about events once their time is up (run hourly by `manage.py
+    events_purge`): BEACON_EVENTS_OUTCOME_NOTES_DAYS after they were written or last changed. They are free
+    text written after an event, so they can name a pupil or hold what someone told the team about harm. The
+    figures and report references stay (the campaign dashboard counts them). Returns how many outcomes' notes
+    were deleted; each is audited, without the notes."""
+    now = now or timezone.now()
+    days = settings.BEACON_EVENTS_OUTCOME_NOTES_DAYS
+    cutoff = now - datetime.timedelta(days=days)
+    due = EventOutcome.objects.exclude(notes="").filter(
+        Q(notes_written_at__lte=cutoff) | Q(notes_written_at__isnull=True, recorded_at__lte=cutoff)
+    )
+    deleted = 0
+    for pk, event_id in list(due.values_list("pk", "event_id")):
+        with transaction.atomic():
+            # One UPDATE with the same conditions: notes rewritten meanwhile are newer, and stay.
+            if not due.filter(pk=pk).update(notes=""):
+                continue
+            audit_record(
+                actor=None,
+                action="event.outcome_notes_delete",
+                object_type="event",
+                object_id=event_id,
+                detail={"retention_days": days},
+            )
+        deleted += 1
+    return deleted
 
 
 # ---------------------------------------------------------------- school workshop requests

@@ -455,6 +455,10 @@ BEACON_EVENTS_LIST_CACHE = env.bool("BEACON_EVENTS_LIST_CACHE", default=True)
 # (`manage.py events_purge`, hourly). The privacy notice states both.
 BEACON_EVENTS_WORKSHOP_CONTACT_DAYS = env.int("BEACON_EVENTS_WORKSHOP_CONTACT_DAYS", default=90)
 BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS = env.int("BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS", default=180)
+# The notes staff write about an event afterwards (free text: they can name a pupil or hold what someone told
+# the team) are deleted this many days after they were written or last changed (`manage.py events_purge`,
+# hourly); the outcome's figures stay. The privacy notice states it.
+BEACON_EVENTS_OUTCOME_NOTES_DAYS = env.int("BEACON_EVENTS_OUTCOME_NOTES_DAYS", default=90)
 BEACON_SCHEDULE.append(("events_purge", 60 * 60))
 
 # --- qanda ---
