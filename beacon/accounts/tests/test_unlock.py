@@ -1,5 +1,6 @@
 """Someone who manages accounts sees the accounts locked after wrong passwords and unlocks one, audited."""
 
+import io
 import re
 
 import pytest
@@ -169,3 +170,28 @@ def test_an_unknown_id_or_an_account_not_locked_is_no_error(make_staff):
     assert not unlocks().exists()
     with pytest.raises(ValidationError):
         user_services.account_unlock(actor=superuser, user=officer)
+
+
+def test_unlocking_from_the_command_line_is_audited_too(make_staff, settings):
+    from django.core.management import call_command
+
+    officer = make_staff(roles.TRIAGE_OFFICER)
+    lock_account(settings, officer.username)
+    assert sign_in(from_address(201), officer.username).status_code == 429
+
+    out = io.StringIO()
+    call_command("axes_reset_username", officer.username, "nobody-by-this-name", stdout=out)
+
+    assert "attempts removed" in out.getvalue()
+    assert sign_in(from_address(201), officer.username).status_code == 302
+    (event,) = unlocks()
+    assert event.actor is None and event.actor_name == "system"
+    assert event.object_type == "user" and event.object_id == str(officer.pk)
+    assert event.detail == {
+        "username": officer.username,
+        "failures": settings.BEACON_ACCOUNT_FAILURE_LIMIT,
+        "from": "command line",
+    }
+    # Nothing to forget, nothing written.
+    call_command("axes_reset_username", officer.username, stdout=io.StringIO())
+    assert unlocks().count() == 1
