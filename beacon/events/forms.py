@@ -11,6 +11,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 
+from beacon.content.forms import choose_published_officer
 from beacon.core.forms import DateInputField, GovukForm, clean_text
 
 from . import geo
@@ -268,22 +269,6 @@ class EventCancelForm(forms.Form):
         return clean_text(self.cleaned_data["reason"])
 
 
-# The officer named on an event's page and in the school's confirmation email: one whose profile is published
-# (public pages show no other). The services refuse any other, with "Publish the lead officer first".
-OFFICER_HELP = "Officers are listed once their profile is published."
-OFFICER_NOT_LISTED = "Choose an officer from the list. Officers are listed once their profile is published"
-
-
-def officer_choices(field, *, current_id=None) -> None:
-    """Offer published officers only (and the one already chosen, marked if it is no longer published)."""
-    from beacon.content.forms import choose_published
-    from beacon.content.models import Officer
-
-    choose_published(field, Officer, current_id=current_id)  # by name
-    field.help_text = OFFICER_HELP
-    field.error_messages["invalid_choice"] = OFFICER_NOT_LISTED
-
-
 class EventForm(forms.ModelForm):
     """Adding or editing an event in the admin. The service checks and saves it (admin_views)."""
 
@@ -293,7 +278,7 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        officer_choices(self.fields["officer"], current_id=self.instance.officer_id)
+        choose_published_officer(self.fields["officer"], current_id=self.instance.officer_id)
 
 
 class EventOutcomeForm(forms.ModelForm):
@@ -367,7 +352,7 @@ class WorkshopConfirmForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        officer_choices(self.fields["officer"])
+        choose_published_officer(self.fields["officer"])
 
     def clean(self):
         cleaned = super().clean()

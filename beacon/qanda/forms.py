@@ -130,12 +130,6 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from beacon.content.forms import choose_published
-        from beacon.content.models import Officer
+        from beacon.content.forms import choose_published_officer
 
-        host = self.fields["host"]
-        choose_published(host, Officer, current_id=self.instance.host_id)
-        host.help_text = "Officers are listed once their profile is published."
-        host.error_messages["invalid_choice"] = (
-            "Choose an officer from the list. Officers are listed once their profile is published"
-        )
+        choose_published_officer(self.fields["host"], current_id=self.instance.host_id)
