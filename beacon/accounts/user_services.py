@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -199,12 +199,33 @@ def account_unlock(*, actor, user) -> int:
     lock = next((lock for lock in lockout.account_locks() if lock.user.pk == user.pk), None)
     if lock is None:
         raise ValidationError(f"{user.get_username()}'s account is not locked")
-    AccessAttempt.objects.filter(username=user.get_username()).delete()
+    _wrong_passwords_forget(actor=actor, username=user.get_username(), user=user, failures=lock.failures)
+    return lock.failures
+
+
+@transaction.atomic
+def wrong_passwords_forget_by_name(*, username: str) -> int:
+    """`manage.py axes_reset_username`: forget every wrong password counted for a user name, whether or not it
+    locks an account now, audited as an unlock by "system" from the command line. Returns how many of axes'
+    records went (0, and no audit row, when there were none)."""
+    attempts = AccessAttempt.objects.filter(username=username)
+    failures = attempts.aggregate(total=Sum("failures_since_start"))["total"]
+    if failures is None:
+        return 0
+    user = get_user_model().objects.filter(username=username).first()
+    return _wrong_passwords_forget(
+        actor=None, username=username, user=user, failures=failures, source={"from": "command line"}
+    )
+
+
+def _wrong_passwords_forget(*, actor, username: str, user, failures: int, source: dict | None = None) -> int:
+    """Delete axes' counts of wrong passwords for the user name and write the user.unlock audit row."""
+    removed = AccessAttempt.objects.filter(username=username).delete()[0]
     audit_record(
         actor=actor,
         action="user.unlock",
         object_type="user",
-        object_id=user.pk,
-        detail={"username": user.get_username(), "failures": lock.failures},
+        object_id=user.pk if user else "",
+        detail={"username": username, "failures": failures, **(source or {})},
     )
-    return lock.failures
+    return removed

@@ -1,33 +1,15 @@
 """django-axes' `axes_reset_username`, audited: an unlock from the command line is written to the audit log as the
-admin screen's is (user.unlock), with "system" as the actor and the number of wrong passwords forgotten."""
+admin screen's is (user.unlock), by "system", with the number of wrong passwords forgotten
+(user_services.wrong_passwords_forget_by_name)."""
 
 from axes.management.commands.axes_reset_username import Command as AxesCommand
-from axes.models import AccessAttempt
-from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import Sum
 
-from beacon.core.services import audit_record
+from beacon.accounts.user_services import wrong_passwords_forget_by_name
 
 
 class Command(AxesCommand):
-    help = "Unlock accounts locked after wrong passwords: forget every wrong password counted for these user names (audited)"
+    help = "Unlock accounts locked after wrong passwords: forget the wrong passwords counted for these user names"
 
     def handle(self, *args, **options):
-        total = 0
-        for username in options["username"]:
-            with transaction.atomic():
-                attempts = AccessAttempt.objects.filter(username=username)
-                failures = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
-                removed = attempts.delete()[0]
-                if removed:
-                    user = get_user_model().objects.filter(username=username).first()
-                    audit_record(
-                        actor=None,
-                        action="user.unlock",
-                        object_type="user",
-                        object_id=user.pk if user else "",
-                        detail={"username": username, "failures": failures, "from": "command line"},
-                    )
-            total += removed
+        total = sum(wrong_passwords_forget_by_name(username=username) for username in options["username"])
         self.stdout.write(f"{total} attempts removed." if total else "No attempts found.")
