@@ -64,18 +64,21 @@ def bulk_action_checked(request, app_label, model_name, action):
     return bulk_action(request, app_label, model_name, action)
 
 
-class DocumentChosen(document_chooser.DocumentChosenView):
+class IdOnlyChosen:
+    """A chooser's "chosen" view that looks up ids only: anything else is not found."""
+
     def get_object(self, pk):
         if not is_id(self.model_class, pk):
             raise self.model_class.DoesNotExist  # the view answers it with a 404
         return super().get_object(pk)
 
 
-class ImageChosen(image_chooser.ImageChosenView):
-    def get_object(self, pk):
-        if not is_id(self.model_class, pk):
-            raise self.model_class.DoesNotExist
-        return super().get_object(pk)
+class DocumentChosen(IdOnlyChosen, document_chooser.DocumentChosenView):
+    pass
+
+
+class ImageChosen(IdOnlyChosen, image_chooser.ImageChosenView):
+    pass
 
 
 class PagesChosen(chooser.ChosenMultipleView):
