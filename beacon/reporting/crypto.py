@@ -13,6 +13,12 @@ Who holds which key (docs/deploy.md):
   by the `report_index` task, after a report is stored.
 - back-office servers and task workers: also BEACON_REPORT_PRIVATE_KEY (to read, and to index) and
   BEACON_BLIND_INDEX_KEY (to index and to look identifiers up).
+
+Changing the key pair (docs/deploy.md, "Changing the keys"): BEACON_REPORT_PRIVATE_KEY may hold several private
+keys, the current one first (the pair of BEACON_REPORT_PUBLIC_KEY), then older ones still needed to read what was
+sealed to them; `manage.py reports_rekey` seals everything again to the current key, after which the older keys
+can be destroyed. A sealed box does not say which key it was sealed to, so each key is tried in turn, the
+current one first (a wrong key fails its authentication check at once).
 """
 
 import base64
@@ -24,6 +30,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
 
@@ -57,9 +64,41 @@ def _public_box(public_key: str) -> SealedBox:
     return SealedBox(PublicKey(_b64decode(public_key)))
 
 
+def private_keys(value: str) -> list[str]:
+    """The private keys a BEACON_REPORT_PRIVATE_KEY value names: the current one first, then older ones,
+    separated by commas or spaces."""
+    return value.replace(",", " ").split()
+
+
 @cache
-def _private_box(private_key: str) -> SealedBox:
-    return SealedBox(PrivateKey(_b64decode(private_key)))
+def _private_boxes(value: str) -> tuple[SealedBox, ...]:
+    return tuple(SealedBox(PrivateKey(_b64decode(key))) for key in private_keys(value))
+
+
+def _is_key(value: str) -> bool:
+    try:
+        return len(_b64decode(value)) == 32
+    except ValueError:
+        return False
+
+
+def key_pair_problem(public_key: str, private_key: str) -> str | None:
+    """What is wrong with these values of BEACON_REPORT_PUBLIC_KEY and BEACON_REPORT_PRIVATE_KEY, or None.
+
+    A back office whose first private key is not the public key's pair would seal new reports, messages and
+    notes to a key it does not read them with: production settings refuse to start with it."""
+    if not _is_key(public_key):
+        return "BEACON_REPORT_PUBLIC_KEY is not a key (32 bytes, base64-encoded)."
+    keys = private_keys(private_key)
+    for position, key in enumerate(keys, start=1):
+        if not _is_key(key):
+            return f"Key {position} of BEACON_REPORT_PRIVATE_KEY is not a key (32 bytes, base64-encoded)."
+    if keys and bytes(PrivateKey(_b64decode(keys[0])).public_key) != _b64decode(public_key):
+        return (
+            "The first key of BEACON_REPORT_PRIVATE_KEY is not the pair of BEACON_REPORT_PUBLIC_KEY: put the "
+            "current private key first and older ones after it, and give every process the same public key."
+        )
+    return None
 
 
 def can_decrypt() -> bool:
@@ -73,11 +112,47 @@ def seal(data: bytes) -> bytes:
     return _public_box(key).encrypt(data)
 
 
-def unseal(ciphertext: bytes) -> bytes:
-    key = settings.BEACON_REPORT_PRIVATE_KEY
-    if not key:
+def _boxes() -> tuple[SealedBox, ...]:
+    value = settings.BEACON_REPORT_PRIVATE_KEY
+    if not value:
         raise ImproperlyConfigured("This process has no BEACON_REPORT_PRIVATE_KEY: it cannot read reports.")
-    return _private_box(key).decrypt(bytes(ciphertext))
+    return _private_boxes(value)
+
+
+def unseal(ciphertext: bytes) -> bytes:
+    """Open what was sealed to the current key pair or to an older one that BEACON_REPORT_PRIVATE_KEY still
+    names; raises CryptoError when none of them opens it."""
+    data = bytes(ciphertext)
+    *older_first, last = _boxes()
+    for box in older_first:
+        try:
+            return box.decrypt(data)
+        except CryptoError:
+            continue
+    return last.decrypt(data)
+
+
+def sealed_to_current(ciphertext: bytes) -> bool:
+    """The current key pair (the first key of BEACON_REPORT_PRIVATE_KEY) opens this."""
+    current, *_ = _boxes()
+    try:
+        current.decrypt(bytes(ciphertext))
+    except CryptoError:
+        return False
+    return True
+
+
+def reseal(ciphertext: bytes) -> bytes | None:
+    """The same content sealed to the current public key, or None when it is sealed to the current pair already.
+    Raises CryptoError when no key of BEACON_REPORT_PRIVATE_KEY opens it."""
+    if sealed_to_current(ciphertext):
+        return None
+    fresh = seal(unseal(ciphertext))
+    if not sealed_to_current(fresh):  # the public key is not the first private key's pair: keep the old value
+        raise ImproperlyConfigured(
+            "BEACON_REPORT_PUBLIC_KEY is not the pair of the first key of BEACON_REPORT_PRIVATE_KEY."
+        )
+    return fresh
 
 
 def seal_json(value) -> bytes:

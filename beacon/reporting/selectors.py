@@ -3,6 +3,8 @@
 import datetime
 from collections import Counter
 
+from django.apps import apps
+from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 from nacl.exceptions import CryptoError
@@ -33,6 +35,33 @@ def reports_unindexed(*, older_than: datetime.timedelta) -> list[int]:
 
 
 # --- Back office (needs the private key) -------------------------------------------------------------
+
+
+def sealed_columns() -> list[tuple[type[models.Model], list[str]]]:
+    """Every column, in every app, that holds values sealed to the report key pair, by model: Beacon names them
+    `sealed` or `sealed_*` (what is sealed to a reporter's own key is named `reader_*`)."""
+    found = []
+    for model in apps.get_models():
+        fields = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if isinstance(field, models.BinaryField) and field.name.split("_")[0] == "sealed"
+        ]
+        if fields:
+            found.append((model, fields))
+    return found
+
+
+def sealed_values_on_older_keys() -> dict[str, int]:
+    """How many sealed values, by model, the current key pair does not open: those sealed to a key that
+    BEACON_REPORT_PRIVATE_KEY names after the first (reports_rekey seals them again), or to none it names."""
+    counts = {}
+    for model, fields in sealed_columns():
+        older = 0
+        for values in model.objects.order_by("pk").values_list(*fields).iterator(chunk_size=20):
+            older += sum(1 for value in values if value and not crypto.sealed_to_current(value))
+        counts[model._meta.label] = older
+    return counts
 
 
 def report_content(*, report: Report) -> dict:

@@ -26,7 +26,8 @@ from .models import (
     ReportMessage,
     SentJourney,
 )
-from .selectors import neighbourhood_id_for_district, report_reporter_email
+from .selectors import neighbourhood_id_for_district, report_reporter_email, sealed_columns
+from .signals import report_submitted
 from .uploads import CleanFile, clean_upload
 
 logger = logging.getLogger(__name__)
@@ -206,6 +207,93 @@ def report_identifiers_index(*, report_id: int) -> Report | None:
             ignore_conflicts=True,
         )
     return report
+
+
+# --- Changing the keys (docs/deploy.md, "Changing the keys") -----------------------------------------------
+
+_FILE_BATCH = 5  # rows holding files (up to 20 MB each) per transaction
+
+
+def sealed_content_reseal(*, batch_size: int = 200) -> dict[str, int]:
+    """Seal again to the current key pair every value sealed to an older one that BEACON_REPORT_PRIVATE_KEY still
+    names, in every sealed column (selectors.sealed_columns). Returns how many values were sealed again, by model.
+
+    Rows are taken in id order, a batch at a time, each batch in a transaction of its own that locks its rows:
+    the back office keeps working meanwhile, a note saved at the same moment is neither lost nor overwritten,
+    and a run stopped half-way is simply run again (what is sealed to the current pair is left as it is).
+    Raises CryptoError, changing nothing more, on a value that none of the keys opens."""
+    counts = {}
+    for model, fields in sealed_columns():
+        size = _FILE_BATCH if "sealed_data" in fields else batch_size
+        label, resealed, last = model._meta.label, 0, 0
+        while True:
+            with transaction.atomic():
+                batch = list(
+                    model.objects.select_for_update()
+                    .filter(pk__gt=last)
+                    .order_by("pk")
+                    .values_list("pk", *fields)[:size]
+                )
+                for pk, *values in batch:
+                    fresh = {
+                        field: crypto.reseal(value)
+                        for field, value in zip(fields, values, strict=True)
+                        if value
+                    }
+                    changed = {field: value for field, value in fresh.items() if value is not None}
+                    if changed:
+                        model.objects.filter(pk=pk).update(**changed)
+                        resealed += len(changed)
+            if len(batch) < size:
+                break
+            last = batch[-1][0]
+        counts[label] = resealed
+    with transaction.atomic():
+        audit_record(actor=None, action="keys.reseal", detail={"resealed": counts})
+    return counts
+
+
+def report_identifiers_rekey(*, batch_size: int = 200) -> tuple[int, int]:
+    """Write every indexed report's blind indexes again under the current BEACON_BLIND_INDEX_KEY, after it has
+    changed. Returns (reports rewritten, reports linked again).
+
+    Each batch of reports is rewritten in a transaction of its own, so a run stopped half-way is simply run
+    again. Stop the task workers first (docs/deploy.md): a report indexed meanwhile is checked for links against
+    indexes partly still under the old key, so those reports are then sent `report_submitted` again (its
+    receivers are idempotent) to be linked against the rewritten indexes."""
+    started, rewritten, last = timezone.now(), 0, 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Report.objects.select_for_update()
+                .filter(pk__gt=last)
+                .exclude(indexed_at=None)
+                .order_by("pk")
+                .values_list("pk", "sealed")[:batch_size]
+            )
+            identifiers = [
+                ReportIdentifier(report_id=pk, kind=kind, digest=crypto.blind_index(kind, value))
+                for pk, sealed in batch
+                for kind, value in sorted(document.identifier_values(crypto.unseal_json(sealed)))
+            ]
+            ReportIdentifier.objects.filter(report_id__in=[pk for pk, _ in batch]).delete()
+            ReportIdentifier.objects.bulk_create(identifiers)
+            rewritten += len(batch)
+        if len(batch) < batch_size:
+            break
+        last = batch[-1][0]
+    meanwhile = list(Report.objects.filter(indexed_at__gte=started).defer("sealed").order_by("pk"))
+    for report in meanwhile:
+        try:
+            with transaction.atomic():
+                report_submitted.send(sender=Report, report=report)
+        except Exception:
+            logger.exception("A receiver of report_submitted failed for report id %s", report.pk)
+    with transaction.atomic():
+        audit_record(
+            actor=None, action="keys.reindex", detail={"reports": rewritten, "linked_again": len(meanwhile)}
+        )
+    return rewritten, len(meanwhile)
 
 
 def report_index_done(*, report: Report) -> None:

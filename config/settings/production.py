@@ -6,6 +6,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from beacon.reporting.crypto import key_pair_problem
+
 # Values in .env count as set, as in every other environment (the shared settings read it too).
 environ.Env.read_env(Path(__file__).resolve().parent.parent.parent / ".env", overwrite=False)
 
@@ -58,5 +60,7 @@ if BEACON_RECEIPT_KEY == BEACON_BLIND_INDEX_KEY:  # noqa: F405
         "BEACON_RECEIPT_KEY must not be the blind-index key: the public web servers hold it. Make a new one "
         "(manage.py beacon_keys)."
     )
+if _key_problem := key_pair_problem(BEACON_REPORT_PUBLIC_KEY, BEACON_REPORT_PRIVATE_KEY):  # noqa: F405
+    raise ImproperlyConfigured(_key_problem)
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -45,28 +45,31 @@ def test_production_refuses_to_start_without_its_secrets():
         assert f"Production settings need the environment variable {missing}" in result.stderr
 
 
+# The key pair of production_env's public key, for the back office (back_office_keys).
+_PRIVATE = PrivateKey.generate()
+
+
 def production_env(tmp_path, **extra):
     """The environment a public web server needs: its secrets, the public key and the receipt key (no private
     key, no blind-index key) and a database in tmp_path."""
-    private = PrivateKey.generate()
     env = base_env()
     env.update(
         DJANGO_SECRET_KEY=base64.b64encode(os.urandom(48)).decode(),
         ALLOWED_HOSTS="beacon.example.police.uk",
         DATABASE_URL=f"sqlite:///{tmp_path}/production.sqlite3",
         WAGTAILADMIN_BASE_URL="https://beacon.example.police.uk",
-        BEACON_REPORT_PUBLIC_KEY=base64.b64encode(bytes(private.public_key)).decode(),
+        BEACON_REPORT_PUBLIC_KEY=base64.b64encode(bytes(_PRIVATE.public_key)).decode(),
         BEACON_RECEIPT_KEY=base64.b64encode(os.urandom(32)).decode(),
-        **extra,
     )
+    env.update(extra)
     return env
 
 
 def back_office_keys() -> dict[str, str]:
-    keys = generate_keys()
+    """What a back-office process adds to production_env: the pair of its public key, and a blind-index key."""
     return {
-        "BEACON_REPORT_PRIVATE_KEY": keys["BEACON_REPORT_PRIVATE_KEY"],
-        "BEACON_BLIND_INDEX_KEY": keys["BEACON_BLIND_INDEX_KEY"],
+        "BEACON_REPORT_PRIVATE_KEY": base64.b64encode(bytes(_PRIVATE)).decode(),
+        "BEACON_BLIND_INDEX_KEY": generate_keys()["BEACON_BLIND_INDEX_KEY"],
     }
 
 
@@ -86,6 +89,33 @@ def test_a_back_office_process_has_the_private_and_blind_index_keys_together_and
     reused["BEACON_RECEIPT_KEY"] = back_office["BEACON_BLIND_INDEX_KEY"]
     result = run_manage("check", env=reused)
     assert result.returncode != 0 and "BEACON_RECEIPT_KEY must not be the blind-index key" in result.stderr
+
+
+def test_a_back_office_refuses_a_first_private_key_that_is_not_the_public_keys_pair(tmp_path):
+    """With another pair's private key first, new reports would be sealed to a key the back office does not
+    hold as its current one; older private keys may follow the current one (a key change in progress)."""
+    current = back_office_keys()
+    older = generate_keys()["BEACON_REPORT_PRIVATE_KEY"]
+    changing = current | {"BEACON_REPORT_PRIVATE_KEY": f"{current['BEACON_REPORT_PRIVATE_KEY']},{older}"}
+    result = run_manage("check", env=production_env(tmp_path, **changing))
+    assert result.returncode == 0, result.stderr
+    for wrong, message in [
+        (
+            f"{older},{current['BEACON_REPORT_PRIVATE_KEY']}",
+            "The first key of BEACON_REPORT_PRIVATE_KEY is not",
+        ),
+        (older, "The first key of BEACON_REPORT_PRIVATE_KEY is not the pair of BEACON_REPORT_PUBLIC_KEY"),
+        (
+            f"{current['BEACON_REPORT_PRIVATE_KEY']} not-a-key",
+            "Key 2 of BEACON_REPORT_PRIVATE_KEY is not a key",
+        ),
+    ]:
+        result = run_manage(
+            "check", env=production_env(tmp_path, **current | {"BEACON_REPORT_PRIVATE_KEY": wrong})
+        )
+        assert result.returncode != 0 and message in result.stderr, wrong
+    result = run_manage("check", env=production_env(tmp_path, BEACON_REPORT_PUBLIC_KEY="c2hvcnQ="))
+    assert result.returncode != 0 and "BEACON_REPORT_PUBLIC_KEY is not a key" in result.stderr
 
 
 def test_production_settings_pass_check_deploy(tmp_path):

@@ -99,3 +99,34 @@ def test_beacon_keys_adds_a_key_a_development_file_lacks_and_keeps_the_rest(tmp_
         name: old[name] for name in NAMES if name != "BEACON_RECEIPT_KEY"
     }
     assert len(base64.b64decode(read["BEACON_RECEIPT_KEY"], validate=True)) == 32
+
+
+def test_the_private_key_setting_may_name_older_keys_after_the_current_one(settings):
+    old, new = crypto.generate_keys(), crypto.generate_keys()
+    settings.BEACON_REPORT_PUBLIC_KEY = old["BEACON_REPORT_PUBLIC_KEY"]
+    sealed_to_old = crypto.seal(b"sealed before the change")
+    settings.BEACON_REPORT_PUBLIC_KEY = new["BEACON_REPORT_PUBLIC_KEY"]
+    sealed_to_new = crypto.seal(b"sealed after the change")
+    for separated in (", ", ",", " ", "\n"):
+        settings.BEACON_REPORT_PRIVATE_KEY = separated.join(
+            [new["BEACON_REPORT_PRIVATE_KEY"], old["BEACON_REPORT_PRIVATE_KEY"]]
+        )
+        assert crypto.unseal(sealed_to_old) == b"sealed before the change"
+        assert crypto.unseal(sealed_to_new) == b"sealed after the change"
+        assert not crypto.sealed_to_current(sealed_to_old) and crypto.sealed_to_current(sealed_to_new)
+        assert crypto.reseal(sealed_to_new) is None
+        assert (
+            crypto.key_pair_problem(settings.BEACON_REPORT_PUBLIC_KEY, settings.BEACON_REPORT_PRIVATE_KEY)
+            is None
+        )
+    resealed = crypto.reseal(sealed_to_old)
+    settings.BEACON_REPORT_PRIVATE_KEY = new["BEACON_REPORT_PRIVATE_KEY"]
+    assert crypto.unseal(resealed) == b"sealed before the change"
+    with pytest.raises(CryptoError):
+        crypto.unseal(sealed_to_old)  # the old key is gone: what was not sealed again is lost
+    # The current key must come first: the other way round, new content would go to a key read second.
+    problem = crypto.key_pair_problem(
+        new["BEACON_REPORT_PUBLIC_KEY"],
+        f"{old['BEACON_REPORT_PRIVATE_KEY']},{new['BEACON_REPORT_PRIVATE_KEY']}",
+    )
+    assert problem.startswith("The first key of BEACON_REPORT_PRIVATE_KEY is not the pair")
