@@ -7,7 +7,7 @@ anonymous visitor and send them to the sign-in steps (accounts.views.sign_in).
 The idle time-out counts a person's actions only. Requests that a page sends by itself on a timer are named in
 BACKGROUND_VIEWS: they are answered (or find the session ended) but never make it last longer, so a tab left
 open still signs out. A new polling endpoint must be added there (docs/staff-sign-in.md). A post that the CSRF
-check refuses does not count either. Every staff page warns before the time-out (accounts/timeout-warning.js, session_views).
+check refuses does not count either. Every staff page warns before the time-out (core/timeout-warning.js, session_views).
 
 A form sent after the time-out is not silently dropped on the way to the sign-in page: the person is told they
 were signed out and that what they sent was not saved (accounts.views.sent_after_sign_out). Pages opened after

@@ -1,4 +1,4 @@
-"""What the timeout warning on every staff page asks (accounts/timeout-warning.js), and where it leads.
+"""What the timeout warning on every staff page asks (core/timeout-warning.js), and where it leads.
 
 The warning asks the server how long the sign-in has left rather than counting on its own, so that several tabs
 agree and a page view or a form sent in another tab is taken into account. Asking is listed in BACKGROUND_VIEWS
@@ -28,10 +28,10 @@ def _seconds_left(request) -> int:
 
 def _status(request) -> JsonResponse:
     if not request.user.is_authenticated:
-        return JsonResponse({"signed_in": False})
+        return JsonResponse({"active": False})
     return JsonResponse(
         {
-            "signed_in": True,
+            "active": True,
             "remaining": _seconds_left(request),
             "warn": settings.BEACON_STAFF_IDLE_WARNING_SECONDS,
             "csrf": get_token(

@@ -164,12 +164,16 @@ class SessionStore(DatabaseStore):
 
 
 class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, touching a session whose stored expiry is getting stale, except where a view has set
+    `request.session.keep_expiry` (a page asking on a timer how long is left, which is no activity)."""
+
     def process_response(self, request, response):
         session = getattr(request, "session", None)
         if (
             session is not None
             and session.accessed
             and not session.modified
+            and not getattr(session, "keep_expiry", False)
             and response.status_code != 500
             and getattr(session, "needs_touch", lambda: False)()
         ):

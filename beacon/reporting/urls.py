@@ -46,6 +46,9 @@ urlpatterns = [
     ),
     path("done/", views.done, name="done"),
     path("delete-answers/", views.delete_answers, name="delete_answers"),
+    path("session/", views.journey_session, name="session"),
+    path("session/keep/", views.journey_keep, name="session_keep"),
+    path("expired/", views.expired_page, name="expired"),
     path("follow-up/", views.followup, name="followup"),
     path("follow-up/reply/", views.followup_reply, name="followup_reply"),
 ]

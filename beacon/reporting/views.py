@@ -9,14 +9,15 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from beacon.core import throttle
 from beacon.core.limits import SMALL_BODY
@@ -68,6 +69,53 @@ def _page_path(prefix: str, slug: str) -> str:
 
 def expired(request):
     return render(request, "reporting/expired.html", {"title": "Your answers have been deleted"})
+
+
+@require_safe
+@never_cache
+def expired_page(request):
+    """Where the timeout warning (core/timeout-warning.js) takes a journey page once its answers have been deleted
+    for want of activity, so that they are no longer on the screen."""
+    return expired(request)
+
+
+def _journey_status(request, remaining: int | None = None) -> JsonResponse:
+    session = request.session
+    expiry = getattr(session, "loaded_expiry", None)
+    if Journey.load(session) is None or (remaining is None and expiry is None):
+        return JsonResponse({"active": False})
+    if remaining is None:
+        remaining = max(0, int((expiry - timezone.now()).total_seconds()))
+    return JsonResponse(
+        {
+            "active": True,
+            "remaining": remaining,
+            "warn": settings.BEACON_REPORT_IDLE_WARNING_SECONDS,
+            "csrf": get_token(request),  # for "Keep my answers"; only this site's pages can read it
+        }
+    )
+
+
+@require_safe
+@never_cache
+def journey_session(request):
+    """How many seconds the answers in progress have left, for the timeout warning on the journey's pages.
+    Asking is not activity: it never moves the expiry, so answers left on a screen are still deleted on time."""
+    request.session.keep_expiry = True
+    return _journey_status(request)
+
+
+@body_limit(SMALL_BODY, back="reporting:start")
+@never_cache
+@require_POST
+def journey_keep(request):
+    """The warning's "Keep my answers": the answers, and any files, are kept for another SESSION_COOKIE_AGE."""
+    journey = Journey.load(request.session)
+    if journey is None:
+        return JsonResponse({"active": False}, status=403)  # deleted already: nothing to keep
+    journey.keep_files()
+    request.session.modified = True  # saved, with a fresh expiry, as the response goes
+    return _journey_status(request, remaining=request.session.get_expiry_age())
 
 
 def limited(request, verdict: throttle.Verdict, *, back: str, answers_kept: bool = True):

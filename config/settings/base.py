@@ -201,6 +201,8 @@ SESSION_ENGINE = "beacon.core.sessions"
 # expiry lags a full SESSION_COOKIE_AGE by more than SESSION_TOUCH_SECONDS (beacon.core.sessions).
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TOUCH_SECONDS = 60
+# The journey's pages warn this long before a reporter's answers are deleted (core/timeout-warning.js).
+BEACON_REPORT_IDLE_WARNING_SECONDS = 2 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Both cookies are browser-session cookies (no Max-Age or Expires): closing the browser deletes them, so a
@@ -210,7 +212,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_AGE = None
 BEACON_STAFF_IDLE_SECONDS = env.int("BEACON_STAFF_IDLE_SECONDS", default=30 * 60)
-BEACON_STAFF_IDLE_WARNING_SECONDS = 2 * 60  # staff pages warn this long before (accounts/timeout-warning.js)
+BEACON_STAFF_IDLE_WARNING_SECONDS = 2 * 60  # staff pages warn this long before (core/timeout-warning.js)
 CSRF_FAILURE_VIEW = "beacon.core.views.csrf_failure"
 
 LANGUAGE_CODE = "en-gb"

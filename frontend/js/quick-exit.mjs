@@ -29,7 +29,13 @@ export function initQuickExit(doc) {
     window.location.replace(target);
   }
 
-  link.addEventListener("click", leave);
+  // Every "Leave this site" link: the header's, and one a script adds later (the journey's timeout warning,
+  // whose modal dialog puts the header's out of reach).
+  doc.addEventListener("click", (event) => {
+    if (event.target instanceof Element && event.target.closest("[data-quick-exit]")) {
+      leave(event);
+    }
+  });
 
   const shiftTimes = [];
   doc.addEventListener("keydown", (event) => {

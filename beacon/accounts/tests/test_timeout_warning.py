@@ -35,7 +35,7 @@ class Tags(HTMLParser):
 
 
 def warning_script(html):
-    return [s for s in Tags(html).scripts if (s.get("src") or "").endswith("/accounts/timeout-warning.js")]
+    return [s for s in Tags(html).scripts if (s.get("src") or "").endswith("/core/timeout-warning.js")]
 
 
 def signed_in(client, user):
@@ -57,23 +57,27 @@ def test_every_staff_page_loads_the_warning(officer, staff_client, url):
     [script] = warning_script(html)
     assert "defer" in script
     assert script["data-status-url"] == STATUS
-    assert script["data-stay-signed-in-url"] == STAY
-    assert script["data-sign-out-url"] == "/admin/logout/"
-    assert script["data-signed-out-url"] == "/account/signed-out/"
+    assert script["data-stay-url"] == STAY
+    assert script["data-end-url"] == "/account/signed-out/"
+    assert "data-end-next" in script and "data-escape-stays" in script and "data-first-check" not in script
+    # The dialog's words, and its "Sign out" form, are the page's own.
+    template = html.split(f'<template id="{script["data-template"]}"', 1)[1].split("</template>", 1)[0]
+    assert 'data-live="We will sign you out in {time}."' in template
+    assert ">You are about to be signed out</h2>" in template and ">Stay signed in</button>" in template
+    assert '<form method="post" action="/admin/logout/"' in template and ">Sign out</button>" in template
     assert any(href.endswith("/accounts/timeout-warning.css") for href in Tags(html).styles)
-    assert finders.find("accounts/timeout-warning.js") and finders.find("accounts/timeout-warning.css")
+    assert finders.find("core/timeout-warning.js") and finders.find("accounts/timeout-warning.css")
 
 
 def test_the_warning_script_builds_an_accessible_modal_dialog():
-    with open(finders.find("accounts/timeout-warning.js")) as file:
+    with open(finders.find("core/timeout-warning.js")) as file:
         source = file.read()
     for needed in (
         "showModal",
         "aria-labelledby",
         "aria-describedby",
-        "aria-live",
-        "Stay signed in",
-        "Sign out",
+        "data-timeout-live",
+        "location.replace",
     ):
         assert needed in source
 
@@ -92,9 +96,9 @@ def test_the_status_says_how_long_is_left_and_does_not_count_as_activity(officer
         status = client.get(STATUS)
     assert status.status_code == 200 and "no-store" in status["Cache-Control"]
     data = status.json()
-    assert data["signed_in"] is True and data["remaining"] == 100 and data["warn"] == warn and data["csrf"]
+    assert data["active"] is True and data["remaining"] == 100 and data["warn"] == warn and data["csrf"]
     with time_machine.travel(start + idle + 1, tick=False):
-        assert client.get(STATUS).json() == {"signed_in": False}  # the time-out still came on time
+        assert client.get(STATUS).json() == {"active": False}  # the time-out still came on time
     assert client.get("/admin/")["Location"].startswith("/admin/login/")
 
 
@@ -123,7 +127,7 @@ def test_stay_signed_in_needs_the_csrf_token(officer, settings):
         assert client.post(STAY).status_code == 403
         assert client.post(STAY, HTTP_X_CSRFTOKEN="x" * 32).status_code == 403
     with time_machine.travel(start + idle + 1, tick=False):
-        assert client.get(STATUS).json() == {"signed_in": False}  # the refused posts did not count
+        assert client.get(STATUS).json() == {"active": False}  # the refused posts did not count
 
 
 def test_stay_signed_in_takes_only_a_post(officer, staff_client):
@@ -138,7 +142,7 @@ def test_stay_signed_in_after_the_time_out_does_not_sign_back_in(officer, settin
         csrf = client.get(STATUS).json()["csrf"]
     with time_machine.travel(start + settings.BEACON_STAFF_IDLE_SECONDS + 1, tick=False):
         assert client.post(STAY, HTTP_X_CSRFTOKEN=csrf).status_code == 403
-        assert client.get(STATUS).json() == {"signed_in": False}
+        assert client.get(STATUS).json() == {"active": False}
 
 
 def test_the_signed_out_page_says_why_and_leads_back(client):
