@@ -68,6 +68,7 @@ def privacy(request):
         "workshop_contact_days": settings.BEACON_EVENTS_WORKSHOP_CONTACT_DAYS,
         "workshop_undecided_days": settings.BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS,
         "outcome_notes_days": settings.BEACON_EVENTS_OUTCOME_NOTES_DAYS,
+        "backup_days": settings.BEACON_BACKUP_DAYS,
     }
     return render(request, "core/privacy.html", context)
 

@@ -192,6 +192,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # accounts_purge`, hourly from run_schedule). Only sign-ins in this window make an address one an account "has
 # signed in from before".
 BEACON_SIGN_IN_RECORDS_DAYS = env.int("BEACON_SIGN_IN_RECORDS_DAYS", default=90)
+# How long backups are kept (manage.py backup_database --prune; the privacy notice says so): what Beacon has
+# deleted stays in them until then.
+BEACON_BACKUP_DAYS = env.int("BEACON_BACKUP_DAYS", default=30)
 
 # Sessions: the public reporting journey keeps answers for 60 idle minutes; staff sessions end after
 # 30 idle minutes (beacon.accounts.middleware.StaffSessionMiddleware).
