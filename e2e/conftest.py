@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the Django ORM calls made by fixtures here are
 # still synchronous and safe.
@@ -104,6 +104,47 @@ def axe():
         assert violations == [], f"axe-core violations on {page.url}:\n" + "\n".join(violations)
 
     return check
+
+
+@pytest.fixture
+def csp_violations(page):
+    """What the page's console says the Content-Security-Policy blocked, and uncaught script errors."""
+    found = []
+    page.on(
+        "console", lambda message: "Content Security Policy" in message.text and found.append(message.text)
+    )
+    page.on("pageerror", lambda error: found.append(f"page error: {error}"))
+    return found
+
+
+# Is focus on something outside the open dialog?
+OUTSIDE_THE_DIALOG = (
+    "(() => { const a = document.activeElement;"
+    " return !!a && a !== document.body && !a.closest('dialog[open]'); })()"
+)
+
+
+def assert_timeout_warning_holds_focus(page, axe, stay, other) -> None:
+    """A timeout warning just opened: focus is on its `stay` button, Tab reaches its `other` action and back,
+    the page behind cannot be reached, and it passes axe-core at desktop and phone widths."""
+    expect(stay).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(other).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(stay).to_be_focused()
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        assert page.evaluate(OUTSIDE_THE_DIALOG) is False
+    stay.focus()
+    axe(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    axe(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def seconds_left(page, status_url: str) -> int:
+    """What the server says is left, asked the way a timeout warning asks (which does not count as activity)."""
+    return page.evaluate(f"fetch('{status_url}').then((r) => r.json()).then((d) => d.remaining)")
 
 
 STAFF_PASSWORD = "a-long-test-password"  # noqa: S105 - the root conftest's make_staff password

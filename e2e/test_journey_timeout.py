@@ -9,7 +9,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import assert_timeout_warning_holds_focus, seconds_left
 from .test_shell import NEUTRAL, hold_leave, navigations, wait_for_exit
+
+STATUS = "/report/session/"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,27 +25,6 @@ def short_time_out(settings):
     settings.SESSION_TOUCH_SECONDS = 1
     settings.BEACON_REPORT_IDLE_WARNING_SECONDS = WARN
     settings.BEACON_NEUTRAL_URL = NEUTRAL
-
-
-@pytest.fixture
-def csp_violations(page):
-    found = []
-    page.on(
-        "console", lambda message: "Content Security Policy" in message.text and found.append(message.text)
-    )
-    page.on("pageerror", lambda error: found.append(f"page error: {error}"))
-    return found
-
-
-OUTSIDE_THE_DIALOG = (
-    "(() => { const a = document.activeElement;"
-    " return !!a && a !== document.body && !a.closest('dialog[open]'); })()"
-)
-
-
-def seconds_left(page) -> int:
-    """What the server says is left, asked the way the warning asks (which does not count as activity)."""
-    return page.evaluate("fetch('/report/session/').then((r) => r.json()).then((d) => d.remaining)")
 
 
 def warning(page):
@@ -67,26 +49,14 @@ def test_a_reporter_is_warned_and_can_keep_their_answers(
     expect(dialog).to_contain_text(re.compile(r"We will delete yours in \d+ (minutes?|seconds?)\."))
     expect(dialog).to_contain_text("Nothing has been sent to us yet.")
     keep = dialog.get_by_role("button", name="Keep my answers")
-    expect(keep).to_be_focused()
-    page.keyboard.press("Tab")
-    expect(dialog.get_by_role("link", name="Leave this site")).to_be_focused()
-    page.keyboard.press("Shift+Tab")
-    expect(keep).to_be_focused()
-    for _ in range(4):  # the page behind the warning cannot be reached
-        page.keyboard.press("Tab")
-        assert page.evaluate(OUTSIDE_THE_DIALOG) is False
-    keep.focus()
-    axe(page)
-    page.set_viewport_size({"width": 390, "height": 844})
-    axe(page)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    assert seconds_left(page) <= WARN
+    assert_timeout_warning_holds_focus(page, axe, keep, dialog.get_by_role("link", name="Leave this site"))
+    assert seconds_left(page, STATUS) <= WARN
 
     keep.click()
     expect(dialog).to_be_hidden()
     expect(answer).to_be_focused()  # focus goes back where it was, and the tick is still there
     expect(answer).to_be_checked()
-    assert seconds_left(page) > WARN  # the press kept the answers; asking did not
+    assert seconds_left(page, STATUS) > WARN  # the press kept the answers; asking did not
 
     # Left alone: the warning again, then the page is replaced by one that says the answers were deleted.
     warning(page)

@@ -9,7 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from beacon.accounts import roles
-from e2e.conftest import sign_in
+from e2e.conftest import assert_timeout_warning_holds_focus, seconds_left, sign_in
+
+STATUS = "/account/session/"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,27 +22,6 @@ IDLE, WARN = 30, 22  # the warning opens 8 seconds after the last action
 def short_time_out(settings):
     settings.BEACON_STAFF_IDLE_SECONDS = IDLE
     settings.BEACON_STAFF_IDLE_WARNING_SECONDS = WARN
-
-
-@pytest.fixture
-def csp_violations(page):
-    found = []
-    page.on(
-        "console", lambda message: "Content Security Policy" in message.text and found.append(message.text)
-    )
-    page.on("pageerror", lambda error: found.append(f"page error: {error}"))
-    return found
-
-
-OUTSIDE_THE_DIALOG = (
-    "(() => { const a = document.activeElement;"
-    " return !!a && a !== document.body && !a.closest('dialog[open]'); })()"
-)
-
-
-def seconds_left(page) -> int:
-    """What the server says is left, asked the way the warning asks (which does not count as activity)."""
-    return page.evaluate("fetch('/account/session/').then((r) => r.json()).then((d) => d.remaining)")
 
 
 def test_staff_are_warned_and_can_stay_signed_in(
@@ -59,24 +40,13 @@ def test_staff_are_warned_and_can_stay_signed_in(
     )
     expect(dialog).to_contain_text("Anything you have not sent will not be saved.")
     stay = dialog.get_by_role("button", name="Stay signed in")
-    expect(stay).to_be_focused()
-    page.keyboard.press("Tab")
-    expect(dialog.get_by_role("button", name="Sign out")).to_be_focused()
-    page.keyboard.press("Shift+Tab")
-    expect(stay).to_be_focused()
-    for _ in range(4):  # the page behind the warning cannot be reached
-        page.keyboard.press("Tab")
-        assert page.evaluate(OUTSIDE_THE_DIALOG) is False
-    axe(page)
-    page.set_viewport_size({"width": 390, "height": 844})
-    axe(page)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    assert seconds_left(page) <= WARN
+    assert_timeout_warning_holds_focus(page, axe, stay, dialog.get_by_role("button", name="Sign out"))
+    assert seconds_left(page, STATUS) <= WARN
 
     stay.click()
     expect(dialog).to_be_hidden()
     expect(search).to_be_focused()  # focus goes back where it was
-    assert seconds_left(page) > WARN  # the press counted as activity; asking did not
+    assert seconds_left(page, STATUS) > WARN  # the press counted as activity; asking did not
 
     # Left alone: the warning again, then the page says why the person was signed out.
     expect(dialog).to_be_visible(timeout=(IDLE - WARN + 5) * 1000)

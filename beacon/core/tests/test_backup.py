@@ -6,15 +6,13 @@ import io
 import os
 import sqlite3
 import stat
-import subprocess
-import sys
 
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from beacon.core.tests.test_settings_guard import ROOT
+from beacon.core.tests.test_settings_guard import run_manage
 from beacon.reporting.models import Report
 from beacon.reporting.services import report_submit
 from beacon.reporting.tests.test_services import document
@@ -54,25 +52,9 @@ def test_the_copy_is_private_checked_complete_and_works_as_the_database_once_res
     # Restored (Beacon pointed at the copy): the report is there and its migrations are all applied.
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{target}"}
     count = "from beacon.reporting.models import Report; print(Report.objects.count())"
-    shell = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", count],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    shell = run_manage("shell", "--no-imports", "-c", count, env=env)
     assert shell.returncode == 0 and shell.stdout.strip() == "1", shell.stderr
-    migrations = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    migrations = run_manage("migrate", "--check", env=env)
     assert migrations.returncode == 0, migrations.stdout + migrations.stderr
 
 
