@@ -180,3 +180,33 @@ def test_a_new_blind_index_key_links_reports_again_once_reports_rekey_has_writte
     }
     later = submit()
     assert ReportLink.objects.filter(high_id=later.pk).count() == 3
+
+
+def test_content_sealed_to_a_key_the_back_office_lacks_gives_a_page_that_says_so(
+    submit, boss, staff_client, settings, caplog
+):
+    """The old private key taken out too early, or a backup from before a key change restored: staff get a page
+    that says what to do, never a server error, and the log names the page, never what it holds."""
+    own = settings.BEACON_REPORT_PUBLIC_KEY
+    settings.BEACON_REPORT_PUBLIC_KEY = crypto.generate_keys()["BEACON_REPORT_PUBLIC_KEY"]
+    report = submit(details="A blue door, every night.")
+    report_message_add(
+        report=report,
+        direction=ReportMessage.Direction.FROM_REPORTER,
+        text="The side door.",
+        files=[("door.jpg", image_bytes())],
+    )
+    settings.BEACON_REPORT_PUBLIC_KEY = own
+    client = staff_client(boss)
+    attachment = report.attachments.get()
+    for url in [
+        f"/admin/triage/reports/{report.pk}/",
+        f"/admin/triage/reports/{report.pk}/files/{attachment.pk}/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 503, url
+        text = " ".join(response.content.decode().split())
+        assert "it was sealed with a report key that this server does not hold" in text
+        assert "Nothing has been changed or lost." in text and "reports_rekey --check" in text
+        assert f"GET {url}: sealed content that no key in BEACON_REPORT_PRIVATE_KEY opens" in caplog.text
+    assert "blue door" not in caplog.text and "side door" not in caplog.text
