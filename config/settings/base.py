@@ -306,6 +306,7 @@ WAGTAIL_SITE_NAME = "Beacon"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
+WAGTAILIMAGES_IMAGE_FORM_BASE = "beacon.content.image_forms.ImageForm"  # an unreadable upload is a form error
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls to outside services
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff avatars from gravatar.com (a third party; img-src 'self')
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
