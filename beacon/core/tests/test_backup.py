@@ -6,6 +6,9 @@ import io
 import os
 import sqlite3
 import stat
+import threading
+import time
+from contextlib import closing
 
 import pytest
 import time_machine
@@ -96,3 +99,45 @@ def test_the_privacy_notice_says_how_long_backups_are_kept(client, settings):
     settings.BEACON_BACKUP_DAYS = 35
     text = " ".join(client.get("/privacy/").content.decode().split())
     assert "until they are deleted too, 35 days after they were made" in text
+
+
+def test_a_backup_finishes_while_another_connection_keeps_writing(tmp_path):
+    """Copied a few pages at a time, a backup starts again after every write, and on a busy service never ends:
+    it must take one snapshot, which in WAL mode writers do not wait for."""
+    if connection.vendor != "sqlite":  # PostgreSQL's own tools (the tests above)
+        with pytest.raises(CommandError, match="back it up with pg_dump"):
+            backup(tmp_path / "busy.sqlite3")
+        return
+    path = connection.settings_dict["NAME"]
+    with closing(sqlite3.connect(path)) as setup, setup:  # 24 MB: many steps of a few pages each
+        setup.execute("CREATE TABLE zz_ballast (data BLOB)")
+        setup.executemany("INSERT INTO zz_ballast VALUES (?)", [(os.urandom(1 << 20),) for _ in range(24)])
+    stop, writes = threading.Event(), []
+
+    def writer():  # a report, a session, an answer every few milliseconds, for 20 seconds at most
+        with closing(sqlite3.connect(path, timeout=10)) as other:
+            deadline = time.monotonic() + 20
+            while not stop.is_set() and time.monotonic() < deadline:
+                with other:
+                    other.execute("INSERT INTO zz_ballast VALUES (x'00')")
+                writes.append(time.monotonic())
+                time.sleep(0.005)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while not writes:
+            time.sleep(0.01)
+        started = time.monotonic()
+        written = backup(tmp_path / "busy.sqlite3")
+        finished, still_writing = time.monotonic(), thread.is_alive()
+    finally:
+        stop.set()
+        thread.join()
+        with closing(sqlite3.connect(path, timeout=10)) as cleanup, cleanup:
+            cleanup.execute("DROP TABLE zz_ballast")
+    assert "passed its check" in written
+    assert (
+        any(started < at < finished for at in writes) or finished - started < 0.05
+    )  # it ran beside the writes
+    assert still_writing, "the backup only finished once the writes had stopped"

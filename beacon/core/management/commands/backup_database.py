@@ -1,8 +1,10 @@
 """Copy Beacon's SQLite database to a file while the service runs (docs/deploy.md, "Backups").
 
 Copying the database file itself is not a backup: with write-ahead logging, recent transactions live in the
--wal file until a checkpoint, and a copy taken during a write can be torn. This uses SQLite's online backup API,
-which copies a consistent snapshot page by page while reports keep arriving, then checks the copy.
+-wal file until a checkpoint, and a copy taken during a write can be torn. This uses SQLite's online backup API
+in one step: it copies the snapshot of one read transaction, which in WAL mode writers do not wait for, so
+reports keep arriving meanwhile. (Copied a few pages at a time, a backup starts again from the first page after
+every write by another connection, and on a busy service would never finish.) Then it checks the copy.
 
 Backups hold what Beacon has since deleted (purged reports, contact details past their time): given a folder and
 --prune, it deletes its own backups there older than BEACON_BACKUP_DAYS, as the privacy notice promises.
@@ -19,7 +21,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-PAGES_PER_STEP = 1024  # 4 MB at a time: writers wait for one step at most, not for the whole copy
 STAMP = "%Y%m%dT%H%M%SZ"
 NAMED = re.compile(r"^beacon-(\d{8}T\d{6}Z)\.sqlite3$")  # the files this command names in a folder
 
@@ -30,10 +31,15 @@ def _copy(target: Path) -> int:
     try:
         # Made empty and private first: the copy holds staff sign-in secrets and sealed reports.
         os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise CommandError(
+            f"{partial} exists: another backup to {target} is running, or one was cut off."
+        ) from None
+    try:
         connection.ensure_connection()
         copy = sqlite3.connect(partial)
         try:
-            connection.connection.backup(copy, pages=PAGES_PER_STEP)
+            connection.connection.backup(copy)  # one step: one consistent snapshot
             verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
             reports = copy.execute("SELECT count(*) FROM reporting_report").fetchone()[0]
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
