@@ -90,6 +90,8 @@ def key_pair_problem(public_key: str, private_key: str) -> str | None:
     if not _is_key(public_key):
         return "BEACON_REPORT_PUBLIC_KEY is not a key (32 bytes, base64-encoded)."
     keys = private_keys(private_key)
+    if private_key and not keys:
+        return "BEACON_REPORT_PRIVATE_KEY names no key: give the private key, or leave it empty."
     for position, key in enumerate(keys, start=1):
         if not _is_key(key):
             return f"Key {position} of BEACON_REPORT_PRIVATE_KEY is not a key (32 bytes, base64-encoded)."
@@ -102,7 +104,7 @@ def key_pair_problem(public_key: str, private_key: str) -> str | None:
 
 
 def can_decrypt() -> bool:
-    return bool(getattr(settings, "BEACON_REPORT_PRIVATE_KEY", ""))
+    return bool(private_keys(getattr(settings, "BEACON_REPORT_PRIVATE_KEY", "")))
 
 
 def seal(data: bytes) -> bytes:
@@ -114,7 +116,7 @@ def seal(data: bytes) -> bytes:
 
 def _boxes() -> tuple[SealedBox, ...]:
     value = settings.BEACON_REPORT_PRIVATE_KEY
-    if not value:
+    if not private_keys(value):
         raise ImproperlyConfigured("This process has no BEACON_REPORT_PRIVATE_KEY: it cannot read reports.")
     return _private_boxes(value)
 

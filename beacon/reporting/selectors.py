@@ -52,14 +52,33 @@ def sealed_columns() -> list[tuple[type[models.Model], list[str]]]:
     return found
 
 
+SEALED_BATCH = 200  # rows read (and, sealing again, locked and written) at a time
+SEALED_FILE_BATCH = 5  # rows that hold a file (up to 20 MB each) at a time
+
+
+def sealed_rows(
+    model: type[models.Model], fields: list[str], *, after: int, lock: bool = False
+) -> list[tuple]:
+    """The next batch of (id, *sealed values) of a sealed_columns() model after id `after`, in id order, or [].
+    Locked until the caller's transaction ends, with lock."""
+    rows = model.objects.filter(pk__gt=after).order_by("pk")
+    if lock:
+        rows = rows.select_for_update()
+    size = SEALED_FILE_BATCH if "sealed_data" in fields else SEALED_BATCH
+    return list(rows.values_list("pk", *fields)[:size])
+
+
 def sealed_values_on_older_keys() -> dict[str, int]:
     """How many sealed values, by model, the current key pair does not open: those sealed to a key that
     BEACON_REPORT_PRIVATE_KEY names after the first (reports_rekey seals them again), or to none it names."""
     counts = {}
     for model, fields in sealed_columns():
-        older = 0
-        for values in model.objects.order_by("pk").values_list(*fields).iterator(chunk_size=20):
-            older += sum(1 for value in values if value and not crypto.sealed_to_current(value))
+        older, last = 0, 0
+        while batch := sealed_rows(model, fields, after=last):
+            older += sum(
+                1 for _, *values in batch for value in values if value and not crypto.sealed_to_current(value)
+            )
+            last = batch[-1][0]
         counts[model._meta.label] = older
     return counts
 

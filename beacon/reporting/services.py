@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from nacl.exceptions import CryptoError
 
 from beacon.core.db import durable_atomic
 from beacon.core.forms import clean_text
@@ -26,7 +27,7 @@ from .models import (
     ReportMessage,
     SentJourney,
 )
-from .selectors import neighbourhood_id_for_district, report_reporter_email, sealed_columns
+from .selectors import neighbourhood_id_for_district, report_reporter_email, sealed_columns, sealed_rows
 from .signals import report_submitted
 from .uploads import CleanFile, clean_upload
 
@@ -211,66 +212,69 @@ def report_identifiers_index(*, report_id: int) -> Report | None:
 
 # --- Changing the keys (docs/deploy.md, "Changing the keys") -----------------------------------------------
 
-_FILE_BATCH = 5  # rows holding files (up to 20 MB each) per transaction
+
+@dataclass(frozen=True)
+class Resealed:
+    counts: dict[str, int]  # values sealed again to the current key pair, by model
+    unreadable: list[
+        tuple[str, int, str]
+    ]  # (model, id, column) of values that no key opens, left as they are
 
 
-def sealed_content_reseal(*, batch_size: int = 200) -> dict[str, int]:
+def sealed_content_reseal() -> Resealed:
     """Seal again to the current key pair every value sealed to an older one that BEACON_REPORT_PRIVATE_KEY still
-    names, in every sealed column (selectors.sealed_columns). Returns how many values were sealed again, by model.
+    names, in every sealed column (selectors.sealed_columns).
 
-    Rows are taken in id order, a batch at a time, each batch in a transaction of its own that locks its rows:
-    the back office keeps working meanwhile, a note saved at the same moment is neither lost nor overwritten,
-    and a run stopped half-way is simply run again (what is sealed to the current pair is left as it is).
-    Raises CryptoError, changing nothing more, on a value that none of the keys opens."""
-    counts = {}
+    Rows are taken in id order, a batch at a time (selectors.sealed_rows), each batch in a transaction of its own
+    that locks its rows: the back office keeps working meanwhile, a note saved at the same moment is neither lost
+    nor overwritten, and a run stopped half-way is simply run again (what is sealed to the current pair is left as
+    it is). A value that no key opens is left as it is and named (by model, id and column) in the result, and the
+    rest carries on."""
+    counts, unreadable = {}, []
     for model, fields in sealed_columns():
-        size = _FILE_BATCH if "sealed_data" in fields else batch_size
         label, resealed, last = model._meta.label, 0, 0
         while True:
             with transaction.atomic():
-                batch = list(
-                    model.objects.select_for_update()
-                    .filter(pk__gt=last)
-                    .order_by("pk")
-                    .values_list("pk", *fields)[:size]
-                )
+                batch = sealed_rows(model, fields, after=last, lock=True)
                 for pk, *values in batch:
-                    fresh = {
-                        field: crypto.reseal(value)
-                        for field, value in zip(fields, values, strict=True)
-                        if value
-                    }
-                    changed = {field: value for field, value in fresh.items() if value is not None}
+                    changed = {}
+                    for field, value in zip(fields, values, strict=True):
+                        if not value:  # b"": nothing was written
+                            continue
+                        try:
+                            fresh = crypto.reseal(value)
+                        except CryptoError:
+                            unreadable.append((label, pk, field))
+                            continue
+                        if fresh is not None:
+                            changed[field] = fresh
                     if changed:
                         model.objects.filter(pk=pk).update(**changed)
                         resealed += len(changed)
-            if len(batch) < size:
+            if not batch:
                 break
             last = batch[-1][0]
         counts[label] = resealed
     with transaction.atomic():
-        audit_record(actor=None, action="keys.reseal", detail={"resealed": counts})
-    return counts
+        audit_record(
+            actor=None, action="keys.reseal", detail={"resealed": counts, "unreadable": len(unreadable)}
+        )
+    return Resealed(counts=counts, unreadable=unreadable)
 
 
-def report_identifiers_rekey(*, batch_size: int = 200) -> tuple[int, int]:
-    """Write every indexed report's blind indexes again under the current BEACON_BLIND_INDEX_KEY, after it has
-    changed. Returns (reports rewritten, reports linked again).
+def report_identifiers_rekey() -> tuple[int, int]:
+    """Write every report's blind indexes again under the current BEACON_BLIND_INDEX_KEY, after it has changed,
+    whether or not its indexing had finished (a worker may have written them and stopped before marking it), so
+    that no digest made with the old key is left. Returns (reports rewritten, reports linked again).
 
     Each batch of reports is rewritten in a transaction of its own, so a run stopped half-way is simply run
-    again. Stop the task workers first (docs/deploy.md): a report indexed meanwhile is checked for links against
-    indexes partly still under the old key, so those reports are then sent `report_submitted` again (its
-    receivers are idempotent) to be linked against the rewritten indexes."""
+    again. Stop the task workers before the key changes (docs/deploy.md): a report indexed while this runs is
+    checked for links against indexes partly still under the old key, so each is sent `report_submitted` again
+    at the end (its receivers are idempotent), to be linked against the rewritten indexes."""
     started, rewritten, last = timezone.now(), 0, 0
     while True:
         with transaction.atomic():
-            batch = list(
-                Report.objects.select_for_update()
-                .filter(pk__gt=last)
-                .exclude(indexed_at=None)
-                .order_by("pk")
-                .values_list("pk", "sealed")[:batch_size]
-            )
+            batch = sealed_rows(Report, ["sealed"], after=last, lock=True)
             identifiers = [
                 ReportIdentifier(report_id=pk, kind=kind, digest=crypto.blind_index(kind, value))
                 for pk, sealed in batch
@@ -279,7 +283,7 @@ def report_identifiers_rekey(*, batch_size: int = 200) -> tuple[int, int]:
             ReportIdentifier.objects.filter(report_id__in=[pk for pk, _ in batch]).delete()
             ReportIdentifier.objects.bulk_create(identifiers)
             rewritten += len(batch)
-        if len(batch) < batch_size:
+        if not batch:
             break
         last = batch[-1][0]
     meanwhile = list(Report.objects.filter(indexed_at__gte=started).defer("sealed").order_by("pk"))

@@ -6,16 +6,14 @@ again until `reports_rekey --check` says the old key may be destroyed. A new bli
 written again (`reports_rekey --blind-indexes`) for reports to go on being linked.
 """
 
-import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 from nacl.exceptions import CryptoError
 
 from beacon.core.models import AuditEvent
-from beacon.reporting import crypto
+from beacon.reporting import crypto, selectors
 from beacon.reporting.models import Report, ReportIdentifier, ReportMessage
 from beacon.reporting.selectors import report_attachment_file, report_content, sealed_columns
 from beacon.reporting.services import pending_token_new, pending_upload_add, report_message_add
@@ -133,15 +131,31 @@ def test_reports_rekey_refuses_a_public_key_that_is_not_the_first_private_keys_p
     stranger = crypto.generate_keys()
     settings.BEACON_REPORT_PUBLIC_KEY = stranger[
         "BEACON_REPORT_PUBLIC_KEY"
-    ]  # the old private key is still first
+    ]  # the old private key still first
     with pytest.raises(CommandError, match="is not the pair of BEACON_REPORT_PUBLIC_KEY"):
         _rekey()
+    for nothing in (
+        ",",
+        " , ",
+    ):  # a "NEW,OLD" with both left out: no key at all, not a key that opens nothing
+        settings.BEACON_REPORT_PRIVATE_KEY = nothing
+        with pytest.raises(CommandError, match="run this in the back office"):
+            _rekey()
+        assert crypto.key_pair_problem(settings.BEACON_REPORT_PUBLIC_KEY, nothing).endswith(
+            "names no key: give the private key, or leave it empty."
+        )
 
-    # The new pair, but the old private key forgotten: nothing can be sealed again, and nothing is lost.
+    # The new pair, but the old private key forgotten: a report made now is sealed again (nothing to do), the old
+    # one cannot be and is named, by its id only; nothing is lost.
     settings.BEACON_REPORT_PRIVATE_KEY = stranger["BEACON_REPORT_PRIVATE_KEY"]
-    with pytest.raises(CommandError, match="sealed to none of the 1 key"):
-        _rekey()
+    newer = submit(details="After the change.")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 sealed value.*sealed to none of the 1 key"):
+        call_command("reports_rekey", stdout=out)
+    assert f"Not opened: reporting.Report id {report.pk}, sealed" in out.getvalue()
+    assert "Cars come and go" not in out.getvalue()
     assert bytes(Report.objects.get(pk=report.pk).sealed) == sealed
+    assert report_content(report=Report.objects.get(pk=newer.pk))["details"] == "After the change."
     settings.BEACON_REPORT_PRIVATE_KEY = f"{stranger['BEACON_REPORT_PRIVATE_KEY']} {old}"
     _rekey()
     settings.BEACON_REPORT_PRIVATE_KEY = stranger["BEACON_REPORT_PRIVATE_KEY"]
@@ -153,30 +167,46 @@ def test_reports_rekey_refuses_a_public_key_that_is_not_the_first_private_keys_p
 
 
 def test_a_new_blind_index_key_links_reports_again_once_reports_rekey_has_written_the_indexes_again(
-    submit, settings
+    submit, settings, monkeypatch
 ):
     first, second = submit(), submit()
     assert ReportLink.objects.count() == 1  # the phone, registration and postcode they share
+    old_phone = crypto.blind_index("phone", "+447700900123")
+    # A worker wrote the second one's indexes and stopped before marking it indexed: its task will run again.
+    Report.objects.filter(pk=second.pk).update(indexed_at=None)
     settings.BEACON_BLIND_INDEX_KEY = crypto.generate_keys()["BEACON_BLIND_INDEX_KEY"]
 
-    # Indexed under the new key while the old indexes are still there (a worker left running during the
-    # change): it finds nothing to link to.
-    meanwhile = submit()
-    assert ReportLink.objects.filter(high_id=meanwhile.pk).count() == 0
-    Report.objects.filter(pk=meanwhile.pk).update(indexed_at=timezone.now() + datetime.timedelta(minutes=1))
+    # A worker left running indexes a new report while the command is on its first report: it is checked for
+    # links while the others' indexes are still under the old key, and finds none.
+    monkeypatch.setattr(selectors, "SEALED_BATCH", 1)
+    real, meanwhile, running = crypto.blind_index, [], []
 
+    def blind_index(kind, value):
+        # Once, at the command's first digest (the worker's own digests come through here too).
+        if not running:
+            running.append(True)
+            meanwhile.append(submit())
+            assert ReportLink.objects.filter(high_id=meanwhile[0].pk).count() == 0
+        return real(kind, value)
+
+    monkeypatch.setattr(crypto, "blind_index", blind_index)
     out = _rekey("--blind-indexes")
+    monkeypatch.setattr(crypto, "blind_index", real)
     assert "Wrote the blind indexes of 3 report(s) again" in out and "linked 1 report(s)" in out
+    [late] = meanwhile
     phone = crypto.blind_index("phone", "+447700900123")
     assert set(ReportIdentifier.objects.filter(kind="phone").values_list("report_id", "digest")) == {
         (first.pk, phone),
         (second.pk, phone),
-        (meanwhile.pk, phone),
+        (late.pk, phone),
     }
+    assert not ReportIdentifier.objects.filter(
+        digest=old_phone
+    ).exists()  # no digest under the old key is left
     assert set(ReportLink.objects.values_list("low_id", "high_id")) == {
         (first.pk, second.pk),
-        (first.pk, meanwhile.pk),
-        (second.pk, meanwhile.pk),
+        (first.pk, late.pk),
+        (second.pk, late.pk),
     }
     later = submit()
     assert ReportLink.objects.filter(high_id=later.pk).count() == 3

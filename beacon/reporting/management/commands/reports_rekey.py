@@ -3,7 +3,6 @@ blind-index key, after a key has changed (docs/deploy.md, "Changing the keys")."
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from nacl.exceptions import CryptoError
 
 from beacon.reporting import crypto, selectors, services
 
@@ -54,14 +53,16 @@ class Command(BaseCommand):
                 "Everything stored is sealed to the current key pair: older keys may be removed."
             )
             return
-        keys = len(crypto.private_keys(settings.BEACON_REPORT_PRIVATE_KEY))
-        try:
-            counts = services.sealed_content_reseal()
-        except CryptoError:
-            raise CommandError(
-                f"A stored value is sealed to none of the {keys} key(s) in BEACON_REPORT_PRIVATE_KEY: add the "
-                "older private key after the current one and run this again (what is done so far is kept)."
-            ) from None
-        for label, count in counts.items():
+        resealed = services.sealed_content_reseal()
+        for label, count in resealed.counts.items():
             self.stdout.write(f"{label}: sealed {count} value(s) again")
-        self.stdout.write(f"Sealed {sum(counts.values())} value(s) again to the current key pair.")
+        self.stdout.write(f"Sealed {sum(resealed.counts.values())} value(s) again to the current key pair.")
+        if resealed.unreadable:
+            for label, pk, field in resealed.unreadable:
+                self.stdout.write(f"Not opened: {label} id {pk}, {field}")
+            keys = len(crypto.private_keys(settings.BEACON_REPORT_PRIVATE_KEY))
+            raise CommandError(
+                f"{len(resealed.unreadable)} sealed value(s), listed above, are sealed to none of the {keys} key(s) "
+                "in BEACON_REPORT_PRIVATE_KEY and were left as they are: add the older private key after the "
+                "current one and run this again."
+            )
