@@ -83,3 +83,16 @@ def test_leave_this_site_in_the_warning_is_the_quick_exit(
         page.keyboard.press("Escape")
     wait_for_exit(page, seen, held)
     assert csp_violations == []
+
+
+def test_answers_deleted_in_another_tab_leave_this_one_too(page, demo_site, short_time_out, csp_violations):
+    page.goto(f"{demo_site.url}/report/danger/")
+    other = page.context.new_page()
+    other.goto(f"{demo_site.url}/report/danger/")
+    other.get_by_role("button", name="Stop and delete my answers").click()
+    expect(other.get_by_role("heading", name="Your answers have been deleted")).to_be_visible()
+    # At its next question (here, seconds after it opened), the first tab is replaced too: no answers stay on a
+    # screen once they are gone from the server.
+    page.wait_for_url(re.compile(r"/report/expired/$"), timeout=(AGE - WARN + 8) * 1000)
+    expect(page.get_by_role("heading", name="Your answers have been deleted")).to_be_visible()
+    assert csp_violations == []

@@ -59,7 +59,8 @@ def test_every_staff_page_loads_the_warning(officer, staff_client, url):
     assert script["data-status-url"] == STATUS
     assert script["data-stay-url"] == STAY
     assert script["data-end-url"] == "/account/signed-out/"
-    assert "data-end-next" in script and "data-escape-stays" in script and "data-first-check" not in script
+    assert "data-end-next" in script and "data-escape-stays" in script
+    assert "data-first-check" not in script and "data-end-always" not in script
     # The dialog's words, and its "Sign out" form, are the page's own.
     template = html.split(f'<template id="{script["data-template"]}"', 1)[1].split("</template>", 1)[0]
     assert 'data-live="We will sign you out in {time}."' in template

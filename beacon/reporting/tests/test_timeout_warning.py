@@ -83,6 +83,7 @@ def test_every_page_of_the_journey_warns_and_no_other_page_does(walker, settings
         # (60 minutes, less the 2 of the warning and the minute a stored expiry may lag).
         assert script["data-first-check"] == "3420"
         assert "data-escape-stays" not in script  # Escape is the quick exit on public pages
+        assert "data-end-always" in script  # answers on the screen do not outlive those on the server
         assert 'data-live="We will delete your answers in {time}."' in template
         assert ">Your answers will be deleted soon</h2>" in template
         assert ">Keep my answers</button>" in template

@@ -4,7 +4,7 @@
  * reporter's answers after 60. Loaded with `defer`; pages work without it, it only warns.
  *
  *   <script src="core/timeout-warning.js" defer data-status-url data-stay-url data-end-url data-template
- *           [data-end-next] [data-escape-stays] [data-first-check]></script>
+ *           [data-end-next] [data-end-always] [data-escape-stays] [data-first-check]></script>
  *   <template id="…" data-dialog-class="…" data-live="We will … in {time}."> the dialog's content </template>
  *
  * The dialog's words are the page's own <template> (so they are written, and translated, with the page's
@@ -23,7 +23,8 @@
  *   thing this script sends that keeps things going.
  * - Once the server says it has ended by the time-out, the page is replaced by data-end-url (with ?next= the
  *   page, given data-end-next), which says why, so what was left on the screen is no longer there, and Back
- *   does not bring it back.
+ *   does not bring it back. With data-end-always, whenever the server says it has ended, however it ended (a
+ *   reporter's answers sent, deleted or left in another tab): answers on the screen do not outlive the server's.
  */
 (() => {
   'use strict';
@@ -34,6 +35,7 @@
   const template = document.getElementById(script.dataset.template || '');
   if (!statusUrl || !stayUrl || !endUrl || !template) return;
   const escapeStays = 'escapeStays' in script.dataset;
+  const endAlways = 'endAlways' in script.dataset;
   const firstCheck = Number.parseInt(script.dataset.firstCheck || '0', 10) || 0;
 
   const RECHECK_WHILE_OPEN = 15 * 1000; // another tab may have kept things going
@@ -131,9 +133,9 @@
     }
     if (!data.active) {
       close();
-      // Ended by the time-out: leave the page. Ended some other way (signed out, or the report sent or its
-      // answers deleted, in another tab): the next click shows that anyway.
-      if (deadline && Date.now() >= deadline - 2000) {
+      // Ended by the time-out: leave the page. Ended some other way (signed out in another tab): the next
+      // click shows that anyway, unless the page asks to leave whenever it has ended.
+      if (endAlways || (deadline && Date.now() >= deadline - 2000)) {
         const next = 'endNext' in script.dataset
           ? `?next=${encodeURIComponent(window.location.pathname + window.location.search)}`
           : '';
@@ -170,17 +172,15 @@
   }
 
   // Timers in a hidden tab can run late: ask again when the person comes back to it (once the first question
-  // is due, so that a page only just opened is not asked about at once).
+  // is due, so that a page only just opened is not asked about at once), and when Back or Forward shows this
+  // page again from the browser's memory rather than loading it.
   const started = Date.now();
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible' && Date.now() - started >= firstCheck * 1000) check();
   });
-  if (firstCheck > 0) {
-    // Nothing ends before the first question is due: found ended then, it ended by the time-out (while this
-    // computer slept, say).
-    deadline = started + firstCheck * 1000;
-    timer = window.setTimeout(check, Math.min(firstCheck * 1000, LONGEST_TIMER));
-  } else {
-    check();
-  }
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) check();
+  });
+  if (firstCheck > 0) timer = window.setTimeout(check, Math.min(firstCheck * 1000, LONGEST_TIMER));
+  else check();
 })();
