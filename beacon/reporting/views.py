@@ -74,8 +74,8 @@ def expired(request):
 @require_safe
 @never_cache
 def expired_page(request):
-    """Where the timeout warning (core/timeout-warning.js) takes a journey page once its answers have been deleted
-    for want of activity, so that they are no longer on the screen."""
+    """Where the timeout warning (core/timeout-warning.js) takes a journey page once its answers are gone from the
+    server (deleted for want of activity, or sent or deleted in another tab), so that they leave the screen too."""
     return expired(request)
 
 
