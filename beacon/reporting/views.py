@@ -9,6 +9,8 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -145,6 +147,15 @@ def start(request):
 
 
 _BLANK_PAGES: dict[tuple, str] = {}
+
+
+@receiver(setting_changed)
+def _forget_blank_pages(**kwargs) -> None:
+    """A blank page holds what settings said when it was rendered (the timeout warning's timings, for one): a
+    setting changed while the process runs (tests do) renders them again."""
+    _BLANK_PAGES.clear()
+
+
 _TOKEN_PLACEHOLDER = f"csrf-placeholder-{secrets.token_hex(16)}"
 
 

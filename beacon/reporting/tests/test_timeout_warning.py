@@ -159,3 +159,13 @@ def test_no_journey_no_warning_and_the_page_it_ends_on(client):
     text = " ".join(page.content.decode().split())
     assert "Your answers have been deleted" in text and "60 minutes" in text
     assert client.post(EXPIRED).status_code == 405
+
+
+def test_the_timings_follow_the_settings_even_on_a_page_rendered_once_per_process(client, settings):
+    """A blank question page is rendered once per process (views.blank_page): a setting changed since (tests do)
+    must not leave the warning's old timings on it."""
+    first = warning(client.get("/report/danger/").content.decode())[0]
+    assert first["data-first-check"] == "3420"
+    settings.SESSION_COOKIE_AGE = 30 * 60
+    again = warning(client.get("/report/danger/").content.decode())[0]
+    assert again["data-first-check"] == "1620"
