@@ -82,6 +82,7 @@ def _is_key(value: str) -> bool:
         return False
 
 
+@cache
 def key_pair_problem(public_key: str, private_key: str) -> str | None:
     """What is wrong with these values of BEACON_REPORT_PUBLIC_KEY and BEACON_REPORT_PRIVATE_KEY, or None.
 
@@ -115,23 +116,27 @@ def seal(data: bytes) -> bytes:
 
 
 def _boxes() -> tuple[SealedBox, ...]:
-    value = settings.BEACON_REPORT_PRIVATE_KEY
-    if not private_keys(value):
+    boxes = _private_boxes(settings.BEACON_REPORT_PRIVATE_KEY)
+    if not boxes:
         raise ImproperlyConfigured("This process has no BEACON_REPORT_PRIVATE_KEY: it cannot read reports.")
-    return _private_boxes(value)
+    return boxes
 
 
-def unseal(ciphertext: bytes) -> bytes:
-    """Open what was sealed to the current key pair or to an older one that BEACON_REPORT_PRIVATE_KEY still
-    names; raises CryptoError when none of them opens it."""
-    data = bytes(ciphertext)
-    *older_first, last = _boxes()
-    for box in older_first:
+def _open(boxes: tuple[SealedBox, ...] | list[SealedBox], data: bytes) -> bytes:
+    """Open with the first of these keys that opens it; CryptoError when none does."""
+    *all_but_last, last = boxes
+    for box in all_but_last:
         try:
             return box.decrypt(data)
         except CryptoError:
             continue
     return last.decrypt(data)
+
+
+def unseal(ciphertext: bytes) -> bytes:
+    """Open what was sealed to the current key pair or to an older one that BEACON_REPORT_PRIVATE_KEY still
+    names; raises CryptoError when none of them opens it."""
+    return _open(_boxes(), bytes(ciphertext))
 
 
 def sealed_to_current(ciphertext: bytes) -> bool:
@@ -146,15 +151,21 @@ def sealed_to_current(ciphertext: bytes) -> bool:
 
 def reseal(ciphertext: bytes) -> bytes | None:
     """The same content sealed to the current public key, or None when it is sealed to the current pair already.
-    Raises CryptoError when no key of BEACON_REPORT_PRIVATE_KEY opens it."""
-    if sealed_to_current(ciphertext):
-        return None
-    fresh = seal(unseal(ciphertext))
-    if not sealed_to_current(fresh):  # the public key is not the first private key's pair: keep the old value
+    Raises CryptoError when no key of BEACON_REPORT_PRIVATE_KEY opens it. Each key is tried once: the current
+    one, then the older ones."""
+    if problem := key_pair_problem(settings.BEACON_REPORT_PUBLIC_KEY, settings.BEACON_REPORT_PRIVATE_KEY):
         raise ImproperlyConfigured(
-            "BEACON_REPORT_PUBLIC_KEY is not the pair of the first key of BEACON_REPORT_PRIVATE_KEY."
-        )
-    return fresh
+            problem
+        )  # what is sealed now would not open with the current key: keep the old
+    data = bytes(ciphertext)
+    current, *older = _boxes()
+    try:
+        current.decrypt(data)
+    except CryptoError:
+        if not older:
+            raise
+        return seal(_open(older, data))
+    return None
 
 
 def seal_json(value) -> bytes:
