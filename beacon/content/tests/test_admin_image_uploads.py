@@ -4,14 +4,12 @@ Wagtail reads an upload's header lazily, when it counts the pixels, and only han
 a JPEG cut short, or a PNG whose header says 0 pixels or does not match its data, answered 500 on every way in
 (one image, several at once, from a chooser, replacing an image's file)."""
 
-import io
-import struct
-import zlib
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image as PillowImage
 from wagtail.images.models import Image
+
+from beacon.reporting.tests.conftest import image_bytes
+from beacon.reporting.tests.test_uploads import decompression_bomb
 
 from .test_snippet_approval import signed_in
 
@@ -20,33 +18,12 @@ pytestmark = pytest.mark.django_db
 UNREADABLE = "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
 
 
-def _png(width: int, height: int) -> bytes:
-    """A PNG whose header says width x height, with far too little pixel data for it."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 10))
-        + chunk(b"IEND", b"")
-    )
-
-
-def _jpeg() -> bytes:
-    out = io.BytesIO()
-    PillowImage.new("RGB", (64, 48), (29, 63, 122)).save(out, "JPEG")
-    return out.getvalue()
-
-
 BAD = {
-    "cut-short.jpg": (_jpeg()[:300], UNREADABLE),
-    "no-pixels.png": (_png(0, 0), UNREADABLE),
-    "short-data.png": (_png(60000, 1), UNREADABLE),
+    "cut-short.jpg": (image_bytes()[:300], UNREADABLE),
+    "no-pixels.png": (decompression_bomb(0, 0), UNREADABLE),
+    "short-data.png": (decompression_bomb(60000, 1), UNREADABLE),
     "not-an-image.jpg": (b"just some words", UNREADABLE),
-    "bomb.png": (_png(100_000, 100_000), "This file has too many pixels"),
+    "bomb.png": (decompression_bomb(100_000, 100_000), "This file has too many pixels"),
 }
 
 
@@ -61,7 +38,7 @@ def editor(make_staff, settings, tmp_path):
 @pytest.mark.parametrize("name", list(BAD))
 def test_an_unreadable_image_is_refused_with_a_message_on_every_way_in(editor, name):
     data, message = BAD[name]
-    photo = Image.objects.create(title="Beat Bus", file=SimpleUploadedFile("bus.jpg", _jpeg()))
+    photo = Image.objects.create(title="Beat Bus", file=SimpleUploadedFile("bus.jpg", image_bytes()))
 
     def upload(url, field="file", prefix="", **extra):
         fields = {field: SimpleUploadedFile(name, data), "title": name}
@@ -83,7 +60,7 @@ def test_an_unreadable_image_is_refused_with_a_message_on_every_way_in(editor, n
 
 def test_a_readable_image_is_still_taken(editor):
     response = editor.post(
-        "/admin/images/add/", {"file": SimpleUploadedFile("bus.jpg", _jpeg()), "title": "Bus"}
+        "/admin/images/add/", {"file": SimpleUploadedFile("bus.jpg", image_bytes()), "title": "Bus"}
     )
     assert response.status_code == 302
     assert Image.objects.get().width == 64
