@@ -107,6 +107,39 @@ def test_triage_officer_works_a_report(page, live_server, reports, make_staff, a
     assert first.neighbourhood.code == "rushden"
 
 
+def test_a_report_where_the_reporter_did_not_know_about_a_child(page, live_server, make_staff, axe):
+    """Found by its filter, then marked by the officer who learnt that a child is involved."""
+    seed_areas(stdout=io.StringIO())
+    report = report_submit(
+        answers=answers(people=[], child=None, child_involved_answer="unknown", phones=["07700 900888"]),
+        files=[],
+    ).report
+    assert report.child_unknown and not report.child_involved
+    base = live_server.url
+    sign_in(page, base, make_staff(roles.TRIAGE_OFFICER))
+
+    page.goto(f"{base}/admin/triage/")
+    page.locator("summary", has_text="Filter").click()
+    page.get_by_label("Not known if a child is involved").check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"flags=child_unknown"))
+    row = page.locator("tr", has=page.get_by_role("link", name=report.reference))
+    expect(row.get_by_text("Child not known")).to_be_visible()
+    both_widths(page, axe)
+
+    row.get_by_role("link", name=report.reference).click()
+    page.get_by_role("link", name="Record that a child is involved").click()
+    expect(page.get_by_text("It cannot be undone.")).to_be_visible()
+    both_widths(page, axe)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(rf"/admin/triage/reports/{report.pk}/$"))
+    expect(page.get_by_text("Report marked as involving a child.")).to_be_visible()
+    expect(page.locator(".triage-tag-child", has_text="Child involved")).to_be_visible()
+    both_widths(page, axe)
+    report.refresh_from_db()
+    assert report.child_involved and not report.child_unknown and report.priority >= 500
+
+
 def test_analyst_and_safeguarding_and_admin_pages(page, browser, live_server, reports, make_staff, axe):
     first, _ = reports
     base = live_server.url

@@ -217,6 +217,12 @@ def child_involved(document: dict) -> bool:
     )
 
 
+def child_not_known(document: dict) -> bool:
+    """The reporter answered "I do not know" to "Is a child or young person involved?" and nothing else in the
+    report raises the safeguarding flag: a question for triage to ask, not a flag."""
+    return document.get("child_involved_answer") == "unknown" and not child_involved(document)
+
+
 def _age_under_18(age: str) -> bool:
     """An approximate age mentioning a number of years from 1 to 17 ("about 15", "16-17", "17 or 18")."""
     return any(0 < int(number) < 18 for number in re.findall(r"(?<![0-9])[0-9]{1,2}(?![0-9])", age))

@@ -41,6 +41,10 @@ class Report(models.Model):
     categories = models.JSONField(default=list, blank=True)  # codes from CATEGORY_CHOICES
     immediate_danger = models.BooleanField(default=False)
     child_involved = models.BooleanField(default=False)  # the safeguarding flag
+    # The reporter did not know whether a child is involved, and nothing else in the report says one is
+    # (document.child_not_known): no priority of its own, but triage can find these reports and ask. False in
+    # the database by default, so that the previous release can still store reports while this one rolls out.
+    child_unknown = models.BooleanField(default=False, db_default=False)
     postcode_district = models.CharField(max_length=4, blank=True)  # outward code only, e.g. "NN1"
     neighbourhood = models.ForeignKey(
         "core.Neighbourhood", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"

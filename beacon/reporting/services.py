@@ -133,6 +133,7 @@ def report_submit(*, answers: dict, files: list = (), journey: str = "") -> Subm
             categories=content["categories"],
             immediate_danger=danger,
             child_involved=child,
+            child_unknown=document.child_not_known(content),
             postcode_district=district,
             neighbourhood_id=neighbourhood_id,
             anonymous=anonymous,

@@ -34,6 +34,7 @@ CLEAR_FIELDS = (
     "categories",
     "immediate_danger",
     "child_involved",
+    "child_unknown",
     "postcode_district",
     "neighbourhood",
     "anonymous",
@@ -46,6 +47,7 @@ SECRET_FIELDS = ("sealed", "receipt_hash", "reader_public_key", "reader_locked_k
 FLAGS = {
     "danger": ("Immediate danger", Q(immediate_danger=True)),
     "child": ("Child involved", Q(child_involved=True)),
+    "child_unknown": ("Not known if a child is involved", Q(child_unknown=True)),
     "linked": ("Linked to other reports", Q(triage__linked=True)),
     "anonymous": ("Anonymous", Q(anonymous=True)),
     "identified": ("Reporter gave contact details", Q(anonymous=False)),

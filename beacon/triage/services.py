@@ -89,6 +89,11 @@ def _triage_for(report: Report) -> ReportTriage:
     return triage
 
 
+# What a staff change may alter on the report row: taken from the database when a change claims the report, and
+# put back on the caller's object when the change fails.
+_SNAPSHOT_FIELDS = ("version", "status", "priority", "neighbourhood_id", "child_involved", "child_unknown")
+
+
 def _claim(*, report: Report, expected_version: int) -> Report:
     """Take the report for this change: bump its version if it is still the one the form showed.
 
@@ -97,14 +102,9 @@ def _claim(*, report: Report, expected_version: int) -> Report:
     if updated != 1:
         raise ValidationError(STALE_MESSAGE, code="stale")
     fresh = Report.objects.defer("sealed").get(pk=report.pk)
-    report.version = fresh.version
-    report.status = fresh.status
-    report.priority = fresh.priority
-    report.neighbourhood_id = fresh.neighbourhood_id
+    for name in _SNAPSHOT_FIELDS:
+        setattr(report, name, getattr(fresh, name))
     return fresh
-
-
-_SNAPSHOT_FIELDS = ("version", "status", "priority", "neighbourhood_id")
 
 
 @contextmanager
@@ -387,6 +387,25 @@ def report_route(*, user, report: Report, expected_version: int, neighbourhood: 
             **handed_back,
         )
     return bool(handed_back)
+
+
+def report_child_involved_record(*, user, report: Report, expected_version: int) -> None:
+    """Record that a child is involved in a report whose reporter did not say so (a reply to a question, a
+    call, other intelligence). It raises the safeguarding flag as if the reporter had: the priority goes up, and
+    the report cannot close without a safeguarding decision. There is no way back: a child's case is the
+    costlier one to miss, so the flag stays, and the safeguarding decision records what was found."""
+    require_permission(user, PERM_VIEW, PERM_WORK)
+    with _change(report=report, expected_version=expected_version):
+        _require_open(report)
+        if report.child_involved:
+            raise ValidationError("This report is already marked as involving a child.", code="already_child")
+        before = report.priority
+        report.child_involved, report.child_unknown = True, False
+        report.priority = priority_compute(report=report, triage=_triage_for(report))
+        Report.objects.filter(pk=report.pk).update(
+            child_involved=True, child_unknown=False, priority=report.priority
+        )
+        _audit(user, "report.child_involved", report, priority={"from": before, "to": report.priority})
 
 
 # --- Status workflow ----------------------------------------------------------------------------------

@@ -170,7 +170,7 @@ def attachment(request, pk: int, attachment_id: int):
     return response
 
 
-def _action(request, pk, *, form_class, template, title, perform, success, form_kwargs=None):
+def _action(request, pk, *, form_class, template, title, perform, success, form_kwargs=None, lead=""):
     """GET shows the form; POST validates it and calls the service; refusals show on the form."""
     report = _report(pk, _scope(request))
     form_kwargs = form_kwargs or {}
@@ -190,6 +190,7 @@ def _action(request, pk, *, form_class, template, title, perform, success, form_
             "page_title": f"{title}: report {report.reference}",
             "back": _back("triage:detail", report.pk, label=f"Back to report {report.reference}"),
             "title": title,
+            "lead": lead,
             "report": report,
             "form": form,
         },
@@ -311,6 +312,29 @@ def mark_actioned(request, pk: int):
         title="Mark as actioned",
         perform=perform,
         success="Report marked as actioned.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(PERM_VIEW, PERM_WORK)
+def child_involved(request, pk: int):
+    def perform(report, data):
+        services.report_child_involved_record(
+            user=request.user, report=report, expected_version=data["version"]
+        )
+
+    return _action(
+        request,
+        pk,
+        form_class=forms.ConfirmForm,
+        template="triage/form.html",
+        title="Record that a child is involved",
+        perform=perform,
+        success="Report marked as involving a child. A safeguarding lead must record a safeguarding decision "
+        "before it can be closed.",
+        lead="This raises the report\u2019s priority, as if the reporter had said a child is involved, and a "
+        "safeguarding lead must then record a safeguarding decision before the report can be closed. It "
+        "cannot be undone.",
     )
 
 

@@ -89,6 +89,7 @@ def test_danger_yes_shows_the_999_page_then_carries_on(walker):
     walker.submit()
     report = only_report()
     assert report.immediate_danger and report.priority == 1000
+    assert report.child_unknown and not report.child_involved  # "I do not know", and nothing else says so
     assert report.categories == ["gang", "weapons"]
     assert report.neighbourhood is None and report.postcode_district == ""
 

@@ -253,6 +253,38 @@ def test_a_person_whose_age_is_under_18_raises_the_safeguarding_flag(age, is_chi
     assert report.child_involved is flagged
 
 
+@pytest.mark.parametrize(
+    ("overrides", "flagged", "not_known"),
+    [
+        ({"child_involved_answer": "unknown"}, False, True),
+        ({"child_involved_answer": "no"}, False, False),
+        ({}, False, False),  # a report from before the question, or from an API without it
+        # Anything else that says a child is involved outweighs "I do not know": flagged, not "not known".
+        ({"child_involved_answer": "unknown", "categories": ["child_exploitation"]}, True, False),
+        (
+            {
+                "child_involved_answer": "unknown",
+                "people": [{"name": "", "age": "about 14", "description": "", "is_child": None}],
+            },
+            True,
+            False,
+        ),
+        (
+            {"child_involved_answer": "yes", "child": {"ages": "15", "in_danger": "no", "where_known": ""}},
+            True,
+            False,
+        ),
+    ],
+)
+def test_not_knowing_whether_a_child_is_involved_is_kept_in_clear_for_triage(overrides, flagged, not_known):
+    """ "I do not know" raises no priority (that would bury the reports where a child is known to be involved),
+    but it is a clear field, so triage can find these reports and ask the reporter."""
+    report = report_submit(answers=document(**overrides), files=[]).report
+    report.refresh_from_db()
+    assert (report.child_involved, report.child_unknown) == (flagged, not_known)
+    assert report.priority == (500 if flagged else 0)
+
+
 def test_questions_and_replies_for_an_anonymous_reporter(make_staff, django_capture_on_commit_callbacks):
     result = report_submit(answers=document(), files=[])
     report = result.report

@@ -36,6 +36,7 @@ REQUIRED = {
     "triage:route": {VIEW, WORK},
     "triage:assign": {VIEW, WORK},
     "triage:actioned": {VIEW, WORK},
+    "triage:child_involved": {VIEW, WORK},
     "triage:close": {VIEW, WORK},
     "triage:safeguarding": {VIEW, "triage.decide_safeguarding"},
     "triage:question": {VIEW, WORK},

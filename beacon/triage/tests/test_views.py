@@ -353,3 +353,34 @@ def test_the_queue_shows_a_new_report_over_its_target(submit, officer):
     with time_machine.travel(start + dt.timedelta(minutes=20), tick=False):
         assess(officer, danger)  # the target is for the first assessment: met, late
     assert "Over target" not in row(21, danger)
+
+
+def test_reports_where_the_reporter_did_not_know_about_a_child_can_be_found_and_marked(submit, signed_in):
+    not_known = submit(phones=["07700 900801"], vehicles=[], people=[], child_involved_answer="unknown")
+    child = submit(phones=["07700 900802"], vehicles=[], people=[], categories=["child_exploitation"])
+    neither = submit(phones=["07700 900803"], vehicles=[], people=[], child_involved_answer="no")
+
+    queue = signed_in.get("/admin/triage/?flags=child_unknown").content.decode()
+    assert not_known.reference in queue and "Child not known" in queue
+    assert child.reference not in queue and neither.reference not in queue
+    filters = signed_in.get("/admin/triage/").content.decode()
+    assert "Not known if a child is involved" in filters  # a flag to filter on
+
+    detail = signed_in.get(f"/admin/triage/reports/{not_known.pk}/").content.decode()
+    assert "Not known if a child is involved" in detail
+    assert f"/admin/triage/reports/{not_known.pk}/child/" in detail
+    flagged = signed_in.get(f"/admin/triage/reports/{child.pk}/").content.decode()
+    assert f"/admin/triage/reports/{child.pk}/child/" not in flagged  # already flagged: nothing to record
+
+    form = signed_in.get(f"/admin/triage/reports/{not_known.pk}/child/")
+    assert form.status_code == 200 and "It cannot be undone" in form.content.decode()
+    done = signed_in.post(f"/admin/triage/reports/{not_known.pk}/child/", {"version": not_known.version})
+    assert done.status_code == 302
+    not_known.refresh_from_db()
+    assert not_known.child_involved and not not_known.child_unknown
+    after = signed_in.get(f"/admin/triage/reports/{not_known.pk}/").content.decode()
+    assert "A safeguarding lead must record a safeguarding decision" in after
+    assert f"/admin/triage/reports/{not_known.pk}/child/" not in after
+
+    again = signed_in.post(f"/admin/triage/reports/{not_known.pk}/child/", {"version": not_known.version})
+    assert again.status_code == 400 and "already marked as involving a child" in again.content.decode()

@@ -185,6 +185,63 @@ def test_a_child_report_cannot_close_without_a_safeguarding_decision(submit, off
     assert AuditEvent.objects.filter(action="report.safeguarding", actor=safeguarding_lead).exists()
 
 
+def mark_child(user, report):
+    report.refresh_from_db()
+    services.report_child_involved_record(user=user, report=report, expected_version=report.version)
+
+
+def test_staff_can_record_that_a_child_is_involved_and_the_safeguarding_rule_then_applies(
+    submit, officer, safeguarding_lead
+):
+    """The reporter did not know; a reply to a question, or other intelligence, says a child is involved."""
+    report = submit(child_involved_answer="unknown")
+    assert (report.child_involved, report.child_unknown, report.priority) == (False, True, 0)
+    _to_actioned(officer, report)
+    report.refresh_from_db()
+    before = report.priority
+
+    mark_child(officer, report)
+    report.refresh_from_db()
+    assert (report.child_involved, report.child_unknown) == (True, False)
+    assert report.priority == before + services.PRIORITY_CHILD
+    event = AuditEvent.objects.get(action="report.child_involved")
+    assert event.actor == officer and event.detail["priority"] == {"from": before, "to": report.priority}
+
+    # It is now a child's case like any other: no closing without a safeguarding decision.
+    with pytest.raises(ValidationError, match="safeguarding lead"):
+        close(officer, report)
+    _decide(safeguarding_lead, report, referred=True)
+    close(officer, report, kind="safeguarding_referral")
+    report.refresh_from_db()
+    assert report.status == "closed"
+
+
+def test_recording_a_child_is_refused_twice_when_closed_when_stale_and_without_permission(
+    submit, officer, analyst
+):
+    report = submit()
+    with pytest.raises(PermissionDenied):
+        mark_child(analyst, report)  # an analyst grades and links; working a report is a triage role's
+    stale = report.version
+    assess(officer, report)
+    report.refresh_from_db()
+    with pytest.raises(ValidationError, match="changed"):
+        services.report_child_involved_record(user=officer, report=report, expected_version=stale)
+    assert (report.child_involved, report.version) == (False, stale + 1)  # the object is put back too
+
+    mark_child(officer, report)
+    with pytest.raises(ValidationError, match="already marked"):
+        mark_child(officer, report)
+    closed = submit(phones=["07700 900777"], vehicles=[], people=[])
+    _to_actioned(officer, closed)
+    close(officer, closed)
+    with pytest.raises(ValidationError, match="closed"):
+        mark_child(officer, closed)
+    closed.refresh_from_db()
+    assert not closed.child_involved
+    assert actions_for(report).count("report.child_involved") == 1
+
+
 def _decide(lead, report, referred):
     report.refresh_from_db()
     details = (
