@@ -24,7 +24,7 @@ from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 
@@ -32,6 +32,45 @@ def known_addresses_since(now: datetime.datetime | None = None) -> datetime.date
     """Sign-ins older than this no longer make an address one the account "has signed in from before", whether or
     not the purge has deleted them yet."""
     return (now or timezone.now()) - datetime.timedelta(days=settings.BEACON_SIGN_IN_RECORDS_DAYS)
+
+
+@dataclass(frozen=True)
+class AccountFailures:
+    """The wrong passwords for one user name that count now (those since the cool-off began), by address."""
+
+    by_address: dict[str | None, tuple[int, datetime.datetime]]  # address: (how many, when the last was)
+
+    @property
+    def total(self) -> int:
+        return sum(count for count, _ in self.by_address.values())
+
+    @property
+    def locks_account(self) -> bool:
+        """Enough from every address together to lock the account (from the addresses it has not signed in
+        from before)."""
+        return self.total >= settings.BEACON_ACCOUNT_FAILURE_LIMIT
+
+
+def account_failures(
+    *, since: datetime.datetime, usernames: list[str] | None = None
+) -> dict[str, AccountFailures]:
+    """The wrong passwords made since `since` (the start of the cool-off), by user name (of those in
+    `usernames`, or every one), in one query: the counts both StaffLockoutHandler.get_failures and
+    account_locks go by."""
+    attempts = AccessAttempt.objects.filter(attempt_time__gte=since)
+    if usernames is not None:
+        attempts = attempts.filter(username__in=usernames)
+    rows = (
+        attempts.order_by()  # group by user name and address only, not by axes' default order too
+        .values("username", "ip_address")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .values_list("username", "ip_address", "failures", "last")
+    )
+    by_account: dict[str, dict] = defaultdict(dict)
+    for username, address, failures, last in rows:
+        if username:
+            by_account[username][address] = (failures, last)
+    return {username: AccountFailures(by_address) for username, by_address in by_account.items()}
 
 
 class StaffLockoutHandler(AxesDatabaseHandler):
@@ -42,13 +81,8 @@ class StaffLockoutHandler(AxesDatabaseHandler):
         username = get_client_username(request, credentials)
         if failures >= limit or not username:
             return failures
-        account_failures = (
-            AccessAttempt.objects.filter(
-                username=username, attempt_time__gte=get_cool_off_threshold(request)
-            ).aggregate(total=Sum("failures_since_start"))["total"]
-            or 0
-        )
-        if account_failures < settings.BEACON_ACCOUNT_FAILURE_LIMIT or self._known_address(request, username):
+        account = account_failures(since=get_cool_off_threshold(request), usernames=[username]).get(username)
+        if account is None or not account.locks_account or self._known_address(request, username):
             return failures
         return limit
 
@@ -78,13 +112,7 @@ def account_locks(*, now: datetime.datetime | None = None) -> list[AccountLock]:
     """The staff accounts locked now, by the same counts as StaffLockoutHandler.get_failures, oldest lock first.
     Wrong passwords for user names that belong to no account lock no one and are not listed."""
     now = now or timezone.now()
-    attempts = AccessAttempt.objects.filter(attempt_time__gte=now - get_cool_off()).values_list(
-        "username", "ip_address", "attempt_time", "failures_since_start"
-    )
-    by_account: dict[str, dict] = defaultdict(lambda: defaultdict(list))
-    for username, address, attempt_time, failures in attempts:
-        if username:
-            by_account[username][address].append((attempt_time, failures))
+    by_account = account_failures(since=now - get_cool_off())
     users = {
         user.get_username(): user
         for user in get_user_model()._default_manager.filter(username__in=by_account)
@@ -97,24 +125,17 @@ def account_locks(*, now: datetime.datetime | None = None) -> list[AccountLock]:
 
     locks = []
     for username, user in users.items():
-        by_address = by_account[username]
+        failures = by_account[username]
         starts = [
-            max(time for time, _ in rows)
-            for rows in by_address.values()
-            if sum(count for _, count in rows) >= settings.AXES_FAILURE_LIMIT
+            last for count, last in failures.by_address.values() if count >= settings.AXES_FAILURE_LIMIT
         ]
         addresses = len(starts)
-        total = sum(count for rows in by_address.values() for _, count in rows)
-        account_wide = total >= settings.BEACON_ACCOUNT_FAILURE_LIMIT
-        if account_wide:
+        if failures.locks_account:
             # Failures from addresses it has signed in from still count after the lock, as they are not locked.
-            times = [
-                time
-                for address, rows in by_address.items()
-                if address not in known[username]
-                for time, _ in rows
+            lasts = [
+                last for address, (_, last) in failures.by_address.items() if address not in known[username]
             ]
-            starts.append(max(times or [time for rows in by_address.values() for time, _ in rows]))
+            starts.append(max(lasts or [last for _, last in failures.by_address.values()]))
         if starts:
-            locks.append(AccountLock(user, total, min(starts), account_wide, addresses))
+            locks.append(AccountLock(user, failures.total, min(starts), failures.locks_account, addresses))
     return sorted(locks, key=lambda lock: lock.since)

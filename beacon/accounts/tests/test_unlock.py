@@ -1,11 +1,16 @@
 """Someone who manages accounts sees the accounts locked after wrong passwords and unlocks one, audited."""
 
+import datetime
 import io
 import re
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from beacon.accounts import lockout, roles, user_services
@@ -195,3 +200,64 @@ def test_unlocking_from_the_command_line_is_audited_too(make_staff, settings):
     # Nothing to forget, nothing written.
     call_command("axes_reset_username", officer.username, stdout=io.StringIO())
     assert unlocks().count() == 1
+
+
+def test_the_locked_list_counts_as_sign_in_does_for_every_account_in_three_queries(make_staff, settings):
+    """account_locks agrees with the sign-in handler on who is locked, says since when (from an address it has
+    signed in from before, a wrong password still counts but does not lock), oldest lock first, and asks the
+    database the same number of times however many accounts are locked."""
+    by_address = make_staff(roles.TRIAGE_OFFICER)  # made first, locked last
+    everywhere = make_staff(roles.TRIAGE_OFFICER)
+    only_known = make_staff(roles.TRIAGE_OFFICER)
+    one_short = make_staff(roles.TRIAGE_OFFICER)
+    long_ago = make_staff(roles.TRIAGE_OFFICER)
+    limit = settings.BEACON_ACCOUNT_FAILURE_LIMIT
+    per_address = settings.AXES_FAILURE_LIMIT - 1
+    # Enough addresses for `limit` wrong passwords with none of them locked on its own.
+    spread = range(100, 100 + -(-limit // per_address))
+    start = timezone.now()
+
+    def minute(n):
+        return start + datetime.timedelta(minutes=n)
+
+    def at(n):
+        return time_machine.travel(minute(n), tick=False)
+
+    with at(-120):
+        guess(from_address(9), long_ago.username, settings.AXES_FAILURE_LIMIT)
+    with at(0):
+        assert sign_in(from_address(100), everywhere.username).status_code == 302
+        for n in spread:
+            assert sign_in(from_address(n), only_known.username).status_code == 302
+    with at(1):
+        for n in range(limit - 1):
+            guess(from_address(20 + n // per_address), one_short.username, 1)
+    with at(5):
+        lock_account(settings, everywhere.username)
+    with at(6):
+        for n in spread:
+            guess(from_address(n), only_known.username, per_address)
+    with at(8):
+        guess(from_address(100), everywhere.username, per_address)
+    with at(10):
+        guess(from_address(7), by_address.username, settings.AXES_FAILURE_LIMIT)
+    with at(12):
+        guess(from_address(8), by_address.username, per_address)
+
+    with at(15), CaptureQueriesContext(connection) as queries:
+        locks = lockout.account_locks()
+    assert len(queries) == 3
+
+    assert [(lock.user, lock.failures, lock.since, lock.account_wide, lock.addresses) for lock in locks] == [
+        (everywhere, len(spread) * per_address + per_address, minute(5), True, 0),
+        (only_known, len(spread) * per_address, minute(6), True, 0),
+        (by_address, settings.AXES_FAILURE_LIMIT + per_address, minute(10), False, 1),
+    ]
+    with at(15):
+        assert sign_in(from_address(201), everywhere.username).status_code == 429
+        assert sign_in(from_address(100), everywhere.username).status_code == 302
+        assert sign_in(from_address(201), only_known.username).status_code == 429
+        assert sign_in(from_address(7), by_address.username).status_code == 429
+        assert sign_in(from_address(201), by_address.username).status_code == 302
+        assert sign_in(from_address(201), one_short.username).status_code == 302
+        assert sign_in(from_address(9), long_ago.username).status_code == 302
