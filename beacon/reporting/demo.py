@@ -83,6 +83,7 @@ DEMO_REPORTS = [
             "categories": ["weapons", "gang"],
             "where": {"address": "", "postcode": "NN10", "description": "The park by the skate ramp"},
             "when": {"kind": "once", "date": "", "time": "about 8pm"},
+            "child_involved_answer": "unknown",  # "a teenager": the queue shows that nobody knows yet
             "how_known": "saw",
             "details": "A teenager was showing a large knife to a group. Some of them wore the same colours and "
             "were filming it on their phones.",
