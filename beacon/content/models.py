@@ -351,27 +351,22 @@ def _unpublished_in_block(block, value) -> ValidationError | None:
             )
         return None
     if isinstance(block, blocks.StreamBlock):
-        found = {
-            index: error
-            for index, child in enumerate(value or [])
-            if (error := _unpublished_in_block(child.block, child.value))
-        }
-        return StreamBlockValidationError(block_errors=found) if found else None
-    if isinstance(block, blocks.ListBlock):
-        found = {
-            index: error
-            for index, item in enumerate(value or [])
-            if (error := _unpublished_in_block(block.child_block, item))
-        }
-        return ListBlockValidationError(block_errors=found) if found else None
-    if isinstance(block, blocks.StructBlock):
-        found = {
-            name: error
-            for name, child in block.child_blocks.items()
-            if (error := _unpublished_in_block(child, (value or {}).get(name)))
-        }
-        return StructBlockValidationError(block_errors=found) if found else None
-    return None
+        children = [(index, child.block, child.value) for index, child in enumerate(value or [])]
+        error_class = StreamBlockValidationError
+    elif isinstance(block, blocks.ListBlock):
+        children = [(index, block.child_block, item) for index, item in enumerate(value or [])]
+        error_class = ListBlockValidationError
+    elif isinstance(block, blocks.StructBlock):
+        children = [(name, child, (value or {}).get(name)) for name, child in block.child_blocks.items()]
+        error_class = StructBlockValidationError
+    else:
+        return None
+    found = {
+        key: error
+        for key, child, child_value in children
+        if (error := _unpublished_in_block(child, child_value))
+    }
+    return error_class(block_errors=found) if found else None
 
 
 def _block_messages(error: ValidationError) -> list[str]:

@@ -9,11 +9,22 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.blocks.list_block import ListBlockValidationError
+from wagtail.blocks.stream_block import StreamBlockValidationError
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.models import PageLogEntry, WorkflowState
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from beacon.accounts import roles
-from beacon.content.models import AdvicePage, CampaignWeekPage, Officer, SupportService, Theme
+from beacon.content.models import (
+    AdvicePage,
+    CampaignWeekPage,
+    Officer,
+    SupportService,
+    Theme,
+    unpublished_snippet_errors,
+    unpublished_snippet_field_errors,
+)
 from beacon.content.services import scheduled_publishing_run
 
 from .test_snippet_approval import signed_in, text
@@ -268,3 +279,49 @@ def test_approving_or_bulk_publishing_an_advice_page_before_its_service_says_why
     assert "Nothing was published" in body and f"County lines explained: {SERVICE_FIRST}" in body
     page = AdvicePage.objects.get(pk=topic.pk)
     assert [service.name for service in page.body[0].value["services"]] == ["Childline"]
+
+
+def test_each_draft_service_is_found_where_it_stands_in_the_body(tree, new_service):
+    """Every draft snippet in a StreamField, nested as the blocks are (a stream of structs holding lists), keyed
+    by its place in each; blocks with no draft, published snippets and empty choices (none, or one deleted)
+    give no error."""
+    topic = tree["topic"]
+    live = tree["service"]
+
+    def body():
+        return topic.body.stream_block.to_python(
+            [
+                {"type": "paragraph", "value": "<p>Signs to look for.</p>"},
+                {"type": "support_services", "value": {"heading": "Help", "services": [live.pk]}},
+                {
+                    "type": "support_services",
+                    "value": {
+                        "heading": "More help",
+                        "services": [new_service.pk, None, live.pk, 999999, new_service.pk],
+                    },
+                },
+            ]
+        )
+
+    error = unpublished_snippet_field_errors(topic, {"body": body()})["body"]
+
+    assert isinstance(error, StreamBlockValidationError) and list(error.block_errors) == [2]
+    struct = error.block_errors[2]
+    assert isinstance(struct, StructBlockValidationError) and list(struct.block_errors) == ["services"]
+    services = struct.block_errors["services"]
+    assert isinstance(services, ListBlockValidationError) and list(services.block_errors) == [0, 4]
+    assert [beside.messages for beside in services.block_errors.values()] == [
+        [SERVICE_FIRST],
+        [SERVICE_FIRST],
+    ]
+    assert unpublished_snippet_errors(topic, {"body": body()}) == {"body": [SERVICE_FIRST]}
+
+    new_service.get_latest_revision().publish()
+    assert unpublished_snippet_field_errors(topic, {"body": body()}) == {}
+    # A stream of structs with no snippet blocks in them.
+    activities = [
+        {"type": "activity", "value": {"title": "Assembly", "date": None, "place": "", "description": ""}}
+    ]
+    week = tree["week2"]
+    chosen = {"planned_activities": week.planned_activities.stream_block.to_python(activities)}
+    assert unpublished_snippet_field_errors(week, chosen) == {}
