@@ -96,3 +96,18 @@ def test_answers_deleted_in_another_tab_leave_this_one_too(page, demo_site, shor
     page.wait_for_url(re.compile(r"/report/expired/$"), timeout=(AGE - WARN + 8) * 1000)
     expect(page.get_by_role("heading", name="Your answers have been deleted")).to_be_visible()
     assert csp_violations == []
+
+
+def test_a_warning_the_browser_closes_itself_opens_again_and_keeps_nothing(
+    page, demo_site, short_time_out, csp_violations
+):
+    """Chrome may close a modal dialog with no cancel event (a phone's Back gesture). That is not "Keep my
+    answers": the answers still go at the time-out, so the warning opens again at the next question."""
+    page.goto(f"{demo_site.url}/report/danger/")
+    dialog = warning(page)
+    left = seconds_left(page, STATUS)
+    page.evaluate("document.querySelector('dialog[open]').close()")  # as the browser closes it: no cancel
+    expect(dialog).to_be_hidden()
+    expect(dialog).to_be_visible(timeout=20_000)  # asked again within 15 seconds, and still due
+    assert seconds_left(page, STATUS) <= left
+    assert csp_violations == []

@@ -71,3 +71,21 @@ def test_sign_out_in_the_warning_signs_out(page, live_server, make_staff, short_
     page.goto(f"{live_server.url}/admin/triage/")
     page.wait_for_url(re.compile(r"/admin/login/\?next="))
     assert csp_violations == []
+
+
+def test_a_warning_the_browser_closes_itself_keeps_the_sign_in_as_escape_does(
+    page, live_server, make_staff, short_time_out
+):
+    """Chrome may close a modal dialog with no cancel event (a second Escape, a phone's Back gesture). On staff
+    pages Escape means "stay signed in", so that does too, and the warning's timers stop with it."""
+    sign_in(page, live_server.url, make_staff(roles.TRIAGE_OFFICER))
+    dialog = page.get_by_role("dialog", name="You are about to be signed out")
+    expect(dialog).to_be_visible(timeout=(IDLE - WARN + 5) * 1000)
+    assert seconds_left(page, STATUS) <= WARN
+    page.evaluate("document.querySelector('dialog[open]').close()")  # as the browser closes it: no cancel
+    expect(dialog).to_be_hidden()
+    for _ in range(50):  # the stay request is on its way
+        if seconds_left(page, STATUS) > WARN:
+            break
+        page.wait_for_timeout(100)
+    assert seconds_left(page, STATUS) > WARN

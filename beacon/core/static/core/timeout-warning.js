@@ -41,6 +41,7 @@
   const RECHECK_WHILE_OPEN = 15 * 1000; // another tab may have kept things going
   const RETRY = 30 * 1000; // the server could not be reached
   const LONGEST_TIMER = 2 ** 31 - 1;
+  const OURS = 'beacon'; // the returnValue of a close this script made, as against one the browser made
 
   let deadline = 0; // when it ends, by this browser's clock
   let csrf = '';
@@ -61,6 +62,11 @@
   const roughly = (seconds) => words(seconds > 60 ? Math.ceil(seconds / 60) * 60 : Math.ceil(seconds / 20) * 20);
   const secondsLeft = () => Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
   const part = (name) => dialog.querySelector(`[data-timeout-${name}]`);
+
+  const stopTimers = () => {
+    window.clearInterval(ticker);
+    window.clearInterval(recheck);
+  };
 
   const ask = async (url, method) => {
     const headers = { Accept: 'application/json' };
@@ -88,6 +94,18 @@
     dialog.addEventListener('cancel', (event) => {
       if (escapeStays) stay(event); // otherwise Escape is the page's own (the public pages' quick exit)
     });
+    // The browser may close the dialog itself, with no cancel event to stop it (Chrome does, for a second
+    // Escape or a phone's Back gesture with no click in between). Its timers stop with it; that is not a
+    // choice to go on, except where Escape means "stay", so the warning opens again at the next question.
+    dialog.addEventListener('close', () => {
+      if (dialog.returnValue === OURS) return;
+      stopTimers();
+      if (escapeStays) stay();
+      else {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(check, RECHECK_WHILE_OPEN);
+      }
+    });
     document.body.appendChild(dialog);
   };
 
@@ -110,17 +128,18 @@
       spoken = roughly(secondsLeft()); // the dialog's own text says it as it opens
       part('live').textContent = '';
       tick();
+      dialog.returnValue = '';
       dialog.showModal(); // moves focus to the stay button; the rest of the page cannot be reached
+      stopTimers();
       ticker = window.setInterval(tick, 1000);
       recheck = window.setInterval(check, RECHECK_WHILE_OPEN);
     }
   };
 
   const close = () => {
-    window.clearInterval(ticker);
-    window.clearInterval(recheck);
+    stopTimers();
     if (dialog && dialog.open) {
-      dialog.close();
+      dialog.close(OURS);
       if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
     }
   };
