@@ -69,6 +69,7 @@ def privacy(request):
         "workshop_undecided_days": settings.BEACON_EVENTS_WORKSHOP_UNDECIDED_DAYS,
         "outcome_notes_days": settings.BEACON_EVENTS_OUTCOME_NOTES_DAYS,
         "backup_days": settings.BEACON_BACKUP_DAYS,
+        "data_protection_email": settings.BEACON_DATA_PROTECTION_EMAIL,
     }
     return render(request, "core/privacy.html", context)
 
