@@ -23,20 +23,35 @@ def _text_max() -> int:
     return settings.BEACON_REPORT_TEXT_MAX
 
 
-def short_text(label: str, *, required: bool = False, help_text: str = "", max_length: int = 200, error=""):
+def _noun(label: str, noun: str) -> str:
+    """What a field's messages call its answer: `noun`, or else the label without "(optional)". A question
+    makes a poor subject ("When did it start? must be…"), so a field labelled with one names its own noun."""
+    if noun:
+        return noun
+    noun = label.removesuffix(" (optional)")
+    if noun.endswith("?"):
+        raise ValueError(f"{label!r} is a question: give the field a noun for its error messages")
+    return noun
+
+
+def short_text(
+    label: str, *, required: bool = False, help_text: str = "", max_length: int = 200, error="", noun=""
+):
+    noun = _noun(label, noun)
     return forms.CharField(
         label=label,
         required=required,
         help_text=help_text,
         max_length=max_length,
         error_messages={
-            "required": error or f"Enter {label[0].lower()}{label[1:]}",
-            "max_length": f"{label} must be {max_length} characters or fewer",
+            "required": error or f"Enter {noun[0].lower()}{noun[1:]}",
+            "max_length": f"{noun} must be {max_length:,} characters or fewer",
         },
     )
 
 
-def long_text(label: str, *, required: bool = False, help_text: str = "", error=""):
+def long_text(label: str, *, required: bool = False, help_text: str = "", error="", noun=""):
+    noun = _noun(label, noun)
     limit = _text_max()
     return forms.CharField(
         label=label,
@@ -45,8 +60,8 @@ def long_text(label: str, *, required: bool = False, help_text: str = "", error=
         max_length=limit,
         widget=forms.Textarea,
         error_messages={
-            "required": error or f"Enter {label[0].lower()}{label[1:]}",
-            "max_length": f"{label} must be {limit:,} characters or fewer",
+            "required": error or f"Enter {noun[0].lower()}{noun[1:]}",
+            "max_length": f"{noun} must be {limit:,} characters or fewer",
         },
     )
 
@@ -217,6 +232,7 @@ class WhenOngoingForm(StepForm):
         required=True,
         help_text="For example, \u201cabout 3 months ago\u201d or \u201csince the summer\u201d.",
         error="Enter when it started, or your best guess",
+        noun="When it started",
     )
     times = forms.MultipleChoiceField(
         label="What times of day does it happen? (optional)",
@@ -294,9 +310,9 @@ class VehicleForm(StepForm):
         "character you missed.",
         max_length=20,
     )
-    make = short_text("Make (optional)", help_text="For example, Ford.", max_length=50)
-    model = short_text("Model (optional)", help_text="For example, Fiesta.", max_length=50)
-    colour = short_text("Colour (optional)", max_length=50)
+    make = short_text("Make (optional)", help_text="For example, Ford.", max_length=50, noun="The make")
+    model = short_text("Model (optional)", help_text="For example, Fiesta.", max_length=50, noun="The model")
+    colour = short_text("Colour (optional)", max_length=50, noun="The colour")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -402,6 +418,7 @@ class ChildForm(StepForm):
         "each age.",
         max_length=100,
         error="Enter how old they are, or your best guess",
+        noun="Their age",
     )
     in_danger = radios(
         "Are they in danger now?",
@@ -411,6 +428,7 @@ class ChildForm(StepForm):
     where_known = long_text(
         "What do you know about where they live or go to school? (optional)",
         help_text="For example, the street, the area, or the name of the school.",
+        noun="Where they live or go to school",
     )
 
 
@@ -425,7 +443,7 @@ class HowForm(StepForm):
         ],
         error="Select how you know about this",
     )
-    detail = long_text("Tell us more about how you know (optional)")
+    detail = long_text("Tell us more about how you know (optional)", noun="How you know")
 
 
 class DetailsForm(StepForm):
@@ -434,6 +452,7 @@ class DetailsForm(StepForm):
         "Is there anything else you want to tell us?",
         help_text="For example, what you have seen, how often, and anything that worries you. Do not "
         "include your own name here if you want to stay anonymous.",
+        noun="Anything else you tell us",
     )
 
 
@@ -510,6 +529,7 @@ class ContactDetailsForm(StepForm):
         "When is it safe to contact you? (optional)",
         help_text="For example, \u201cweekdays after 6pm\u201d.",
         max_length=200,
+        noun="When it is safe to contact you",
     )
 
     def __init__(self, *args, **kwargs):
