@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import authenticate
 
-from beacon.core.forms import GovukForm
+from beacon.core.forms import GovukBoundField, GovukForm
 
 
 def code_field(*, label: str, help_text: str, required_message: str) -> forms.CharField:
@@ -46,7 +46,7 @@ class PasswordCheckForm(GovukForm):
     password = forms.CharField(
         label="Your password",
         strip=False,
-        bound_field_class=forms.BoundField,  # as typed: spaces in a password count
+        bound_field_class=GovukBoundField,  # as typed (no CleanTextBoundField): spaces in a password count
         error_messages={"required": "Enter your password"},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "class": "govuk-input"}),
     )

@@ -29,7 +29,44 @@ def clean_text(value: str) -> str:
     ).strip()
 
 
-class CleanTextBoundField(forms.BoundField):
+_ERROR_CLASSES = ("govuk-input", "govuk-textarea", "govuk-select", "govuk-file-upload")
+
+
+def _is_group(widget) -> bool:
+    """Radios, checkboxes and a date: their fieldset, not each input, names the hint and the error."""
+    return isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.MultiWidget))
+
+
+class GovukBoundField(forms.BoundField):
+    """A field drawn the GOV.UK way. What its input is described by, and whether it looks in error, are worked
+    out as it is drawn, from the field as it stands then: a hint set after the form was built, or an error a
+    view adds after `is_valid()`, is read out and shown like any other."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        widget = widget or self.field.widget
+        attrs = super().build_widget_attrs(attrs, widget)
+        if widget.is_hidden or _is_group(widget):
+            return attrs
+        if "aria-describedby" not in widget.attrs:
+            ids = []
+            if self.help_text:
+                ids.append(f"{self.auto_id}-hint")
+            if self.errors:
+                ids.append(f"{self.auto_id}-error")
+            if ids:
+                attrs["aria-describedby"] = " ".join(ids)
+            else:
+                attrs.pop("aria-describedby", None)  # Django's own guess names ids that are not on the page
+        if self.errors:
+            css = attrs.get("class", widget.attrs.get("class", "")).split()
+            css += [
+                f"{base}--error" for base in _ERROR_CLASSES if base in css and f"{base}--error" not in css
+            ]
+            attrs["class"] = " ".join(css)
+        return attrs
+
+
+class CleanTextBoundField(GovukBoundField):
     """A text field's submitted value with `clean_text` applied before the field sees it.
 
     So the field's own checks judge what will be kept: an answer made only of invisible characters is
@@ -75,30 +112,6 @@ class GovukFormMixin:
                 pass
             elif isinstance(widget, forms.widgets.Input):
                 widget.attrs.setdefault("class", "govuk-input")
-            if field.help_text and not self._is_group(widget):
-                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
-
-    @staticmethod
-    def _is_group(widget) -> bool:
-        return isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.MultiWidget))
-
-    def full_clean(self):
-        super().full_clean()
-        # Point each input in error at its message, as the GOV.UK pattern does.
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            widget = self.fields[name].widget
-            if self._is_group(widget):
-                continue
-            ids = [f"{self[name].auto_id}-error"]
-            if self.fields[name].help_text:
-                ids.insert(0, f"{self[name].auto_id}-hint")
-            widget.attrs["aria-describedby"] = " ".join(ids)
-            css = widget.attrs.get("class", "")
-            for base in ("govuk-input", "govuk-textarea", "govuk-select", "govuk-file-upload"):
-                if base in css.split() and f"{base}--error" not in css:
-                    widget.attrs["class"] = f"{css} {base}--error"
 
     def clean(self):
         cleaned = super().clean()

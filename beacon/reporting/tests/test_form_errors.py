@@ -3,10 +3,18 @@ and what each box tells a screen reader it is described by."""
 
 import pytest
 from django import forms as django_forms
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from beacon.core.tests.html import Elements
 from beacon.reporting import forms
 
+from .conftest import image_bytes
+
 pytestmark = pytest.mark.django_db
+
+
+def assert_descriptions_exist(page: Elements):
+    assert page.missing_description_ids() == []
 
 
 # --- Too-long answers are named by a short noun, not by the question -----------------------------------
@@ -87,3 +95,48 @@ def test_a_question_as_a_label_needs_its_own_noun_for_messages():
     )
     field = forms.long_text("Is there anything else?", noun="Anything else", required=True)
     assert field.error_messages["required"] == "Enter anything else"
+
+
+# --- The file input is described by its hint and error, whatever added them ---------------------------
+
+
+def _files_page(walker, data=None):
+    walker.minimal(upto="files")
+    response = walker.post("files", data) if data is not None else walker.get("files")
+    return Elements(response.content.decode()), response.content.decode()
+
+
+def test_the_file_input_is_described_by_its_hint(walker):
+    page, text = _files_page(walker)
+    assert page.described_by("id_file") == ["id_file-hint"]
+    assert "Photos (JPG, PNG, WebP or HEIC)" in text.split('id="id_file-hint"')[1].split("</div>")[0]
+    assert "govuk-file-upload--error" not in page.classes("id_file")
+    assert_descriptions_exist(page)
+
+
+def test_no_file_chosen_is_read_out_and_styled_on_the_input(walker):
+    page, text = _files_page(walker, {"action": "upload"})
+    assert "Select a file to upload" in text
+    assert page.described_by("id_file") == ["id_file-hint", "id_file-error"]
+    assert "govuk-file-upload--error" in page.classes("id_file")
+    assert page.by_id("id_file").get("aria-invalid") == "true"
+    assert_descriptions_exist(page)
+
+
+def test_a_refused_file_is_read_out_and_styled_on_the_input(walker):
+    refused = SimpleUploadedFile("notes.jpg", b"just some words", content_type="image/jpeg")
+    page, text = _files_page(walker, {"file": refused, "action": "upload"})
+    assert "The selected file must be a photo (JPG, PNG, WebP or HEIC) or a PDF" in text
+    assert page.described_by("id_file") == ["id_file-hint", "id_file-error"]
+    assert "govuk-file-upload--error" in page.classes("id_file")
+    assert_descriptions_exist(page)
+
+
+def test_after_a_file_is_added_the_input_is_described_by_its_hint_only(walker):
+    walker.minimal(upto="files")
+    photo = SimpleUploadedFile("p.jpg", image_bytes("JPEG"), content_type="image/jpeg")
+    assert walker.post("files", {"file": photo, "action": "upload"}).status_code == 302
+    page = Elements(walker.get("files").content.decode())
+    assert page.described_by("id_file") == ["id_file-hint"]
+    assert "govuk-file-upload--error" not in page.classes("id_file")
+    assert_descriptions_exist(page)

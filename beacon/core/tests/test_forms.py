@@ -1,0 +1,70 @@
+"""GovukForm's markup: each box names its hint and error, and shows the error style, as the form stands when
+it is rendered (not as it stood when it was built or first checked)."""
+
+from django import forms
+
+from beacon.core.forms import DateInputField, GovukForm
+
+from .html import Elements
+
+
+class Sample(GovukForm):
+    name = forms.CharField(label="Name", max_length=5, help_text="Your name.")
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea)
+    colour = forms.ChoiceField(label="Colour", choices=[("", "Choose"), ("red", "Red")], required=False)
+    upload = forms.FileField(label="File", required=False)
+    secret = forms.CharField(widget=forms.HiddenInput, required=False)
+    when = DateInputField(label="Date", label_for_errors="the date", help_text="For example, 27 3 2025.")
+
+
+def render(form) -> Elements:
+    return Elements("".join(form[name].as_field_group() for name in form.fields))
+
+
+def valid_data(**changes):
+    data = {"name": "Sam", "when_0": "3", "when_1": "2", "when_2": "2025"}
+    data.update(changes)
+    return data
+
+
+def test_a_box_is_described_by_its_hint_and_then_its_error():
+    page = render(Sample(valid_data(name="Samantha")))
+    assert page.described_by("id_name") == ["id_name-hint", "id_name-error"]
+    assert page.classes("id_name") == ["govuk-input", "govuk-input--error"]
+    assert page.missing_description_ids() == []
+
+
+def test_a_box_without_hint_or_error_is_described_by_nothing():
+    page = render(Sample(valid_data()))
+    assert "aria-describedby" not in page.by_id("id_notes")
+    assert "aria-describedby" not in page.by_id("id_secret")
+    assert page.described_by("id_name") == ["id_name-hint"]
+
+
+def test_a_hint_given_after_the_form_was_built_is_described():
+    form = Sample(valid_data())
+    form.fields["upload"].help_text = "A photo."
+    page = render(form)
+    assert page.described_by("id_upload") == ["id_upload-hint"]
+    assert page.missing_description_ids() == []
+
+
+def test_an_error_added_after_checking_is_described_and_styled():
+    form = Sample(valid_data())
+    assert form.is_valid()
+    for name in ("notes", "colour", "upload"):
+        form.add_error(name, "Something is wrong")
+    page = render(form)
+    assert page.classes("id_notes") == ["govuk-textarea", "govuk-textarea--error"]
+    assert page.classes("id_colour") == ["govuk-select", "govuk-select--error"]
+    assert page.classes("id_upload") == ["govuk-file-upload", "govuk-file-upload--error"]
+    for name in ("notes", "colour", "upload"):
+        assert page.described_by(f"id_{name}") == [f"id_{name}-error"]
+    assert page.missing_description_ids() == []
+
+
+def test_rendering_twice_does_not_double_the_error_style():
+    form = Sample(valid_data(name="Samantha"))
+    render(form)
+    assert render(form).classes("id_name") == ["govuk-input", "govuk-input--error"]
+    assert "govuk-input--error" not in form.fields["name"].widget.attrs.get("class", "")
