@@ -358,3 +358,59 @@ def test_refusal_and_goodbye_pages_pass_axe(page, live_server, axe, settings):
     j.button()
     assert page.get_by_role("heading", name="Please wait before trying again").is_visible()
     j.check()
+
+
+def test_change_and_remove_on_a_list_page_line_up_as_action_links(page, live_server, axe):
+    """People list: "Change" and "Remove" (a form's button) sit on one line, at desktop and phone widths,
+    with GOV.UK's separator between them only; "Remove" looks like the link beside it and shows the focus style."""
+    base = live_server.url
+    j = Journey(page, base, axe)
+    page.goto(f"{base}/report/danger/")
+    for answer in ("No", "Drug dealing from a place"):
+        j.choose(answer)
+        j.button()
+    j.fill("Postcode", "NN1 1AF")
+    j.button()
+    j.choose("I am not sure")
+    j.button()
+    j.choose("Yes")
+    j.button()
+    j.fill("Name or nickname (optional)", "Tee")
+    j.choose("No")
+    j.button("Save and continue")
+    j.choose("Yes")
+    j.button()
+    j.fill("Name or nickname (optional)", "Someone whose name is long enough to wrap onto a second line")
+    j.choose("No")
+    j.button("Save and continue")
+    j.at("people-list/")
+    change = page.get_by_role("link", name="Change person 1")
+    remove = page.get_by_role("button", name="Remove person 1")
+    link_colour = change.evaluate("e => getComputedStyle(e).color")
+    for width, height in ((1280, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        first, second = change.bounding_box(), remove.bounding_box()
+        middle = [box["y"] + box["height"] / 2 for box in (first, second)]
+        assert abs(middle[0] - middle[1]) < 2, (width, first, second)  # on one line
+        assert second["x"] > first["x"] + first["width"], (width, first, second)
+        assert remove.evaluate("e => getComputedStyle(e).color") == link_colour
+        assert remove.evaluate("e => getComputedStyle(e).textDecorationLine") == "underline"
+        # One separator, between the two: GOV.UK draws it left of the second action on wider screens and
+        # right of the first on a phone.
+        borders = [
+            action.locator("xpath=ancestor::li[1]").evaluate(
+                "e => [getComputedStyle(e).borderLeftWidth, getComputedStyle(e).borderRightWidth]"
+            )
+            for action in (change, remove)
+        ]
+        expected = [["0px", "0px"], ["1px", "0px"]] if width >= 641 else [["0px", "1px"], ["0px", "0px"]]
+        assert borders == expected, (width, borders)
+        axe(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    remove.focus()
+    assert (
+        remove.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 221, 0)"
+    )  # GOV.UK focus yellow
+    remove.click()
+    page.wait_for_load_state("load")
+    assert "Tee" not in page.content() and page.get_by_role("button", name="Remove person 1").is_visible()
