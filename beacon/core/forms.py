@@ -45,6 +45,8 @@ class GovukBoundField(forms.BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         widget = widget or self.field.widget
         attrs = super().build_widget_attrs(attrs, widget)
+        if isinstance(widget, DateInputWidget) and self.errors:
+            attrs[DateInputWidget.BOXES_IN_ERROR] = _date_boxes_in_error(self.errors.as_data())
         if widget.is_hidden or _is_group(widget):
             return attrs
         if "aria-describedby" not in widget.attrs:
@@ -64,6 +66,18 @@ class GovukBoundField(forms.BoundField):
             ]
             attrs["class"] = " ".join(css)
         return attrs
+
+
+def _date_boxes_in_error(errors) -> set[int]:
+    """Which of a date's boxes (0 day, 1 month, 2 year) to show in error: those an error names as at fault
+    (DateInputField.compress), else all three, as GOV.UK does for a date wrong as a whole."""
+    boxes: set[int] = set()
+    for error in errors:
+        parts = (error.params or {}).get(DateInputField.PARTS)
+        if not parts:
+            return {0, 1, 2}
+        boxes.update(parts)
+    return boxes
 
 
 class CleanTextBoundField(GovukBoundField):
@@ -135,6 +149,8 @@ class DateInputWidget(forms.MultiWidget):
     """GOV.UK date input: three text boxes for day, month and year."""
 
     template_name = "components/widgets/date_input.html"
+    # Set by GovukBoundField when the date is in error: the boxes to style, and to mark aria-invalid.
+    BOXES_IN_ERROR = "beacon_boxes_in_error"
 
     def __init__(self, attrs=None):
         super().__init__(
@@ -161,6 +177,17 @@ class DateInputWidget(forms.MultiWidget):
             attrs,
         )
 
+    def get_context(self, name, value, attrs):
+        attrs = dict(attrs or {})
+        in_error = attrs.pop(self.BOXES_IN_ERROR, set())
+        context = super().get_context(name, value, attrs)
+        for index, box in enumerate(context["widget"]["subwidgets"]):
+            if index in in_error:
+                box["attrs"]["class"] = f"{box['attrs'].get('class', '')} govuk-input--error".strip()
+            else:
+                box["attrs"].pop("aria-invalid", None)  # Django marks every box of a field in error
+        return context
+
     def decompress(self, value):
         if isinstance(value, datetime.date):
             return [value.day, value.month, value.year]
@@ -171,6 +198,7 @@ class DateInputField(forms.MultiValueField):
     """A date entered as day, month and year, with the GOV.UK error messages."""
 
     widget = DateInputWidget
+    PARTS = "parts"  # an error's params: the boxes at fault (0 day, 1 month, 2 year), when not the whole date
 
     def __init__(self, *, label_for_errors: str = "the date", **kwargs):
         self.label_for_errors = label_for_errors
@@ -196,16 +224,25 @@ class DateInputField(forms.MultiValueField):
         if not data_list or not any(data_list):
             return None
         day, month, year = (str(part or "").strip() for part in data_list)
-        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        parts = (("day", day), ("month", month), ("year", year))
+        missing = [index for index, (_, part) in enumerate(parts) if not part]
         if missing:
-            raise ValidationError(
-                f"{self.label_for_errors.capitalize()} must include a {' and '.join(missing)}"
+            names = " and ".join(parts[index][0] for index in missing)
+            raise self._error(f"{self.label_for_errors.capitalize()} must include a {names}", missing)
+        not_numbers = [index for index, (_, part) in enumerate(parts) if not part.isdigit()]
+        if not_numbers:
+            # One box wrong is shown on that box; more than one, on the date as a whole.
+            raise self._error(
+                f"{self.label_for_errors.capitalize()} must be a real date, in numbers",
+                not_numbers if len(not_numbers) == 1 else [],
             )
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            raise ValidationError(f"{self.label_for_errors.capitalize()} must be a real date, in numbers")
         if len(year) != 4:
-            raise ValidationError("Year must include 4 numbers")
+            raise self._error("Year must include 4 numbers", [2])
         try:
             return datetime.date(int(year), int(month), int(day))
         except (ValueError, OverflowError):  # OverflowError: a day or month of 20 digits
             raise ValidationError(f"{self.label_for_errors.capitalize()} must be a real date") from None
+
+    def _error(self, message: str, boxes: list[int]) -> ValidationError:
+        # No "%" in a message given params: Django would read it as a placeholder.
+        return ValidationError(message.replace("%", "%%"), code="date", params={self.PARTS: boxes})

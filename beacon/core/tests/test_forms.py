@@ -68,3 +68,48 @@ def test_rendering_twice_does_not_double_the_error_style():
     render(form)
     assert render(form).classes("id_name") == ["govuk-input", "govuk-input--error"]
     assert "govuk-input--error" not in form.fields["name"].widget.attrs.get("class", "")
+
+
+DATE_BOXES = ("id_when_0", "id_when_1", "id_when_2")
+
+
+def boxes_in_error(page: Elements) -> list[str]:
+    return [box for box in DATE_BOXES if "govuk-input--error" in page.classes(box)]
+
+
+def test_a_wrong_date_styles_every_box():
+    for day, month, year in [("31", "2", "2025"), ("", "", ""), ("a", "b", "2025")]:
+        page = render(Sample(valid_data(when_0=day, when_1=month, when_2=year)))
+        assert boxes_in_error(page) == list(DATE_BOXES), (day, month, year)
+        assert all(page.by_id(box).get("aria-invalid") == "true" for box in DATE_BOXES)
+
+
+def test_an_error_added_to_a_date_after_checking_styles_every_box():
+    form = Sample(valid_data())
+    assert form.is_valid()
+    form.add_error("when", "The date must be in the past")
+    assert boxes_in_error(render(form)) == list(DATE_BOXES)
+
+
+def test_only_the_boxes_at_fault_are_styled():
+    cases = [
+        ({"when_1": ""}, ["id_when_1"]),
+        ({"when_0": "", "when_2": ""}, ["id_when_0", "id_when_2"]),
+        ({"when_2": "25"}, ["id_when_2"]),
+        ({"when_1": "Feb"}, ["id_when_1"]),
+    ]
+    for changes, expected in cases:
+        page = render(Sample(valid_data(**changes)))
+        assert boxes_in_error(page) == expected, changes
+        assert [box for box in DATE_BOXES if page.by_id(box).get("aria-invalid") == "true"] == expected
+
+
+def test_the_date_group_keeps_its_own_widths_and_describes_itself_on_the_fieldset():
+    form = Sample(valid_data(when_0="31", when_1="2"))
+    html = form["when"].as_field_group()
+    page = Elements(html)
+    assert "govuk-input--width-4" in page.classes("id_when_2")
+    assert "govuk-form-group--error" in html
+    fieldset = next(attrs for tag, attrs in page.found if tag == "fieldset")
+    assert fieldset["aria-describedby"].split() == ["id_when-hint", "id_when-error"]
+    assert all("aria-describedby" not in page.by_id(box) for box in DATE_BOXES)

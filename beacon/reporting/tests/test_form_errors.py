@@ -97,6 +97,48 @@ def test_a_question_as_a_label_needs_its_own_noun_for_messages():
     assert field.error_messages["required"] == "Enter anything else"
 
 
+# --- A date in error shows it in its boxes ------------------------------------------------------------
+
+
+def _when_once(walker, data):
+    walker.minimal(upto="when")
+    walker.answer("when", {"when": "once"}, expect="when-once")
+    return Elements(walker.post("when-once", data).content.decode())
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        ("31", "2", "2025"),  # not a real date
+        ("3", "2", "2999"),  # in the future
+        ("", "", ""),  # nothing entered
+    ],
+)
+def test_a_wrong_date_styles_every_box(walker, date):
+    page = _when_once(walker, dict(zip(("date_0", "date_1", "date_2"), date, strict=True)))
+    for box in ("id_date_0", "id_date_1", "id_date_2"):
+        assert "govuk-input--error" in page.classes(box), box
+    groups = [attrs for tag, attrs in page.found if "govuk-form-group--error" in attrs.get("class", "")]
+    assert len(groups) == 1
+    assert_descriptions_exist(page)
+
+
+def test_a_missing_part_of_a_date_styles_only_that_box(walker):
+    page = _when_once(walker, {"date_0": "3", "date_1": "", "date_2": "2025"})
+    assert "govuk-input--error" not in page.classes("id_date_0")
+    assert "govuk-input--error" in page.classes("id_date_1")
+    assert "govuk-input--error" not in page.classes("id_date_2")
+    assert page.by_id("id_date_1").get("aria-invalid") == "true"
+    assert "aria-invalid" not in page.by_id("id_date_0")
+
+
+def test_a_short_year_styles_only_the_year(walker):
+    page = _when_once(walker, {"date_0": "3", "date_1": "2", "date_2": "25"})
+    assert [
+        box for box in ("id_date_0", "id_date_1", "id_date_2") if "govuk-input--error" in page.classes(box)
+    ] == ["id_date_2"]
+
+
 # --- The file input is described by its hint and error, whatever added them ---------------------------
 
 
