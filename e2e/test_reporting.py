@@ -61,6 +61,20 @@ class Journey:
         assert self.page.url == f"{self.base}/report/{path}", self.page.url
 
 
+def call_999_comes_first_on_a_phone(page, axe) -> None:
+    """On a 999 page, calling is the big button on the first screen of a phone, above carrying on."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    call = page.get_by_role("button", name="Call 999")
+    carry_on = page.get_by_role("link", name="Continue with my report")
+    assert call.get_attribute("href") == "tel:999"
+    box, after = call.bounding_box(), carry_on.bounding_box()
+    assert box["y"] + box["height"] <= 844, box  # on the first screen, without scrolling
+    assert box["width"] >= 300 and box["height"] >= 40, box  # the width of the phone: a start button
+    assert after["y"] > box["y"] + box["height"]
+    axe(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_every_step_and_error_state_passes_axe(page, live_server, axe):
     base = live_server.url
     outside = own_origin_only(page, base)
@@ -74,7 +88,8 @@ def test_every_step_and_error_state_passes_axe(page, live_server, axe):
     j.button()
     j.at("call-999/")
     j.check()
-    page.get_by_role("button", name="Continue with my report").click()
+    call_999_comes_first_on_a_phone(page, axe)
+    page.get_by_role("link", name="Continue with my report").click()
     j.check(errors_with="Continue")
     j.choose("A county lines \u201cdeal line\u201d phone number")
     j.button()
@@ -133,7 +148,8 @@ def test_every_step_and_error_state_passes_axe(page, live_server, axe):
     j.button()
     j.at("child-999/")
     j.check()
-    page.get_by_role("button", name="Continue with my report").click()
+    call_999_comes_first_on_a_phone(page, axe)
+    page.get_by_role("link", name="Continue with my report").click()
     j.check(errors_with="Continue")  # how
     j.choose("I saw it myself")
     j.button()

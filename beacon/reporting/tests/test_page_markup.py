@@ -101,3 +101,51 @@ def test_remove_on_the_files_page_is_an_action_link(walker):
     assert walker.client.post("/report/files/", {"file": photo, "action": "upload"}).status_code == 302
     [(button, ancestors)] = remove_buttons(walker.get("files").content.decode())
     assert_remove_is_a_post_styled_as_a_link(button, ancestors, "car.jpg")
+
+
+def reach_child_999(walker):
+    walker.start()
+    walker.answer("danger", {"danger": "no"})
+    walker.answer("about", {"categories": ["child_exploitation"]})
+    walker.answer("where", {"address": "Outside the school gates, Elm Road"})
+    walker.answer("when", {"when": "now"})
+    for slug in ("people", "vehicles", "numbers"):
+        walker.answer(slug, {slug: "no"})
+    walker.answer("child", {"ages": "about 14", "in_danger": "yes"}, expect="child-999")
+
+
+@pytest.mark.parametrize(
+    ("slug", "next_url"), [("call-999", "/report/about/"), ("child-999", "/report/how/")]
+)
+def test_the_999_pages_make_calling_the_first_and_biggest_action(walker, slug, next_url):
+    if slug == "call-999":
+        walker.start()
+        walker.answer("danger", {"danger": "yes"}, expect="call-999")
+    else:
+        reach_child_999(walker)
+    main = next(
+        node for node, _ in elements(parse_html(walker.get(slug).content.decode())) if node.name == "main"
+    )
+    # (The timeout warning, a <template> its script shows in a dialog, is not part of the page as it first shows.)
+    actions = [
+        node
+        for node, ancestors in elements(main)
+        if node.name in ("a", "button")
+        and "govuk-back-link" not in classes(node)
+        and not any(outer.name == "template" for outer in ancestors)
+    ]
+    # First: a tel: link as big as a button, in the panel that says to call (a phone's first tap calls 999).
+    call = actions[0]
+    assert dict(call.attributes).get("href") == "tel:999" and text(call) == "Call 999", call
+    assert {"govuk-button", "govuk-button--inverse", "govuk-button--start"} <= classes(call), call
+    assert dict(call.attributes).get("role") == "button"
+    # Then carrying on with the report: a link, not the page's big green button.
+    carry_on = next(node for node in actions if dict(node.attributes).get("href") == next_url)
+    assert text(carry_on) == "Continue with my report"
+    assert actions.index(carry_on) > 0 and "govuk-button" not in classes(carry_on), carry_on
+    assert [
+        node
+        for node in actions
+        if classes(node) & {"govuk-button"}
+        and not classes(node) & {"govuk-button--secondary", "govuk-button--inverse"}
+    ] == []
