@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 FIELD_TEMPLATE = "components/field.html"
+ONE_OF_HINT_ID = "one-of-hint"  # a form's `one_of_hint`; components/field.html gives it this id
 
 # Characters that hide or reorder text (bidirectional overrides, zero-width marks) or control the
 # terminal: never meaningful in a report, and a known way to disguise content.
@@ -51,6 +52,8 @@ class GovukBoundField(forms.BoundField):
             return attrs
         if "aria-describedby" not in widget.attrs:
             ids = []
+            if self.name in getattr(self.form, "one_of", ()) and getattr(self.form, "one_of_hint", ""):
+                ids.append(ONE_OF_HINT_ID)
             if self.help_text:
                 ids.append(f"{self.auto_id}-hint")
             if self.errors:
@@ -99,11 +102,17 @@ class CleanTextBoundField(GovukBoundField):
 class GovukFormMixin:
     page_heading: str | None = None  # name of the field whose label is the page's <h1>
     heading_size = "l"
+    # Boxes of which at least one must be filled in. None of them says "(optional)"; `one_of_hint` says that
+    # one is needed. It is shown above the first of them, and each of them is described by it.
+    one_of: tuple[str, ...] = ()
+    one_of_hint = ""
     bound_field_class = CleanTextBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        first_of = next((name for name in self.fields if name in self.one_of), None)
         for name, field in self.fields.items():
+            field.beacon_one_of_hint = self.one_of_hint if name == first_of else ""
             field.template_name = FIELD_TEMPLATE
             field.beacon_heading = name == self.page_heading
             field.beacon_label_size = self.heading_size if field.beacon_heading else "s"

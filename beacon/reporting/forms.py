@@ -129,6 +129,9 @@ class AboutForm(StepForm):
 
 
 class WhereForm(StepForm):
+    one_of = ("address", "postcode", "description")
+    one_of_hint = "Give at least one of these."
+
     address = forms.CharField(
         label="Address",
         required=False,
@@ -255,14 +258,17 @@ class PeopleForm(StepForm):
 
 
 class PersonForm(StepForm):
-    name = short_text("Name or nickname (optional)", max_length=150)
+    one_of = ("name", "age", "description")
+    one_of_hint = "Give at least one of these."
+
+    name = short_text("Name or nickname", max_length=150)
     age = short_text(
-        "Approximate age (optional)",
+        "Approximate age",
         help_text="For example, \u201cabout 16\u201d or \u201cin their 30s\u201d.",
         max_length=50,
     )
     description = forms.CharField(
-        label="What do they look like? (optional)",
+        label="What do they look like?",
         required=False,
         max_length=1000,
         help_text="For example, height, build, hair, clothes, or anything they always have with them.",
@@ -304,15 +310,18 @@ class VehiclesForm(StepForm):
 
 
 class VehicleForm(StepForm):
+    one_of = ("registration", "make", "model", "colour")
+    one_of_hint = "Give at least one of these."
+
     registration = short_text(
-        "Registration number (optional)",
+        "Registration number",
         help_text="For example, AB12 CDE. If you only saw part of it, enter that part, with ? for each "
         "character you missed.",
         max_length=20,
     )
-    make = short_text("Make (optional)", help_text="For example, Ford.", max_length=50, noun="The make")
-    model = short_text("Model (optional)", help_text="For example, Fiesta.", max_length=50, noun="The model")
-    colour = short_text("Colour (optional)", max_length=50, noun="The colour")
+    make = short_text("Make", help_text="For example, Ford.", max_length=50, noun="The make")
+    model = short_text("Model", help_text="For example, Fiesta.", max_length=50, noun="The model")
+    colour = short_text("Colour", max_length=50, noun="The colour")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -354,20 +363,21 @@ class NumbersForm(StepForm):
 
 
 class NumberForm(StepForm):
+    one_of = ("phone", "platform", "handle")
+    one_of_hint = "Give a phone number, an online account or both."
+
     phone = short_text(
-        "Phone number (optional)",
+        "Phone number",
         help_text="For example, 07700 900 982, or +44 7700 900 982 for a number from another country.",
         max_length=40,
     )
     platform = forms.ChoiceField(
-        label="App or website (optional)",
+        label="App or website",
         choices=[("", "Choose an app or website")] + identifiers.PLATFORM_CHOICES,
         required=False,
         error_messages={"invalid_choice": "Select the app or website"},
     )
-    handle = short_text(
-        "Username or account name (optional)", help_text="For example, @name.here", max_length=100
-    )
+    handle = short_text("Username or account name", help_text="For example, @name.here", max_length=100)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -504,9 +514,12 @@ CONTACT_WAYS = [
 
 
 class ContactDetailsForm(StepForm):
+    one_of = ("email", "phone")
+    one_of_hint = "Give an email address, a phone number or both."
+
     name = short_text("Your name", required=True, max_length=150, error="Enter your name")
     email = forms.EmailField(
-        label="Email address (optional)",
+        label="Email address",
         required=False,
         max_length=254,
         error_messages={
@@ -514,7 +527,7 @@ class ContactDetailsForm(StepForm):
             "max_length": "Email address must be 254 characters or fewer",
         },
     )
-    phone = short_text("Phone number (optional)", max_length=40)
+    phone = short_text("Phone number", max_length=40)
     ways = forms.MultipleChoiceField(
         label="How is it safe for us to contact you?",
         help_text="Select all that are safe. We will only use the ways you choose.",

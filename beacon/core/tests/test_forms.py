@@ -113,3 +113,27 @@ def test_the_date_group_keeps_its_own_widths_and_describes_itself_on_the_fieldse
     fieldset = next(attrs for tag, attrs in page.found if tag == "fieldset")
     assert fieldset["aria-describedby"].split() == ["id_when-hint", "id_when-error"]
     assert all("aria-describedby" not in page.by_id(box) for box in DATE_BOXES)
+
+
+class OneOf(GovukForm):
+    one_of = ("phone", "email")
+    one_of_hint = "Give at least one of these."
+
+    name = forms.CharField(label="Name")
+    email = forms.EmailField(label="Email address", required=False, help_text="We only use it to reply.")
+    phone = forms.CharField(label="Phone number", required=False)
+
+
+def test_one_of_hint_is_shown_once_above_the_first_box_and_describes_each():
+    form = OneOf({"name": "Sam"})
+    form.is_valid()
+    form.add_error("email", "Enter an email address or a phone number")
+    html = "".join(form[name].as_field_group() for name in form.fields)
+    page = Elements(html)
+    assert html.count('id="one-of-hint"') == 1
+    assert html.index('id="one-of-hint"') < html.index('for="id_email"')
+    assert html.index('for="id_name"') < html.index('id="one-of-hint"')
+    assert page.described_by("id_email") == ["one-of-hint", "id_email-hint", "id_email-error"]
+    assert page.described_by("id_phone") == ["one-of-hint"]
+    assert "aria-describedby" not in page.by_id("id_name")
+    assert page.missing_description_ids() == []

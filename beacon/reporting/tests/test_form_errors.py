@@ -139,6 +139,89 @@ def test_a_short_year_styles_only_the_year(walker):
     ] == ["id_date_2"]
 
 
+# --- "Give at least one of these": no box says optional, the page says one is needed -------------------
+
+
+ONE_OF = [
+    # page, the page before it, the answer there, the boxes one of which is needed, what else the page needs,
+    # and the message when none of the boxes is filled in
+    (
+        "where",
+        "where",
+        None,
+        ["id_address", "id_postcode", "id_description"],
+        {},
+        "Enter an address, a postcode or a description of the place",
+    ),
+    (
+        "vehicle",
+        "vehicles",
+        {"vehicles": "yes"},
+        ["id_registration", "id_make", "id_model", "id_colour"],
+        {},
+        "Enter the registration, or the make, model or colour",
+    ),
+    (
+        "number",
+        "numbers",
+        {"numbers": "yes"},
+        ["id_phone", "id_platform", "id_handle"],
+        {},
+        "Enter a phone number or an online account",
+    ),
+    (
+        "person",
+        "people",
+        {"people": "yes"},
+        ["id_name", "id_age", "id_description"],
+        {"is_child": "no"},
+        "Enter a name, an approximate age or what the person looks like",
+    ),
+    (
+        "contact-details",
+        "contact",
+        {"contact": "identified"},
+        ["id_email", "id_phone"],
+        {"name": "Sam", "ways": ["email"]},
+        "Enter an email address or a phone number",
+    ),
+]
+
+
+@pytest.mark.parametrize(("slug", "before", "answer", "boxes", "rest", "message"), ONE_OF)
+def test_boxes_of_which_one_is_needed_are_not_marked_optional(
+    walker, slug, before, answer, boxes, rest, message
+):
+    walker.minimal(upto=before)
+    if answer is not None:
+        walker.answer(before, answer, expect=slug)
+    text = walker.get(slug).content.decode()
+    page = Elements(text)
+    for box in boxes:
+        label = text.split(f'for="{box}">')[1].split("</label>")[0]
+        assert "(optional)" not in label, (box, label)
+        # The page's "one of these" hint is read out with each box, before the box's own hint.
+        assert page.described_by(box)[0] == "one-of-hint", box
+    hint = text.split('id="one-of-hint"')[1].split("</div>")[0]
+    assert "at least one of these" in hint or "or both" in hint, hint
+    assert_descriptions_exist(page)
+
+    text = walker.post(slug, rest).content.decode()
+    assert text.count(message) == 2  # in the summary and by the first box
+    page = Elements(text)
+    first = boxes[0]
+    assert page.described_by(first)[0] == "one-of-hint" and page.described_by(first)[-1] == f"{first}-error"
+    assert_descriptions_exist(page)
+
+
+def test_genuinely_optional_boxes_still_say_so(walker):
+    walker.minimal(upto="contact")
+    walker.answer("contact", {"contact": "identified"})
+    text = walker.get("contact-details").content.decode()
+    assert "When is it safe to contact you? (optional)" in text
+    assert "Your name (optional)" not in text
+
+
 # --- The file input is described by its hint and error, whatever added them ---------------------------
 
 
