@@ -15,7 +15,7 @@ from beacon.content.forms import choose_published_officer
 from beacon.core.forms import DateInputField, GovukForm, clean_text
 
 from . import geo
-from .models import YEAR_GROUPS, Event, EventOutcome, WorkshopTopic
+from .models import YEAR_GROUPS, Event, EventOutcome, WorkshopRequest, WorkshopTopic
 from .selectors import kind_choices_public
 from .services import EVENT_FIELDS, local_datetime
 
@@ -150,12 +150,12 @@ class WorkshopRequestForm(GovukForm):
     pupils = forms.IntegerField(
         label="About how many pupils?",
         min_value=1,
-        max_value=2000,
+        max_value=WorkshopRequest.PUPILS_MAX,
         error_messages={
             "required": "Enter about how many pupils will take part",
             "invalid": "Enter the number of pupils as a number, like 60",
             "min_value": "The number of pupils must be 1 or more",
-            "max_value": "The number of pupils must be 2000 or fewer",
+            "max_value": f"The number of pupils must be {WorkshopRequest.PUPILS_MAX:,} or fewer",
         },
     )
     date_1 = DateInputField(
@@ -176,11 +176,14 @@ class WorkshopRequestForm(GovukForm):
     accessibility_needs = forms.CharField(
         label="Accessibility needs (optional)",
         help_text="Anything the officer should know so that every pupil can take part, such as a hearing "
-        "loop, a quiet room or a translator. You can enter up to 1000 characters.",
+        f"loop, a quiet room or a translator. You can enter up to {WorkshopRequest.ACCESSIBILITY_NEEDS_MAX:,} "
+        "characters.",
         required=False,
-        max_length=1000,
+        max_length=WorkshopRequest.ACCESSIBILITY_NEEDS_MAX,
         widget=forms.Textarea,
-        error_messages={"max_length": "Accessibility needs must be 1000 characters or fewer"},
+        error_messages={
+            "max_length": f"Accessibility needs must be {WorkshopRequest.ACCESSIBILITY_NEEDS_MAX:,} characters or fewer"
+        },
     )
 
     def __init__(self, *args, today: datetime.date | None = None, **kwargs):
@@ -372,12 +375,12 @@ class WorkshopConfirmForm(forms.Form):
 class WorkshopDeclineForm(forms.Form):
     reason = forms.CharField(
         label="Why can we not offer this workshop?",
-        help_text="The school receives this in an email. Up to 1000 characters.",
-        max_length=1000,
+        help_text=f"The school receives this in an email. Up to {WorkshopRequest.DECLINE_REASON_MAX:,} characters.",
+        max_length=WorkshopRequest.DECLINE_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={
             "required": "Enter why the request is declined",
-            "max_length": "The reason must be 1000 characters or fewer",
+            "max_length": f"The reason must be {WorkshopRequest.DECLINE_REASON_MAX:,} characters or fewer",
         },
     )
 

@@ -263,6 +263,11 @@ WORKSHOP_PERSONAL_FIELDS = (*WORKSHOP_CONTACT_FIELDS, "decline_reason")
 class WorkshopRequest(models.Model):
     """A school asking for a workshop. Staff confirm it (which creates a school workshop event) or decline it."""
 
+    # The limits the forms and their messages state (as "1,000", from these).
+    PUPILS_MAX = 2000
+    ACCESSIBILITY_NEEDS_MAX = 1000
+    DECLINE_REASON_MAX = 1000
+
     school_name = models.CharField(max_length=150)
     contact_name = models.CharField(max_length=100)
     email = models.EmailField(max_length=254)
@@ -274,17 +279,23 @@ class WorkshopRequest(models.Model):
     phone = models.CharField(max_length=20, help_text="In international format, such as +441604123456.")
     school_postcode = models.CharField(max_length=8)
     year_groups = models.JSONField(default=list)
-    pupils = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(2000)])
+    pupils = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(PUPILS_MAX)])
     topics = models.JSONField(default=list)
     preferred_dates = models.JSONField(default=list, help_text="Two or three dates, ISO format.")
-    accessibility_needs = models.TextField(max_length=1000, blank=True, validators=[MaxLengthValidator(1000)])
+    accessibility_needs = models.TextField(
+        max_length=ACCESSIBILITY_NEEDS_MAX,
+        blank=True,
+        validators=[MaxLengthValidator(ACCESSIBILITY_NEEDS_MAX)],
+    )
     status = models.CharField(
         max_length=10,
         choices=WorkshopRequestStatus.choices,
         default=WorkshopRequestStatus.PENDING,
         db_index=True,
     )
-    decline_reason = models.TextField(max_length=1000, blank=True, validators=[MaxLengthValidator(1000)])
+    decline_reason = models.TextField(
+        max_length=DECLINE_REASON_MAX, blank=True, validators=[MaxLengthValidator(DECLINE_REASON_MAX)]
+    )
     event = models.OneToOneField(
         Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="workshop_request"
     )

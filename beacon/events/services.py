@@ -670,8 +670,12 @@ def workshop_request_decline(*, request: WorkshopRequest, actor, reason: str) ->
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"decline_reason": "Enter why the request is declined. The school will see it"})
-    if len(reason) > 1000:
-        raise ValidationError({"decline_reason": "The reason must be 1000 characters or fewer"})
+    if len(reason) > WorkshopRequest.DECLINE_REASON_MAX:
+        raise ValidationError(
+            {
+                "decline_reason": f"The reason must be {WorkshopRequest.DECLINE_REASON_MAX:,} characters or fewer"
+            }
+        )
     with transaction.atomic():
         current = _pending_for_decision(request)
         current.status = WorkshopRequestStatus.DECLINED

@@ -16,11 +16,11 @@ class FeedbackForm(GovukForm):
     comment = forms.CharField(
         label="How could we improve it?",
         help_text="Do not include personal information, such as your name, address or phone number. "
-        f"You can enter up to {Feedback.COMMENT_MAX} characters.",
+        f"You can enter up to {Feedback.COMMENT_MAX:,} characters.",
         required=False,
         max_length=Feedback.COMMENT_MAX,
         widget=forms.Textarea,
         error_messages={
-            "max_length": f"How we could improve it must be {Feedback.COMMENT_MAX} characters or fewer"
+            "max_length": f"How we could improve it must be {Feedback.COMMENT_MAX:,} characters or fewer"
         },
     )

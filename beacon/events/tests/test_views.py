@@ -423,7 +423,8 @@ def test_workshop_confirmation_links_cannot_be_forged(client, areas):
         ({"date_1_1": " "}, "date_1", "Your first choice of date must include a month"),
         ({"school_name": "\u200b"}, "school_name", "Enter the school’s name"),
         ({"contact_name": "\u202e\u200b"}, "contact_name", "Enter your name"),
-        ({"accessibility_needs": "a" * 1001}, "accessibility_needs", "1000 characters or fewer"),
+        ({"accessibility_needs": "a" * 1001}, "accessibility_needs", "must be 1,000 characters or fewer"),
+        ({"pupils": "2001"}, "pupils", "must be 2,000 or fewer"),
     ],
 )
 def test_workshop_request_errors(client, areas, changes, field, message):
@@ -434,6 +435,12 @@ def test_workshop_request_errors(client, areas, changes, field, message):
     assert f'href="#id_{field}' in content
     assert not WorkshopRequest.objects.exists()
     assert "Riverside Primary School" in content or changes.get("school_name") is not None
+
+
+def test_the_request_forms_limits_are_written_with_thousands_commas(client, areas):
+    page = client.get(reverse("events:workshop_request")).content.decode()
+    assert "You can enter up to 1,000 characters." in page
+    assert "1000 characters" not in page
 
 
 def test_an_optional_date_of_only_spaces_is_left_out(client, areas, django_capture_on_commit_callbacks):

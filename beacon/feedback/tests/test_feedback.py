@@ -31,9 +31,14 @@ def test_empty_feedback_shows_an_error_summary_and_stores_nothing(client):
 def test_too_long_comment_is_refused_with_a_clear_message(client):
     response = client.post("/feedback/", {"rating": "3", "comment": "x" * (Feedback.COMMENT_MAX + 1)})
     body = response.content.decode()
-    assert "must be 1200 characters or fewer" in body
+    assert "must be 1,200 characters or fewer" in body  # thousands with a comma, as "5,000" elsewhere
     assert 'aria-describedby="id_comment-hint id_comment-error"' in body
     assert Feedback.objects.count() == 0
+
+
+def test_the_comment_limit_is_written_with_a_thousands_comma(client):
+    assert Feedback.COMMENT_MAX == 1200
+    assert "You can enter up to 1,200 characters." in client.get("/feedback/").content.decode()
 
 
 def test_out_of_range_rating_and_hostile_text(client):
