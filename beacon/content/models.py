@@ -130,6 +130,12 @@ class SocialMetaMixin:
         return self.page_description or DEFAULT_DESCRIPTION
 
     @property
+    def public_title(self) -> str:
+        """What the public pages call this page: in its heading, the browser's title bar, search results and
+        shared links. Its title, but for a campaign week (CampaignWeekPage.public_title)."""
+        return self.title
+
+    @property
     def social_image(self):
         return getattr(self, "hero_image", None)
 
@@ -759,6 +765,10 @@ class CampaignWeekCopyForm(CopyForm):
         return cleaned
 
 
+# "Week 1: ", "week 2 - ", "Week 3 – " at the start of a week's title (the name adds the week's own number).
+WEEK_NUMBER_PREFIX = re.compile(r"^\s*week\s*\d+\s*[:\-\u2013\u2014,.]?\s*", re.IGNORECASE)
+
+
 class CampaignWeekPage(PublicPageMixin, Page):
     """One week of a campaign: its theme, lead officer, focus and activities."""
 
@@ -827,6 +837,21 @@ class CampaignWeekPage(PublicPageMixin, Page):
             errors = {}
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def subject(self) -> str:
+        """What the week is about: its theme's name, or while the theme is not published, the page's title
+        without any "Week 3:" it starts with. Capitalised, as a theme's name is."""
+        if self.theme is not None and self.theme.live:
+            return self.theme.name
+        subject = WEEK_NUMBER_PREFIX.sub("", self.title) or self.title
+        return subject[:1].upper() + subject[1:]
+
+    @property
+    def public_title(self) -> str:
+        """The week's one name on the public site ("Week 1: Drug harm and county lines"): on the campaign
+        page, its own page, news, Q&A sessions and search results, however editors wrote its title."""
+        return f"Week {self.week_number}: {self.subject}"
 
     @property
     def campaign(self) -> CampaignPage | None:

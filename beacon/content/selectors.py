@@ -118,7 +118,12 @@ def _news_filter_choices() -> dict[str, list]:
         .exclude(campaign_week=None)
         .values_list("campaign_week", flat=True)
     )
-    weeks = list(public(CampaignWeekPage.objects.live()).filter(pk__in=week_ids).order_by("start_date"))
+    weeks = list(
+        public(CampaignWeekPage.objects.live())
+        .filter(pk__in=week_ids)
+        .select_related("theme")
+        .order_by("start_date")
+    )
     campaign_paths = {week.path[: -CampaignWeekPage.steplen] for week in weeks}
     campaigns = list(
         public(CampaignPage.objects.live()).filter(path__in=campaign_paths).order_by("-start_date")

@@ -33,7 +33,7 @@ def social_card(context, page) -> dict:
     path = page.get_url(request) or ""
     card = {
         "type": "article" if page.specific_class.__name__ == "NewsArticlePage" else "website",
-        "title": page.seo_title or page.title,
+        "title": page.seo_title or getattr(page, "public_title", page.title),
         "description": page.social_description,
         "url": absolute_url(path) if path else "",
         "path": path,
