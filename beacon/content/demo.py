@@ -383,10 +383,11 @@ def seed_campaign(
                 "<p>This week our officers visit secondary schools and colleges to talk about how exploitation "
                 "starts: a gift, a favour, a lift, a debt that cannot be paid back.</p>"
             ),
+            # The week's live Q&A (Thursday evening) is the Q&A demo's finished session, which the week page
+            # lists from the Q&A app: planning it here too showed it twice.
             "activities": [
                 ("Assemblies at six secondary schools", 0, "Northampton and Wellingborough"),
                 ("Beat Bus drop-in", 2, "Abington Street, Northampton"),
-                ("Live Q&A with the Exploitation Team", 3, "Online"),
             ],
         },
         {
