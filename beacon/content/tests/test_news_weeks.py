@@ -54,7 +54,8 @@ def test_cards_and_articles_show_only_a_week_the_public_can_see(client, tree):
     assert "Week" not in card(listing, "Story of a private week")
 
     public = get(client, "/news/story-of-a-public-week/").content.decode()
-    assert 'href="/campaigns/spring-of-action/week-2/">Week 2: Knife crime</a>' in public  # the week's one name
+    # The week's one name (CampaignWeekPage.public_title), as on the campaign page.
+    assert 'href="/campaigns/spring-of-action/week-2/">Week 2: Knife crime</a>' in public
     for slug in ("story-of-a-draft-week", "story-of-a-private-week"):
         body = get(client, f"/news/{slug}/").content.decode()
         assert "part of" not in body and "/campaigns/spring-of-action/week-" not in body
