@@ -21,6 +21,6 @@ class FeedbackForm(GovukForm):
         max_length=Feedback.COMMENT_MAX,
         widget=forms.Textarea,
         error_messages={
-            "max_length": f"How we could improve it must be {Feedback.COMMENT_MAX:,} characters or fewer"
+            "max_length": f"Your ideas for improving it must be {Feedback.COMMENT_MAX:,} characters or fewer"
         },
     )

@@ -31,7 +31,9 @@ def test_empty_feedback_shows_an_error_summary_and_stores_nothing(client):
 def test_too_long_comment_is_refused_with_a_clear_message(client):
     response = client.post("/feedback/", {"rating": "3", "comment": "x" * (Feedback.COMMENT_MAX + 1)})
     body = response.content.decode()
-    assert "must be 1,200 characters or fewer" in body  # thousands with a comma, as "5,000" elsewhere
+    assert (
+        "Your ideas for improving it must be 1,200 characters or fewer" in body
+    )  # a noun, and a comma as "5,000"
     assert 'aria-describedby="id_comment-hint id_comment-error"' in body
     assert Feedback.objects.count() == 0
 
