@@ -39,6 +39,7 @@ class SubmitResult:
     report: Report
     reference: str
     receipt_code: str | None  # anonymous reports only; shown once and never stored
+    confirmation_email: bool = False  # a confirmation is on its way to the reporter's email address
 
 
 class AlreadySent(Exception):
@@ -173,7 +174,8 @@ def report_submit(*, answers: dict, files: list = (), journey: str = "") -> Subm
                 # lets other apps act on the new report (triage links it), then emails the triage team.
                 tasks.report_index.enqueue(report.pk)
                 contact = content["contact"]
-                if contact and contact["email"] and "email" in contact["ways"]:
+                confirmation_email = bool(contact and contact["email"] and "email" in contact["ways"])
+                if confirmation_email:
                     # The id alone: the worker reads the address from the sealed report as it sends.
                     tasks.report_confirm_reporter.enqueue(report.pk)
         except IntegrityError:
@@ -182,7 +184,9 @@ def report_submit(*, answers: dict, files: list = (), journey: str = "") -> Subm
             if Report.objects.filter(reference=reference).exists():
                 continue  # a reference clash, vanishingly rare: draw another
             raise
-        return SubmitResult(report=report, reference=reference, receipt_code=receipt)
+        return SubmitResult(
+            report=report, reference=reference, receipt_code=receipt, confirmation_email=confirmation_email
+        )
     raise RuntimeError("Could not find a free report reference")  # pragma: no cover
 
 

@@ -637,7 +637,7 @@ class CheckView(StepView):
         request.session[DONE_KEY] = {
             "reference": result.reference,
             "receipt": result.receipt_code,
-            "email": bool(not result.report.anonymous),
+            "email": result.confirmation_email,
         }
         return redirect("reporting:done")
 

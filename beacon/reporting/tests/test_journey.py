@@ -345,6 +345,7 @@ def test_an_identified_reporter_gives_contact_details_and_gets_a_content_free_em
     done = walker.submit().content.decode()
     report = only_report()
     assert "data-receipt" not in done and report.reference in done
+    assert "We are sending a confirmation to your email address" in done
     assert not report.anonymous and report.receipt_hash == ""
     assert report_content(report=report)["contact"]["phone"] == "+447700900456"
     # The reporter's own number is never a linking identifier.
@@ -355,6 +356,20 @@ def test_an_identified_reporter_gives_contact_details_and_gets_a_content_free_em
     assert len(to_reporter) == 1
     assert report.reference in to_reporter[0].body
     assert "Cars stop" not in to_reporter[0].body and "NN1" not in to_reporter[0].body
+
+
+def test_a_reporter_who_may_not_be_emailed_is_told_no_email_is_coming(walker):
+    walker.minimal(upto="contact")
+    walker.answer("contact", {"contact": "identified"}, expect="contact-details")
+    walker.answer(
+        "contact-details",
+        {"name": "Sam Example", "email": "sam@example.org", "phone": "07700 900 456", "ways": ["call"]},
+        expect="check",
+    )
+    done = walker.submit().content.decode()
+    assert only_report().reference in done
+    assert "We will not send you an email" in done and "We are sending a confirmation" not in done
+    assert not [m for m in mail.outbox if m.to == ["sam@example.org"]]
 
 
 def test_files_are_cleaned_held_server_side_and_attached(walker):
