@@ -47,7 +47,7 @@ class GovukBoundField(forms.BoundField):
         widget = widget or self.field.widget
         attrs = super().build_widget_attrs(attrs, widget)
         if isinstance(widget, DateInputWidget) and self.errors:
-            attrs[DateInputWidget.BOXES_IN_ERROR] = _date_boxes_in_error(self.errors.as_data())
+            attrs[DateInputWidget.BOXES_IN_ERROR] = date_boxes_in_error(self.errors.as_data())
         if widget.is_hidden or _is_group(widget):
             return attrs
         if "aria-describedby" not in widget.attrs:
@@ -71,7 +71,7 @@ class GovukBoundField(forms.BoundField):
         return attrs
 
 
-def _date_boxes_in_error(errors) -> set[int]:
+def date_boxes_in_error(errors) -> set[int]:
     """Which of a date's boxes (0 day, 1 month, 2 year) to show in error: those an error names as at fault
     (DateInputField.compress), else all three, as GOV.UK does for a date wrong as a whole."""
     boxes: set[int] = set()

@@ -3,6 +3,8 @@
 from django import forms, template
 from django.conf import settings
 
+from beacon.core.forms import DateInputWidget, date_boxes_in_error
+
 register = template.Library()
 
 NAVIGATION = (
@@ -34,9 +36,11 @@ def beacon_navigation(context):
 
 @register.filter
 def error_anchor(bound_field):
-    """The id an error summary link points at: the first input of a group, or the field itself."""
-    if isinstance(
-        bound_field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.MultiWidget)
-    ):
+    """The id an error summary link points at: the first input of a group, the first of a date's boxes in error
+    (GOV.UK), or the field itself."""
+    widget = bound_field.field.widget
+    if isinstance(widget, DateInputWidget) and bound_field.errors:
+        return f"{bound_field.auto_id}_{min(date_boxes_in_error(bound_field.errors.as_data()))}"
+    if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.MultiWidget)):
         return f"{bound_field.auto_id}_0"
     return bound_field.auto_id

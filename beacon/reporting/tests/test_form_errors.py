@@ -100,6 +100,14 @@ def test_a_question_as_a_label_needs_its_own_noun_for_messages():
 # --- A date in error shows it in its boxes ------------------------------------------------------------
 
 
+def summary_links(page) -> list[str]:
+    return [
+        attrs.get("href", "")
+        for tag, attrs in page.found
+        if tag == "a" and attrs.get("href", "").startswith("#")
+    ]
+
+
 def _when_once(walker, data):
     walker.minimal(upto="when")
     walker.answer("when", {"when": "once"}, expect="when-once")
@@ -130,6 +138,7 @@ def test_a_missing_part_of_a_date_styles_only_that_box(walker):
     assert "govuk-input--error" not in page.classes("id_date_2")
     assert page.by_id("id_date_1").get("aria-invalid") == "true"
     assert "aria-invalid" not in page.by_id("id_date_0")
+    assert "#id_date_1" in summary_links(page)  # the error summary goes to the first box at fault
 
 
 def test_a_short_year_styles_only_the_year(walker):
@@ -137,6 +146,7 @@ def test_a_short_year_styles_only_the_year(walker):
     assert [
         box for box in ("id_date_0", "id_date_1", "id_date_2") if "govuk-input--error" in page.classes(box)
     ] == ["id_date_2"]
+    assert "#id_date_2" in summary_links(page)
 
 
 # --- "Give at least one of these": no box says optional, the page says one is needed -------------------
