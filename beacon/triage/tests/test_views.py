@@ -384,3 +384,14 @@ def test_reports_where_the_reporter_did_not_know_about_a_child_can_be_found_and_
 
     again = signed_in.post(f"/admin/triage/reports/{not_known.pk}/child/", {"version": not_known.version})
     assert again.status_code == 400 and "already marked as involving a child" in again.content.decode()
+
+
+def test_staff_form_fields_are_described_by_their_hint_and_error_on_the_page(submit, signed_in):
+    """Every id a box or group says it is described by is on the page: a screen reader reads the error."""
+    from beacon.core.tests.html import Elements
+
+    report = submit()
+    response = signed_in.post(f"/admin/triage/reports/{report.pk}/assess/", {"version": report.version})
+    page = Elements(response.content.decode())
+    assert "id_threat_error" in page.described_by("id_threat")
+    assert page.missing_description_ids() == []
