@@ -387,6 +387,8 @@ _EVENT_TEXT = {
     "report.action": "Marked as actioned",
     "report.close": "Closed",
     "report.safeguarding": "Safeguarding decision recorded",
+    "report.child_involved": "Recorded that a child is involved",
+    "report.child_not_involved": "Recorded that no child is involved",
     "report.question": "Question sent to the reporter",
     "report.duplicate_merged": "A duplicate report was merged into this one",
     "report.attachment_view": "A file was opened",
@@ -400,6 +402,8 @@ def _event_text(event: AuditEvent) -> str:
         text += f": {detail['grading']}"
     elif event.action == "report.assess" and detail.get("risk"):
         text += f": risk {detail['risk']}"
+    elif event.action == "report.child_involved" and detail.get("priority"):
+        text += f": priority {detail['priority']['from']} to {detail['priority']['to']}"
     elif event.action == "report.close" and detail.get("outcome"):
         text += f": {dict(Outcome.Kind.choices).get(detail['outcome'], detail['outcome']).lower()}"
     return text

@@ -408,6 +408,24 @@ def report_child_involved_record(*, user, report: Report, expected_version: int)
         _audit(user, "report.child_involved", report, priority={"from": before, "to": report.priority})
 
 
+def report_child_not_involved_record(*, user, report: Report, expected_version: int) -> None:
+    """Record that no child is involved in a report whose reporter did not know: staff asked, or found out. It
+    takes the report out of "Not known if a child is involved"; the priority is unchanged (not knowing never
+    raised it). Only for a report marked "not known": the safeguarding flag itself is never taken away."""
+    require_permission(user, PERM_VIEW, PERM_WORK)
+    with _change(report=report, expected_version=expected_version):
+        _require_open(report)
+        if not report.child_unknown:
+            raise ValidationError(
+                "Only a report whose reporter did not know whether a child is involved can be marked as not "
+                "involving one.",
+                code="not_unknown",
+            )
+        report.child_unknown = False
+        Report.objects.filter(pk=report.pk).update(child_unknown=False)
+        _audit(user, "report.child_not_involved", report)
+
+
 # --- Status workflow ----------------------------------------------------------------------------------
 
 

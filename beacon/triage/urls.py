@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/<int:pk>/assign/", views.assign, name="assign"),
     path("reports/<int:pk>/actioned/", views.mark_actioned, name="actioned"),
     path("reports/<int:pk>/child/", views.child_involved, name="child_involved"),
+    path("reports/<int:pk>/no-child/", views.child_not_involved, name="child_not_involved"),
     path("reports/<int:pk>/close/", views.close, name="close"),
     path("reports/<int:pk>/safeguarding/", views.safeguarding, name="safeguarding"),
     path("reports/<int:pk>/question/", views.question, name="question"),

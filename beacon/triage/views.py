@@ -340,6 +340,28 @@ def child_involved(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @permission_required(PERM_VIEW, PERM_WORK)
+def child_not_involved(request, pk: int):
+    def perform(report, data):
+        services.report_child_not_involved_record(
+            user=request.user, report=report, expected_version=data["version"]
+        )
+
+    return _action(
+        request,
+        pk,
+        form_class=forms.ConfirmForm,
+        template="triage/form.html",
+        title="Record that no child is involved",
+        perform=perform,
+        success="Report marked as not involving a child.",
+        lead="The reporter did not know whether a child is involved. Record this only once you know that no "
+        "child or young person is involved, for example from the reporter\u2019s answer to a question. The "
+        "report will no longer be listed as \u201cNot known if a child is involved\u201d.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(PERM_VIEW, PERM_WORK)
 def close(request, pk: int):
     def perform(report, data):
         services.report_close(

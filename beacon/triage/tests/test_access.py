@@ -37,6 +37,7 @@ REQUIRED = {
     "triage:assign": {VIEW, WORK},
     "triage:actioned": {VIEW, WORK},
     "triage:child_involved": {VIEW, WORK},
+    "triage:child_not_involved": {VIEW, WORK},
     "triage:close": {VIEW, WORK},
     "triage:safeguarding": {VIEW, "triage.decide_safeguarding"},
     "triage:question": {VIEW, WORK},

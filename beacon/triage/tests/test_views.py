@@ -395,3 +395,17 @@ def test_staff_form_fields_are_described_by_their_hint_and_error_on_the_page(sub
     page = Elements(response.content.decode())
     assert "id_threat_error" in page.described_by("id_threat")
     assert page.missing_description_ids() == []
+
+
+def test_a_report_where_no_child_is_involved_after_all_leaves_the_not_known_list(submit, signed_in):
+    report = submit(phones=["07700 900811"], vehicles=[], people=[], child_involved_answer="unknown")
+    detail = signed_in.get(f"/admin/triage/reports/{report.pk}/").content.decode()
+    assert f"/admin/triage/reports/{report.pk}/no-child/" in detail
+    form = signed_in.get(f"/admin/triage/reports/{report.pk}/no-child/")
+    assert form.status_code == 200 and "Record this only once you know" in form.content.decode()
+    done = signed_in.post(f"/admin/triage/reports/{report.pk}/no-child/", {"version": report.version})
+    assert done.status_code == 302
+    assert report.reference not in signed_in.get("/admin/triage/?flags=child_unknown").content.decode()
+    after = signed_in.get(f"/admin/triage/reports/{report.pk}/").content.decode()
+    assert f"/admin/triage/reports/{report.pk}/no-child/" not in after
+    assert "Recorded that no child is involved" in after  # on the timeline

@@ -9,7 +9,7 @@ from django.utils import timezone
 from beacon.accounts import roles
 from beacon.core.models import AuditEvent, Neighbourhood
 from beacon.reporting.models import Report
-from beacon.triage import services
+from beacon.triage import selectors, services
 from beacon.triage.models import Assessment, Grading, Outcome, ReportTriage, SafeguardingDecision, open_note
 
 from .conftest import THRIVE, assess
@@ -207,6 +207,9 @@ def test_staff_can_record_that_a_child_is_involved_and_the_safeguarding_rule_the
     event = AuditEvent.objects.get(action="report.child_involved")
     assert event.actor == officer and event.detail["priority"] == {"from": before, "to": report.priority}
 
+    texts = [entry["text"] for entry in selectors.report_timeline(report=report)]
+    assert f"Recorded that a child is involved: priority {before} to {report.priority}" in texts
+
     # It is now a child's case like any other: no closing without a safeguarding decision.
     with pytest.raises(ValidationError, match="safeguarding lead"):
         close(officer, report)
@@ -240,6 +243,35 @@ def test_recording_a_child_is_refused_twice_when_closed_when_stale_and_without_p
     closed.refresh_from_db()
     assert not closed.child_involved
     assert actions_for(report).count("report.child_involved") == 1
+
+
+def test_staff_can_record_that_no_child_is_involved_when_the_reporter_did_not_know(submit, officer, analyst):
+    report = submit(child_involved_answer="unknown")
+    before = report.priority
+    with pytest.raises(PermissionDenied):
+        services.report_child_not_involved_record(
+            user=analyst, report=report, expected_version=report.version
+        )
+    services.report_child_not_involved_record(user=officer, report=report, expected_version=report.version)
+    report.refresh_from_db()
+    assert (report.child_involved, report.child_unknown, report.priority) == (False, False, before)
+    assert "Recorded that no child is involved" in [
+        e["text"] for e in selectors.report_timeline(report=report)
+    ]
+    # Nothing more to record; and on a report whose reporter said "no", or that has the flag, it is refused:
+    # the safeguarding flag is never taken away.
+    flagged = submit(
+        phones=["07700 900778"], categories=["child_exploitation"], child_involved_answer="unknown"
+    )
+    for target in (report, flagged):
+        target.refresh_from_db()
+        with pytest.raises(ValidationError, match="did not know"):
+            services.report_child_not_involved_record(
+                user=officer, report=target, expected_version=target.version
+            )
+    flagged.refresh_from_db()
+    assert flagged.child_involved
+    assert actions_for(report).count("report.child_not_involved") == 1
 
 
 def _decide(lead, report, referred):
