@@ -331,9 +331,7 @@ BEACON_BENCH_BASELINES = env.bool("BEACON_BENCH_BASELINES", default=False)
 # Beacon
 BEACON_FORCE_NAME = env("BEACON_FORCE_NAME", default="Nene Valley Police")
 # Where the privacy notice tells people to write to use their data protection rights.
-BEACON_DATA_PROTECTION_EMAIL = env(
-    "BEACON_DATA_PROTECTION_EMAIL", default="data.protection@example.police.uk"
-)
+BEACON_DATA_PROTECTION_EMAIL = env("BEACON_DATA_PROTECTION_EMAIL", default="data.protection@beacon.invalid")
 BEACON_NEUTRAL_URL = env("BEACON_NEUTRAL_URL", default="https://www.bbc.co.uk/weather")
 BEACON_PHASE = env("BEACON_PHASE", default="Beta")
 
