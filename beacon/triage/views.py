@@ -298,19 +298,32 @@ def assign(request, pk: int):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required(PERM_VIEW, PERM_WORK)
-def mark_actioned(request, pk: int):
+def _confirm(request, pk, *, service, title, success, lead=""):
+    """An action with nothing to fill in: a page that says what it does, and a button."""
+
     def perform(report, data):
-        services.report_mark_actioned(user=request.user, report=report, expected_version=data["version"])
+        service(user=request.user, report=report, expected_version=data["version"])
 
     return _action(
         request,
         pk,
         form_class=forms.ConfirmForm,
         template="triage/form.html",
-        title="Mark as actioned",
+        title=title,
         perform=perform,
+        success=success,
+        lead=lead,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(PERM_VIEW, PERM_WORK)
+def mark_actioned(request, pk: int):
+    return _confirm(
+        request,
+        pk,
+        service=services.report_mark_actioned,
+        title="Mark as actioned",
         success="Report marked as actioned.",
     )
 
@@ -318,18 +331,11 @@ def mark_actioned(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @permission_required(PERM_VIEW, PERM_WORK)
 def child_involved(request, pk: int):
-    def perform(report, data):
-        services.report_child_involved_record(
-            user=request.user, report=report, expected_version=data["version"]
-        )
-
-    return _action(
+    return _confirm(
         request,
         pk,
-        form_class=forms.ConfirmForm,
-        template="triage/form.html",
+        service=services.report_child_involved_record,
         title="Record that a child is involved",
-        perform=perform,
         success="Report marked as involving a child. A safeguarding lead must record a safeguarding decision "
         "before it can be closed.",
         lead="This raises the report\u2019s priority, as if the reporter had said a child is involved, and a "
@@ -341,18 +347,11 @@ def child_involved(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @permission_required(PERM_VIEW, PERM_WORK)
 def child_not_involved(request, pk: int):
-    def perform(report, data):
-        services.report_child_not_involved_record(
-            user=request.user, report=report, expected_version=data["version"]
-        )
-
-    return _action(
+    return _confirm(
         request,
         pk,
-        form_class=forms.ConfirmForm,
-        template="triage/form.html",
+        service=services.report_child_not_involved_record,
         title="Record that no child is involved",
-        perform=perform,
         success="Report marked as not involving a child.",
         lead="The reporter did not know whether a child is involved. Record this only once you know that no "
         "child or young person is involved, for example from the reporter\u2019s answer to a question. The "
