@@ -92,6 +92,12 @@ def axe_violations(page) -> list[str]:
     return found
 
 
+# Wagtail's messages ("Report marked as actioned.") have faded in.
+SETTLED = """() => [...document.querySelectorAll(".messages > ul")].every(
+    list => list.getAnimations().length === 0 && getComputedStyle(list).opacity === "1"
+)"""
+
+
 @pytest.fixture
 def axe():
     """axe(page) fails the test if axe-core finds any WCAG A/AA violation on the page as it is now."""
@@ -100,6 +106,12 @@ def axe():
         # A click that navigates returns once the new page has started loading: wait until it has loaded,
         # or axe can run on a page with no body yet, or before its stylesheet applies (small touch targets).
         page.wait_for_load_state("load")
+        # And until a message fading in has finished (Wagtail's take half a second): half faded in, its text
+        # has less contrast than it will have.
+        for _ in range(40):  # (page.wait_for_function evaluates a string, which the pages' CSP refuses)
+            if page.evaluate(SETTLED):
+                break
+            page.wait_for_timeout(50)
         violations = axe_violations(page)
         assert violations == [], f"axe-core violations on {page.url}:\n" + "\n".join(violations)
 
