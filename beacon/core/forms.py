@@ -33,7 +33,7 @@ def clean_text(value: str) -> str:
 _ERROR_CLASSES = ("govuk-input", "govuk-textarea", "govuk-select", "govuk-file-upload")
 
 
-def _is_group(widget) -> bool:
+def is_group(widget) -> bool:
     """Radios, checkboxes and a date: their fieldset, not each input, names the hint and the error."""
     return isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.MultiWidget))
 
@@ -48,7 +48,7 @@ class GovukBoundField(forms.BoundField):
         attrs = super().build_widget_attrs(attrs, widget)
         if isinstance(widget, DateInputWidget) and self.errors:
             attrs[DateInputWidget.BOXES_IN_ERROR] = date_boxes_in_error(self.errors.as_data())
-        if widget.is_hidden or _is_group(widget):
+        if widget.is_hidden or is_group(widget):
             return attrs
         if "aria-describedby" not in widget.attrs:
             ids = []

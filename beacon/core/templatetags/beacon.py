@@ -1,9 +1,9 @@
 """Template helpers used across Beacon (loaded as a builtin, no {% load %} needed)."""
 
-from django import forms, template
+from django import template
 from django.conf import settings
 
-from beacon.core.forms import DateInputWidget, date_boxes_in_error
+from beacon.core.forms import DateInputWidget, date_boxes_in_error, is_group
 
 register = template.Library()
 
@@ -41,6 +41,6 @@ def error_anchor(bound_field):
     widget = bound_field.field.widget
     if isinstance(widget, DateInputWidget) and bound_field.errors:
         return f"{bound_field.auto_id}_{min(date_boxes_in_error(bound_field.errors.as_data()))}"
-    if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.MultiWidget)):
+    if is_group(widget):
         return f"{bound_field.auto_id}_0"
     return bound_field.auto_id
